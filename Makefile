@@ -1,0 +1,41 @@
+# nkelections. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NKE    := $(BIN)/nkelections
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run build validate test lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the pinned dependencies
+
+run: setup ## build the graph into dist/ and validate it (the main job)
+	$(NKE) build
+	$(NKE) validate
+
+build: setup ## build the graph into dist/
+	$(NKE) build
+
+validate: setup ## validate dist/ against ontology/shapes.ttl
+	$(NKE) validate
+
+test: setup ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: setup ## check code style with ruff
+	$(BIN)/ruff check src tests bench
+
+format: setup ## rewrite code in ruff's format
+	$(BIN)/ruff format src tests bench
+
+clean: ## remove dist/ and the virtual environment
+	rm -rf dist $(VENV)

@@ -1,0 +1,3 @@
+from nkelections.cli import main
+
+raise SystemExit(main())

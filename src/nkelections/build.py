@@ -1,0 +1,249 @@
+"""Texts and curated files -> one RDF dataset (ontology and data in separate named graphs)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from nkelections.errors import CurationError
+from nkelections.evidence import Span, add_text_target, locate
+from nkelections.mentions import find_mentions
+from nkelections.namespaces import (
+    DATA_GRAPH, DCTERMS, NKE, NKR, NKV, OA, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+    bind_prefixes,
+)
+from nkelections.ontology import Ontology
+from nkelections.sources import Corpus, Document, load_corpus
+from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
+
+DOCUMENT_CLASSES = {
+    "encyclopedia-article": SCHEMA.Article,
+    "research-paper": SCHEMA.ScholarlyArticle,
+    "news-article": SCHEMA.NewsArticle,
+    "interview-report": SCHEMA.NewsArticle,
+}
+NOT_MENTIONED = (NKE.Fact, NKE.Disagreement, NKE.Derivation)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the inputs live; one project root by default."""
+
+    root: Path
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology" / "nkelections.ttl"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "data" / "sources"
+
+
+@dataclass
+class Summary:
+    documents: int = 0
+    entities: int = 0
+    statements: int = 0
+    facts: int = 0
+    evidence: int = 0
+    mentions: int = 0
+    triples: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    summary: Summary
+
+
+def build_graph(paths: Paths) -> BuildResult:
+    """Read and check every input, then assemble the dataset. Raises NkeError on bad input."""
+    ontology = Ontology.load(paths.ontology)
+    corpus = load_corpus(paths.sources, paths.root)
+    curation = load_curation(paths.data, corpus, ontology, paths.root)
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    onto_graph = dataset.graph(ONTOLOGY_GRAPH)
+    for triple in ontology.graph:
+        onto_graph.add(triple)
+    data = dataset.graph(DATA_GRAPH)
+    assembler = _Assembler(data, ontology, corpus, curation)
+    summary = assembler.run()
+    summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
+    summary.triples = len(onto_graph) + len(data)
+    return BuildResult(dataset, summary)
+
+
+class _Assembler:
+    def __init__(self, graph: Graph, ontology: Ontology, corpus: Corpus, curation: Curation):
+        self.g = graph
+        self.ontology = ontology
+        self.corpus = corpus
+        self.curation = curation
+        self.summary = Summary()
+
+    def run(self) -> Summary:
+        for doc in self.corpus:
+            self.add_document(doc)
+        for entity in self.curation.entities.values():
+            self.add_entity(entity)
+        self.add_evidence()
+        self.require_evidence_for_facts()
+        self.add_mentions()
+        self.summary.documents = len(self.corpus.documents)
+        self.summary.entities = len(self.curation.entities)
+        return self.summary
+
+    def add_document(self, doc: Document) -> None:
+        g, iri = self.g, NKR[doc.id]
+        for cls in (NKE.SourceDocument, NKE.Document, DOCUMENT_CLASSES[doc.kind]):
+            g.add((iri, RDF.type, cls))
+        g.add((iri, RDFS.label, Literal(doc.title, lang="en")))
+        g.add((iri, DCTERMS.title, Literal(doc.title, lang="en")))
+        g.add((iri, NKE.documentKind, NKV[doc.kind]))
+        g.add((iri, DCTERMS.language, Literal(doc.language, datatype=XSD.language)))
+        g.add((iri, SCHEMA.text, Literal(doc.text)))
+        g.add((iri, NKE.sourceFile, Literal(doc.file)))
+        g.add((iri, NKE.sha256, Literal(doc.sha256)))
+        if doc.publisher:
+            g.add((iri, DCTERMS.publisher, NKR[doc.publisher]))
+        for author in doc.authors:
+            g.add((iri, DCTERMS.creator, NKR[author]))
+        if doc.published:
+            g.add((iri, DCTERMS.issued, Literal(doc.published, datatype=XSD.date)))
+        elif doc.published_year:
+            g.add((iri, DCTERMS.issued, Literal(doc.published_year, datatype=XSD.gYear)))
+        if doc.series_number:
+            g.add((iri, NKE.seriesNumber, Literal(doc.series_number)))
+        for note in (doc.published_basis, doc.publisher_basis):
+            if note:
+                g.add((iri, NKE.curatorNote, Literal(" ".join(note.split()))))
+        for n, excluded in enumerate(doc.excluded, 1):
+            rng = URIRef(f"{iri}#excluded-{n}")
+            g.add((iri, NKE.excludedRange, rng))
+            g.add((rng, RDF.type, OA.TextPositionSelector))
+            g.add((rng, OA.start, Literal(excluded.start, datatype=XSD.nonNegativeInteger)))
+            g.add((rng, OA.end, Literal(excluded.end, datatype=XSD.nonNegativeInteger)))
+            g.add((rng, RDFS.comment, Literal(" ".join(excluded.reason.split()), lang="en")))
+
+    def add_entity(self, entity: Entity) -> None:
+        g, iri = self.g, entity.iri
+        for cls in entity.types:
+            g.add((iri, RDF.type, cls))
+        g.add((iri, RDFS.label, Literal(entity.label, lang="en")))
+        for alias in entity.aliases:
+            g.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
+        if entity.description:
+            g.add((iri, SCHEMA.description, Literal(" ".join(entity.description.split()),
+                                                    lang="en")))
+        if entity.note:
+            g.add((iri, NKE.curatorNote, Literal(" ".join(entity.note.split()))))
+        for attribute in entity.attributes:
+            g.add((iri, attribute.prop.iri, attribute.value))
+
+    def add_evidence(self) -> None:
+        spans: dict[Span, EvidenceSpec] = {}
+        statements: dict[tuple, URIRef] = {}
+        for spec in self.curation.evidence:
+            span = locate(spec, self.corpus)
+            earlier = spans.get(span)
+            if earlier is not None and _attribution(earlier) != _attribution(spec):
+                raise CurationError(f"the same quote is attributed differently at {earlier.where}",
+                                    where=spec.where, hint="merge the two entries")
+            spans.setdefault(span, spec)
+            evidence = NKR["evidence/" + span.slug]
+            if earlier is None:
+                self.add_evidence_node(evidence, span, spec)
+            for fact in spec.facts:
+                node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
+                    else NKR[fact]
+                self.g.add((node, RDF.type, NKE.Fact))
+                self.g.add((node, PROV.wasDerivedFrom, evidence))
+                self.g.add((evidence, NKE.supports, node))
+                self.g.add((evidence, OA.hasBody, node))
+        self.summary.evidence = len(spans)
+        self.summary.statements = len(statements)
+
+    def add_evidence_node(self, evidence: URIRef, span: Span, spec: EvidenceSpec) -> None:
+        g = self.g
+        g.add((evidence, RDF.type, NKE.Evidence))
+        g.add((evidence, RDF.type, OA.Annotation))
+        add_text_target(g, evidence, self.corpus.documents[span.document], span.start, span.end)
+        for prop, value in ((NKE.statedBy, spec.stated_by), (NKE.reportedBy, spec.reported_by),
+                            (NKE.reportedIn, spec.reported_in)):
+            if value:
+                g.add((evidence, prop, NKR[value]))
+                if prop == NKE.statedBy:
+                    g.add((evidence, PROV.wasAttributedTo, NKR[value]))
+        if spec.stated_on is not None:
+            g.add((evidence, NKE.statedOn, spec.stated_on))
+        if spec.note:
+            g.add((evidence, NKE.curatorNote, Literal(" ".join(spec.note.split()))))
+
+    def statement(self, spec: StatementSpec, known: dict[tuple, URIRef]) -> URIRef:
+        node = known.get(spec.key)
+        if node is None:
+            node = NKR[spec.id] if spec.id else NKR["statement/" + self.statement_slug(spec)]
+            known[spec.key] = node
+            subject = NKR[spec.subject]
+            self.g.add((subject, spec.prop.iri, spec.value))
+            for triple in ((node, RDF.type, NKE.Statement), (node, RDF.subject, subject),
+                           (node, RDF.predicate, spec.prop.iri), (node, RDF.object, spec.value)):
+                self.g.add(triple)
+        if spec.year_inferred:
+            self.g.add((node, NKE.yearInferred, Literal(True)))
+        if spec.note:
+            self.g.add((node, NKE.curatorNote, Literal(" ".join(spec.note.split()))))
+        return node
+
+    def statement_slug(self, spec: StatementSpec) -> str:
+        prop = self.ontology.short(spec.prop.iri).replace(":", "-")
+        value = spec.value
+        if isinstance(value, URIRef):
+            text = str(value).rsplit("/", 1)[-1]
+        else:
+            text = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+            if len(text) > 40:
+                digest = hashlib.sha1(str(value).encode("utf-8")).hexdigest()[:8]
+                text = text[:40].rstrip("-") + "-" + digest
+        return f"{spec.subject}--{prop}--{text or 'empty'}"
+
+    def require_evidence_for_facts(self) -> None:
+        for entity in self.curation.entities.values():
+            is_fact = any(self.ontology.is_subclass(t, NKE.Fact) for t in entity.types)
+            if is_fact and (entity.iri, PROV.wasDerivedFrom, None) not in self.g:
+                raise CurationError(f"'{entity.id}' is a fact but no quote supports it",
+                                    where=entity.where,
+                                    hint="add it to the 'facts' of an evidence entry in "
+                                         "data/statements/")
+
+    def add_mentions(self) -> None:
+        names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
+                 if not any(self.ontology.is_subclass(t, c) for t in e.types
+                            for c in NOT_MENTIONED)}
+        count = 0
+        for doc in self.corpus:
+            for m in find_mentions(doc, names):
+                node = NKR[f"mention/{m.document}/{m.start}-{m.end}/{m.entity}"]
+                self.g.add((node, RDF.type, NKE.Mention))
+                self.g.add((node, RDF.type, OA.Annotation))
+                self.g.add((node, OA.motivatedBy, OA.identifying))
+                self.g.add((node, OA.hasBody, NKR[m.entity]))
+                add_text_target(self.g, node, doc, m.start, m.end)
+                count += 1
+        self.summary.mentions = count
+        self.summary.facts = len(set(self.g.subjects(RDF.type, NKE.Fact)))
+
+
+def _attribution(spec: EvidenceSpec) -> tuple:
+    return (spec.stated_by, spec.reported_by, spec.reported_in, spec.stated_on)

@@ -1,0 +1,33 @@
+"""nkelections build: check the curated data against the texts and write dist/."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from nkelections.cli import project_root
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dist", type=Path, help="output folder (default: dist/ in the project)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nkelections.build import Paths, build_graph
+    from nkelections.serialize import write_outputs
+
+    root = project_root()
+    dist = args.dist or root / "dist"
+    result = build_graph(Paths(root))
+    summary = asdict(result.summary)
+    extra = {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"}
+    write_outputs(result.dataset, dist, extra)
+    if not args.quiet:
+        s = result.summary
+        print(f"built {dist}: {s.documents} documents, {s.entities} entities, "
+              f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
+              f"{s.mentions} mentions, {s.triples} triples")
+    return 0

@@ -1,0 +1,116 @@
+"""The ontology as the curation format sees it: which names are classes, properties, concepts.
+
+The curated YAML names properties and classes by local name (nke terms) or CURIE; the
+ontology's declarations decide whether a value is an entity or a literal and of which datatype.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from nkelections.errors import CurationError
+from nkelections.namespaces import NKE, OWL, PREFIXES, RDF, RDFS, SKOS, XSD, expand_curie
+
+# Datatypes of reused datatype properties whose vocabularies declare no simple range.
+REUSED_DATATYPES = {
+    "http://purl.org/dc/terms/issued": XSD.date,
+    "http://purl.org/dc/terms/date": XSD.date,
+    "http://data.europa.eu/eli/ontology#date_document": XSD.date,
+    "http://schema.org/startDate": XSD.date,
+    "http://schema.org/endDate": XSD.date,
+}
+
+
+@dataclass(frozen=True)
+class Property:
+    iri: URIRef
+    is_object: bool
+    datatype: URIRef | None  # None: inferred from the value's form
+
+
+class Ontology:
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    @classmethod
+    def load(cls, path: Path) -> Ontology:
+        graph = Graph(bind_namespaces="none")
+        graph.parse(path, format="turtle")
+        return cls(graph)
+
+    @cached_property
+    def classes(self) -> set[URIRef]:
+        return set(self.graph.subjects(RDF.type, OWL.Class))
+
+    @cached_property
+    def properties(self) -> dict[URIRef, Property]:
+        props = {}
+        for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+            for iri in self.graph.subjects(RDF.type, kind):
+                rng = self.graph.value(iri, RDFS.range)
+                datatype = None if is_object else (rng or REUSED_DATATYPES.get(str(iri)))
+                props[iri] = Property(iri, is_object, datatype)
+        return props
+
+    @cached_property
+    def individuals(self) -> set[URIRef]:
+        """Concepts and schemes the data may point at (roles, levels, measures, ...)."""
+        return set(self.graph.subjects(RDF.type, SKOS.Concept))
+
+    @cached_property
+    def superclasses(self) -> dict[URIRef, set[URIRef]]:
+        closure: dict[URIRef, set[URIRef]] = {}
+        for cls in self.classes:
+            seen, todo = set(), [cls]
+            while todo:
+                for parent in self.graph.objects(todo.pop(), RDFS.subClassOf):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            closure[cls] = seen
+        return closure
+
+    def is_subclass(self, cls: URIRef, parent: URIRef) -> bool:
+        return cls == parent or parent in self.superclasses.get(cls, set())
+
+    def resolve_term(self, name: str) -> URIRef:
+        """A bare local name is an nke term; 'prefix:local' uses the project's prefixes."""
+        iri = expand_curie(name) if ":" in name else str(NKE) + name
+        return URIRef(iri) if iri else URIRef(name)
+
+    def property(self, name: str, where: str) -> Property:
+        iri = self.resolve_term(name)
+        if iri not in self.properties:
+            raise CurationError(f"unknown property '{name}'", where=where,
+                                hint=self._closest(name, self.properties))
+        return self.properties[iri]
+
+    def cls(self, name: str, where: str) -> URIRef:
+        iri = self.resolve_term(name)
+        if iri not in self.classes:
+            raise CurationError(f"unknown class '{name}'", where=where,
+                                hint=self._closest(name, self.classes))
+        return iri
+
+    def individual(self, name: str) -> URIRef | None:
+        iri = URIRef(expand_curie(name) or "") if ":" in name else None
+        return iri if iri in self.individuals else None
+
+    def _closest(self, name: str, iris) -> str:
+        names = [self.short(i) for i in iris]
+        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        return ("did you mean " + ", ".join(close) + "?") if close else "see ontology/nkelections.ttl"
+
+    @staticmethod
+    def short(iri: URIRef) -> str:
+        if str(iri).startswith(str(NKE)):
+            return str(iri)[len(str(NKE)):]
+        for prefix, ns in PREFIXES.items():
+            if str(iri).startswith(str(ns)):
+                return f"{prefix}:{str(iri)[len(str(ns)):]}"
+        return str(iri)

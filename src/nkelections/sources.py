@@ -1,0 +1,153 @@
+"""The source corpus: texts, their manifest, and finding quotes in them."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nkelections.errors import SourceError
+from nkelections.yamlio import Node, load_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOCUMENT_KINDS = {
+    "encyclopedia-article", "research-paper", "news-article", "interview-report",
+}
+CONTEXT_CHARS = 32  # length of oa:prefix and oa:suffix
+
+
+@dataclass(frozen=True)
+class Range:
+    start: int
+    end: int
+    reason: str = ""
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return start < self.end and self.start < end
+
+
+@dataclass
+class Document:
+    id: str
+    file: str
+    text: str
+    sha256: str
+    title: str
+    kind: str
+    language: str
+    publisher: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    published_year: str | None = None
+    published_basis: str | None = None
+    publisher_basis: str | None = None
+    series_number: str | None = None
+    original: str | None = None
+    excluded: list[Range] = field(default_factory=list)
+    where: str = ""
+
+    def is_excluded(self, start: int, end: int) -> bool:
+        return any(r.overlaps(start, end) for r in self.excluded)
+
+    def occurrences(self, needle: str) -> list[int]:
+        """Start offsets of every occurrence of needle that lies wholly in the document proper."""
+        found, at = [], self.text.find(needle)
+        while at >= 0:
+            if not self.is_excluded(at, at + len(needle)):
+                found.append(at)
+            at = self.text.find(needle, at + 1)
+        return found
+
+    def context(self, start: int, end: int) -> tuple[str, str]:
+        return self.text[max(0, start - CONTEXT_CHARS):start], self.text[end:end + CONTEXT_CHARS]
+
+    def closest_passage(self, quote: str) -> str:
+        """The passage of the text most like quote, to show a curator what they probably meant."""
+        width = max(len(quote), 1)
+        step = max(1, width // 4)
+        best, best_ratio = "", -1.0
+        for at in range(0, max(1, len(self.text) - width + 1), step):
+            window = self.text[at:at + width]
+            ratio = difflib.SequenceMatcher(None, quote, window, autojunk=False).quick_ratio()
+            if ratio > best_ratio:
+                best, best_ratio = window, ratio
+        return " ".join(best.split())
+
+
+@dataclass
+class Corpus:
+    documents: dict[str, Document]
+    manifest_path: Path
+
+    def __iter__(self):
+        return iter(self.documents.values())
+
+
+def load_corpus(sources_dir: Path, root: Path | None = None) -> Corpus:
+    """Read data/sources/manifest.yaml and every text it names, checking digests and ranges."""
+    manifest_path = sources_dir / "manifest.yaml"
+    manifest = load_yaml(manifest_path, root)
+    if not isinstance(manifest, Node) or not isinstance(manifest.get("documents"), list):
+        raise SourceError("the manifest must have a 'documents' list", where=str(manifest_path))
+    documents: dict[str, Document] = {}
+    for entry in manifest["documents"]:
+        doc = _document(entry, sources_dir)
+        if doc.id in documents:
+            raise SourceError(f"duplicate document id '{doc.id}'", where=entry.where,
+                              hint="each document needs its own id")
+        documents[doc.id] = doc
+    return Corpus(documents, manifest_path)
+
+
+def _document(entry: Node, sources_dir: Path) -> Document:
+    for key in ("id", "file", "sha256", "title", "kind", "language"):
+        if not entry.get(key):
+            raise SourceError(f"the document entry lacks '{key}'", where=entry.where)
+    if not SLUG.match(entry["id"]):
+        raise SourceError(f"document id '{entry['id']}' is not a slug", where=entry.where,
+                          hint="use lower-case letters, digits and single hyphens")
+    if entry["kind"] not in DOCUMENT_KINDS:
+        raise SourceError(f"unknown document kind '{entry['kind']}'", where=entry.where,
+                          hint="one of " + ", ".join(sorted(DOCUMENT_KINDS)))
+    path = sources_dir / entry["file"]
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise SourceError(f"the text file '{entry['file']}' is missing", where=entry.where,
+                          hint=f"put it in {sources_dir}") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest != entry["sha256"]:
+        raise SourceError(f"'{entry['file']}' has changed: its SHA-256 is {digest}",
+                          where=entry.where,
+                          hint="texts must stay byte for byte as published; restore the file")
+    doc = Document(
+        id=entry["id"], file=entry["file"], text=raw.decode("utf-8"), sha256=digest,
+        title=entry["title"], kind=entry["kind"], language=entry["language"],
+        publisher=entry.get("publisher"), authors=list(entry.get("authors") or []),
+        published=entry.get("published"), published_year=entry.get("published_year"),
+        published_basis=entry.get("published_basis"),
+        publisher_basis=entry.get("publisher_basis"),
+        series_number=entry.get("series_number"), original=entry.get("original"),
+        where=entry.where,
+    )
+    doc.excluded = [_excluded_range(r, doc) for r in entry.get("exclude") or []]
+    return doc
+
+
+def _excluded_range(entry: Node, doc: Document) -> Range:
+    try:
+        start, end = int(entry["start"]), int(entry["end"])
+    except (KeyError, TypeError, ValueError):
+        raise SourceError("an excluded range needs whole-number 'start' and 'end'",
+                          where=entry.where) from None
+    if not 0 <= start < end <= len(doc.text):
+        raise SourceError(f"excluded range {start}-{end} lies outside the text "
+                          f"(0-{len(doc.text)})", where=entry.where)
+    begins = entry.get("begins") or ""
+    if not doc.text.startswith(begins, start):
+        raise SourceError(f"excluded range {start}-{end} should begin with {begins!r} but begins "
+                          f"with {doc.text[start:start + len(begins)]!r}", where=entry.where,
+                          hint="fix the offsets to match the text")
+    return Range(start, end, entry.get("reason") or "")

@@ -1,0 +1,278 @@
+"""The curated facts: entities (data/entities/*.yaml) and evidence (data/statements/*.yaml).
+
+An entity file lists entities with their labels, aliases and attributes. A statement file
+lists, for one source document, quotes and the facts each quote supports: either the id of an
+n-ary fact entity (a figure, a membership, a claim, an event) or a subject-property-value
+triple. The same triple quoted in several files is one fact with several pieces of evidence.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from nkelections.errors import CurationError
+from nkelections.namespaces import NKR, RDF, XSD
+from nkelections.ontology import Ontology, Property
+from nkelections.sources import SLUG, Corpus
+from nkelections.yamlio import Node, Seq, load_yaml
+
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata"}
+EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
+                 "stated_on", "note"}
+STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
+PATTERNS = {
+    XSD.date: re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
+    XSD.gYearMonth: re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    XSD.gYear: re.compile(r"^\d{4}$"),
+    XSD.decimal: re.compile(r"^-?\d+(\.\d+)?$"),
+    XSD.integer: re.compile(r"^-?\d+$"),
+    XSD.boolean: re.compile(r"^(true|false)$"),
+}
+WHAT = {XSD.date: "a date YYYY-MM-DD", XSD.decimal: "a decimal number such as 99.63",
+        XSD.integer: "a whole number", XSD.boolean: "true or false",
+        XSD.gYearMonth: "a year and month YYYY-MM", XSD.gYear: "a year YYYY"}
+
+
+@dataclass
+class Attribute:
+    prop: Property
+    value: URIRef | Literal
+    where: str
+
+
+@dataclass
+class Entity:
+    id: str
+    types: list[URIRef]
+    label: str
+    aliases: list[str]
+    description: str | None
+    attributes: list[Attribute]
+    where: str
+    note: str | None = None
+    wikidata: str | None = None
+
+    @property
+    def iri(self) -> URIRef:
+        return NKR[self.id]
+
+
+@dataclass
+class StatementSpec:
+    subject: str
+    prop: Property
+    value: URIRef | Literal
+    where: str
+    id: str | None = None
+    year_inferred: bool = False
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.subject, self.prop.iri, self.value)
+
+
+@dataclass
+class EvidenceSpec:
+    document: str
+    quote: str
+    occurrence: int
+    facts: list[str | StatementSpec]
+    where: str
+    stated_by: str | None = None
+    reported_by: str | None = None
+    reported_in: str | None = None
+    stated_on: Literal | None = None
+    note: str | None = None
+
+
+@dataclass
+class Curation:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    evidence: list[EvidenceSpec] = field(default_factory=list)
+
+
+def load_curation(data_dir: Path, corpus: Corpus, ontology: Ontology,
+                  root: Path | None = None) -> Curation:
+    """Read every entity and statement file and check each reference against the others."""
+    curation = Curation()
+    reader = _Reader(ontology, curation)
+    for path in sorted((data_dir / "entities").glob("*.yaml")):
+        for entry in _entries(load_yaml(path, root), "entities", path):
+            reader.entity(entry)
+    for path in sorted((data_dir / "statements").glob("*.yaml")):
+        doc = load_yaml(path, root)
+        document = doc.get("document") if isinstance(doc, Node) else None
+        if document not in corpus.documents:
+            raise CurationError(f"'document: {document}' names no document of the manifest",
+                                where=getattr(doc, "where", str(path)),
+                                hint="one of " + ", ".join(sorted(corpus.documents)))
+        for entry in _entries(doc, "evidence", path):
+            curation.evidence.append(reader.evidence(entry, document))
+    reader.check_references(corpus)
+    return curation
+
+
+def _entries(doc, key: str, path: Path) -> list[Node]:
+    items = doc.get(key) if isinstance(doc, Node) else None
+    if not isinstance(items, Seq):
+        raise CurationError(f"the file must have a top-level '{key}' list", where=str(path))
+    for item in items:
+        if not isinstance(item, Node):
+            raise CurationError(f"each item of '{key}' must be a mapping", where=f"{items.where}")
+    return items
+
+
+class _Reader:
+    """Turns YAML nodes into records, remembering references to check once all is read."""
+
+    def __init__(self, ontology: Ontology, curation: Curation):
+        self.ontology = ontology
+        self.curation = curation
+        self.references: list[tuple[str, str]] = []  # (entity id, where)
+        self.statement_ids: dict[str, tuple] = {}
+
+    def entity(self, node: Node) -> None:
+        ident = self._slug(node.get("id"), node.where)
+        if ident in self.curation.entities:
+            first = self.curation.entities[ident].where
+            raise CurationError(f"duplicate id '{ident}' (first defined at {first})",
+                                where=node.where, hint="give each entity its own id")
+        types = [self.ontology.cls(t, node.where) for t in _as_list(node.get("type"))]
+        if not types:
+            raise CurationError(f"entity '{ident}' has no type", where=node.where)
+        label = node.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise CurationError(f"entity '{ident}' has no label", where=node.where)
+        attributes = []
+        for key, raw in node.items():
+            if key in ENTITY_KEYS:
+                continue
+            prop = self.ontology.property(key, node.where)
+            for item in _as_list(raw):
+                attributes.append(Attribute(prop, self.value(prop, item, node.where), node.where))
+        self.curation.entities[ident] = Entity(
+            id=ident, types=types, label=label.strip(),
+            aliases=[a for a in _as_list(node.get("aliases")) if isinstance(a, str)],
+            description=node.get("description"), attributes=attributes, where=node.where,
+            note=node.get("note"), wikidata=node.get("wikidata"),
+        )
+
+    def evidence(self, node: Node, document: str) -> EvidenceSpec:
+        _check_keys(node, EVIDENCE_KEYS)
+        quote = node.get("quote")
+        if not isinstance(quote, str) or not quote:
+            raise CurationError("evidence without a 'quote'", where=node.where)
+        facts = [self.fact(item, node) for item in _as_list(node.get("facts"))]
+        if not facts:
+            raise CurationError("evidence supports no facts", where=node.where,
+                                hint="list the facts the quote supports under 'facts'")
+        for key in ("stated_by", "reported_by", "reported_in"):
+            if node.get(key):
+                self.references.append((node[key], node.where))
+        stated_on = node.get("stated_on")
+        return EvidenceSpec(
+            document=document, quote=quote, occurrence=_whole(node.get("occurrence", "1"), node),
+            facts=facts, where=node.where, stated_by=node.get("stated_by"),
+            reported_by=node.get("reported_by"), reported_in=node.get("reported_in"),
+            stated_on=self.literal(XSD.date, stated_on, node.where) if stated_on else None,
+            note=node.get("note"),
+        )
+
+    def fact(self, item, parent: Node) -> str | StatementSpec:
+        if isinstance(item, str):
+            self.references.append((item, parent.where))
+            return item
+        if isinstance(item, Seq) and len(item) == 3:
+            line = item.line
+            item = Node(subject=item[0], property=item[1], value=item[2])
+            item.file, item.line = parent.file, line
+        if not isinstance(item, Node):
+            raise CurationError("a fact is an entity id, [subject, property, value] or a mapping "
+                                "with subject, property and value", where=parent.where)
+        _check_keys(item, STATEMENT_KEYS)
+        where = item.where if item.line else parent.where
+        prop = self.ontology.property(str(item.get("property")), where)
+        spec = StatementSpec(
+            subject=str(item.get("subject")), prop=prop,
+            value=self.value(prop, item.get("value"), where), where=where,
+            id=self._slug(item["id"], where) if item.get("id") else None,
+            year_inferred=item.get("year_inferred") == "true", note=item.get("note"),
+        )
+        self.references.append((spec.subject, where))
+        if spec.id:
+            known = self.statement_ids.setdefault(spec.id, spec.key)
+            if known != spec.key:
+                raise CurationError(f"statement id '{spec.id}' is used for two different facts",
+                                    where=where, hint="give each statement its own id")
+        return spec
+
+    def value(self, prop: Property, raw, where: str) -> URIRef | Literal:
+        if raw is None or isinstance(raw, (Node, Seq)):
+            raise CurationError(f"property '{self.ontology.short(prop.iri)}' needs a single value",
+                                where=where)
+        if prop.is_object:
+            concept = self.ontology.individual(raw)
+            if concept is not None:
+                return concept
+            self.references.append((raw, where))
+            return NKR[raw]
+        if prop.datatype == RDF.langString:
+            return Literal(raw, lang="en")
+        if prop.datatype is None:
+            for datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
+                if PATTERNS[datatype].match(raw):
+                    return Literal(raw, datatype=datatype)
+            return Literal(raw)
+        return self.literal(prop.datatype, raw, where, self.ontology.short(prop.iri))
+
+    def literal(self, datatype: URIRef, raw: str, where: str, name: str = "") -> Literal:
+        pattern = PATTERNS.get(datatype)
+        if pattern is not None and not pattern.match(raw):
+            label = f"'{name}' " if name else ""
+            raise CurationError(f"{label}value {raw!r} is not {WHAT[datatype]}", where=where)
+        if datatype == XSD.string:
+            return Literal(raw)
+        return Literal(raw, datatype=datatype)
+
+    def check_references(self, corpus: Corpus) -> None:
+        known = set(self.curation.entities) | set(corpus.documents) | set(self.statement_ids)
+        for ident, where in self.references:
+            if ident not in known:
+                close = difflib.get_close_matches(str(ident), sorted(known), n=3, cutoff=0.6)
+                raise CurationError(
+                    f"unknown entity '{ident}'", where=where,
+                    hint=("did you mean " + ", ".join(close) + "?") if close
+                    else "define it in data/entities/",
+                )
+
+    def _slug(self, value, where: str) -> str:
+        if not isinstance(value, str) or not SLUG.match(value):
+            raise CurationError(f"id {value!r} is not a slug", where=where,
+                                hint="use lower-case letters, digits and single hyphens")
+        return value
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _check_keys(node: Node, allowed: set[str]) -> None:
+    unknown = sorted(set(node) - allowed)
+    if unknown:
+        raise CurationError(f"unknown key '{unknown[0]}'", where=node.where,
+                            hint="allowed keys: " + ", ".join(sorted(allowed)))
+
+
+def _whole(value, node: Node) -> int:
+    if not isinstance(value, str) or not value.isdigit() or int(value) < 1:
+        raise CurationError(f"'occurrence' must be a whole number from 1, not {value!r}",
+                            where=node.where)
+    return int(value)
