@@ -13,7 +13,19 @@ from nkelections.errors import CurationError
 from nkelections.evidence import Span, add_text_target, locate
 from nkelections.mentions import find_mentions
 from nkelections.namespaces import (
-    DATA_GRAPH, DCTERMS, NKE, NKR, NKV, OA, ONTOLOGY_GRAPH, PROV, RDF, RDFS, SCHEMA, SKOS, XSD,
+    DATA_GRAPH,
+    DCTERMS,
+    NKE,
+    NKR,
+    NKV,
+    OA,
+    ONTOLOGY_GRAPH,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    XSD,
     bind_prefixes,
 )
 from nkelections.ontology import Ontology

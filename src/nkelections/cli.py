@@ -56,7 +56,8 @@ def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nkelections",
-        description="An evidence-grounded knowledge graph of the 2023 North Korean local elections.",
+        description="An evidence-grounded knowledge graph of the 2023 North Korean local "
+        "elections.",
         epilog="commands:\n" + "\n".join(f"  {n:<10} {h}" for n, h in COMMANDS.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

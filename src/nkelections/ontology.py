@@ -104,7 +104,9 @@ class Ontology:
     def _closest(self, name: str, iris) -> str:
         names = [self.short(i) for i in iris]
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        return ("did you mean " + ", ".join(close) + "?") if close else "see ontology/nkelections.ttl"
+        if not close:
+            return "see ontology/nkelections.ttl"
+        return "did you mean " + ", ".join(close) + "?"
 
     @staticmethod
     def short(iri: URIRef) -> str:

@@ -29,7 +29,7 @@ def jsonld_context() -> dict:
 
 
 def _sorted_lines(text: str) -> str:
-    return "".join(sorted(set(text.splitlines(keepends=True))))
+    return "".join(sorted({line for line in text.splitlines(keepends=True) if line.strip()}))
 
 
 def _jsonld(dataset: Dataset) -> str:

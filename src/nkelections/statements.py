@@ -238,6 +238,8 @@ class _Reader:
             raise CurationError(f"{label}value {raw!r} is not {WHAT[datatype]}", where=where)
         if datatype == XSD.string:
             return Literal(raw)
+        if datatype == XSD.decimal and "." not in raw:
+            raw += ".0"  # canonical form, as Turtle writers abbreviate it: formats stay equal
         return Literal(raw, datatype=datatype)
 
     def check_references(self, corpus: Corpus) -> None:
