@@ -31,6 +31,8 @@ from nkelections.namespaces import (
 from nkelections.ontology import Ontology
 from nkelections.sources import Corpus, Document, load_corpus
 from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
+from nkelections.store.describe import add_description
+from nkelections.wikidata import add_wikidata_links
 
 DOCUMENT_CLASSES = {
     "encyclopedia-article": SCHEMA.Article,
@@ -91,8 +93,10 @@ def build_graph(paths: Paths) -> BuildResult:
     data = dataset.graph(DATA_GRAPH)
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
+    add_wikidata_links(data, paths.data, set(curation.entities), paths.root)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
+    add_description(dataset, summary)  # VoID+DCAT, in its own graph
     return BuildResult(dataset, summary)
 
 

@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.build import Paths, build_graph
     from nkelections.serialize import write_outputs
+    from nkelections.store.docs import write_docs
 
     root = project_root()
     dist = args.dist or root / "dist"
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     summary = asdict(result.summary)
     extra = {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"}
     write_outputs(result.dataset, dist, extra)
+    write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
     if not args.quiet:
         s = result.summary
         print(f"built {dist}: {s.documents} documents, {s.entities} entities, "

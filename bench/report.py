@@ -1,0 +1,187 @@
+"""bench/RESULTS.md from the rows: machine, versions, medians, ratios, memory, growth."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+GIB = 1024 * 1024  # KiB in a GiB
+TARGETS = ("build at most 30 s; validate at most Jena SHACL's time (ratio at most 1.0) with the "
+           "same results; each competency query at most 1 s and their median at most 0.1 s; "
+           "peak memory at most 2 GiB for any step")
+
+
+def _out(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+    return (done.stdout + done.stderr).strip().splitlines()[0] if done.returncode == 0 \
+        else "not installed"
+
+
+def machine() -> list[str]:
+    cpu = "unknown CPU"
+    if Path("/proc/cpuinfo").exists():
+        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = found.group(1) if found else cpu
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    return [f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+            f"{mem:.0f} GiB RAM; load average at the start {os.getloadavg()[0]:.1f} "
+            "(the machine is shared: timings drift 5-30% between runs)"]
+
+
+def versions(venv: Path) -> list[str]:
+    from importlib import metadata
+    names = ("rdflib", "pyshacl", "pyoxigraph", "oxigraph", "networkx", "PyYAML")
+    libs = ", ".join(f"{n} {_version(metadata, n)}" for n in names)
+    jena = _out(["dpkg-query", "-W", "-f=${Version}", "libapache-jena-java"])
+    java = _out(["java", "-version"])
+    return [f"Python {sys.version.split()[0]}; {libs}",
+            f"Oxigraph CLI: {_out([str(venv / 'oxigraph'), '--version'])}",
+            f"Apache Jena (Debian libapache-jena-java): {jena}; {java}"]
+
+
+def _version(metadata, name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cell(timing) -> str:
+    if timing is None:
+        return ""
+    if timing.status == "not ours":
+        return "—"
+    if timing.median is None:
+        return f"{timing.status}" + (f" ({timing.note})" if timing.note else "")
+    runs = len(timing.seconds)
+    return f"{timing.median:.2f} s" + (f" (n={runs})" if runs != 1 else " (n=1)")
+
+
+def memory(timing) -> str:
+    return f"{timing.peak_kib / 1024:.0f} MiB" if timing and timing.peak_kib else ""
+
+
+def ratio(row) -> str:
+    ours = row.ours.median
+    parts = [f"{ours / t.median:.2f}× {name}" for name, t in row.theirs.items()
+             if ours and t.median]
+    return ", ".join(parts)
+
+
+def table(rows) -> list[str]:
+    lines = ["| step | ours: median | ours: peak memory | theirs: median (peak memory) | "
+             "ours / theirs | note |", "|---|---|---|---|---|---|"]
+    for row in rows:
+        theirs = "; ".join(f"{name} {cell(t)}" + (f" ({memory(t)})" if memory(t) else "")
+                           for name, t in row.theirs.items())
+        note = row.ours.note if row.ours.median is not None else ""
+        lines.append(f"| {row.step} | {cell(row.ours)} | {memory(row.ours)} | {theirs} | "
+                     f"{ratio(row)} | {note.strip()} |")
+    return lines
+
+
+def growth(results: dict[float, list]) -> list[str]:
+    """Fit time = c * scale^k per step over the scales where it finished."""
+    scales = sorted(results)
+    steps = [r.step for r in results[scales[0]]] if scales else []
+    lines = ["| step | " + " | ".join(f"{s:g}×" for s in scales) + " | exponent k | growth |",
+             "|---|" + "---|" * len(scales) + "---|---|"]
+    for step in steps:
+        points = []
+        for s in scales:
+            row = next((r for r in results[s] if r.step == step), None)
+            median = row.ours.median if row else None
+            if median is None and row and row.theirs:
+                continue
+            points.append((s, median))
+        known = [(s, t) for s, t in points if t]
+        if not points:
+            continue
+        cells = " | ".join(f"{t:.2f} s" if t else "—" for _, t in points)
+        k = _exponent(known)
+        verdict = "" if k is None else ("linear or better" if k <= 1.15 else
+                                        f"worse than linear (scale^{k:.2f})")
+        lines.append(f"| {step} | {cells} | {'' if k is None else f'{k:.2f}'} | {verdict} |")
+    return lines
+
+
+def _exponent(points: list[tuple[float, float]]) -> float | None:
+    if len(points) < 2:
+        return None
+    xs = [math.log(s) for s, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else None
+
+
+def verdicts(rows) -> list[str]:
+    """The targets at one scale, each met, missed or not measured."""
+    out = []
+    build = next((r for r in rows if r.step.startswith("build")), None)
+    out.append(_verdict("build at most 30 s", build.ours.median if build else None,
+                        lambda t: t <= 30, f"{build.ours.median:.1f} s" if build and
+                        build.ours.median else (build.ours.status if build else "")))
+    val = next((r for r in rows if r.step.startswith("validate")), None)
+    jena = val.theirs.get("Jena shacl") if val else None
+    rat = val.ours.median / jena.median if val and jena and val.ours.median and jena.median \
+        else None
+    out.append(_verdict("validate ratio to Jena SHACL at most 1.0", rat, lambda r: r <= 1.0,
+                        f"{rat:.2f}" if rat else (val.ours.status if val else "")))
+    queries = [r.ours.median for r in rows if r.step.startswith("query ")]
+    done = [q for q in queries if q is not None]
+    slowest = max(done) if done and len(done) == len(queries) else None
+    out.append(_verdict("each query at most 1 s (wall time of `nkelections query`, start-up "
+                        "included)", slowest, lambda t: t <= 1.0,
+                        f"slowest {slowest:.2f} s" if slowest else "not all measured"))
+    med = statistics.median(done) if done else None
+    out.append(_verdict("median query at most 0.1 s", med, lambda t: t <= 0.1,
+                        f"{med:.2f} s" if med else "not measured"))
+    peaks = [r.ours.peak_kib for r in rows if r.ours.peak_kib]
+    peak = max(peaks) / GIB if peaks else None
+    out.append(_verdict("peak memory of our steps at most 2 GiB", peak, lambda m: m <= 2.0,
+                        f"{peak:.2f} GiB" if peak else "not measured"))
+    return out
+
+
+def _verdict(target: str, value, ok, shown: str) -> str:
+    mark = "not measured" if value is None else ("met" if ok(value) else "**missed**")
+    return f"- {target}: {mark} ({shown})"
+
+
+def write(path: Path, command: str, results: dict[float, list], info: dict[float, dict],
+          venv: Path, notes: list[str]) -> None:
+    lines = [f"<!-- generated by `{command}` (bench/run.py); do not edit by hand -->",
+             "# Benchmark results", "", "## Machine", "", *(f"- {m}" for m in machine()),
+             "", "## Versions", "", *(f"- {v}" for v in versions(venv)), "",
+             "## How to read this", "",
+             "Each step runs as its own process; times are wall-clock medians of n runs, "
+             "memory is that process's peak resident set (ru_maxrss). Our steps are the "
+             "project's own commands (`nkelections build`, `validate`, `query`, `load`, "
+             "`network`) on a synthetic election made by bench/generate.py (scale 1 = 27,858 "
+             "deputies). Theirs are whole processes too (JVM start included for Jena). "
+             "'ours / theirs' below 1 means we are faster.", "",
+             f"Targets at 1×: {TARGETS}.", ""]
+    for scale in sorted(results):
+        meta = info.get(scale, {})
+        lines += [f"## Scale {scale:g}×: {meta.get('deputies', '?')} deputies, "
+                  f"{meta.get('triples', '?')} triples", "", *table(results[scale]), "",
+                  "Targets:", "", *verdicts(results[scale]), ""]
+    if len(results) > 1:
+        lines += ["## How cost grows with scale (ours)", "",
+                  "k is the least-squares exponent of time = c·scale^k over the scales "
+                  "where the step finished (1 is linear).", "", *growth(results), ""]
+    if notes:
+        lines += ["## Notes", "", *notes, ""]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines), encoding="utf-8")
+    tmp.replace(path)

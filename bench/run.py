@@ -1,0 +1,347 @@
+"""The benchmark: our pipeline and the engines users would pick instead, at several scales.
+
+`python bench/run.py` (what `make bench` runs) generates the synthetic election at each scale
+(bench/generate.py), then times, each in a child process of its own: the build, validation,
+every competency query of queries/ (federated-*.rq need the internet and are skipped), loading
+into an Oxigraph server and the network export, next to Apache Jena (riot, shacl, TDB2 and
+ARQ) and the Oxigraph CLI on the same files. It reports medians, peak memory (the child's
+ru_maxrss from wait4) and our time as a ratio of theirs, and writes bench/RESULTS.md.
+
+A step of ours whose command does not exist yet is reported as "not available"; a step that
+overruns its time limit, or the whole run's budget, is reported as such, never left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+import generate  # noqa: E402
+
+VENV = PROJECT / ".venv" / "bin"
+NKE = str(VENV / "nkelections")
+OXIGRAPH = str(VENV / "oxigraph")
+RUNS = {0.1: 3, 1.0: 2, 3.0: 1}  # repetitions per scale: fewer where each run is long
+STEP_LIMIT = {0.1: 240, 1.0: 300, 3.0: 300}  # seconds before a step is stopped
+COMMAND = "make bench"
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+    status: str = "ok"  # ok, failed, timed out, not available, skipped
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds and self.status == "ok" else None
+
+
+@dataclass
+class Row:
+    step: str
+    ours: Timing
+    theirs: dict[str, Timing] = field(default_factory=dict)
+
+
+class Budget:
+    def __init__(self, seconds: float):
+        self.deadline = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def run_child(argv: list[str], limit: float, env: dict | None = None,
+              stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
+    """Run argv; (wall seconds, peak RSS in KiB, exit code). Raises TimeoutError."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = start + limit
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            os.wait4(proc.pid, 0)
+            raise TimeoutError(f"stopped after {limit:.0f} s")
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        last = err.strip().splitlines()[-1:] or [""]
+        raise RuntimeError(f"exit {proc.returncode}: {last[0][:160]}")
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def measure(argv: list[str], runs: int, limit: float, budget: Budget, env=None,
+            before=None) -> Timing:
+    timing = Timing()
+    for _ in range(runs):
+        if budget.left() < 5:
+            timing.status, timing.note = "skipped", "run budget spent"
+            break
+        if before:
+            before()
+        try:
+            seconds, peak, _ = run_child(argv, min(limit, budget.left()), env)
+        except TimeoutError as exc:
+            timing.status, timing.note = "timed out", str(exc)
+            break
+        except RuntimeError as exc:
+            timing.status, timing.note = "failed", str(exc)
+            break
+        timing.seconds.append(seconds)
+        timing.peak_kib = max(timing.peak_kib, peak)
+    return timing
+
+
+def have_command(name: str) -> bool:
+    return (PROJECT / "src" / "nkelections" / "commands" / f"{name}.py").exists()
+
+
+def unavailable(why: str) -> Timing:
+    return Timing(status="not available", note=why)
+
+
+def jena_command(tool: str, *args: str) -> list[str] | None:
+    try:
+        from nkelections import jena
+    except ImportError:
+        return None
+    return jena.command(tool, *args, heap="3g") if jena.available() else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the steps ---------------------------------------------------------------------------
+
+
+class Scale:
+    def __init__(self, scale: float, work: Path, budget: Budget, runs: int | None):
+        self.scale, self.budget = scale, budget
+        self.root = work / f"scale-{scale:g}"
+        self.dist = self.root / "dist"
+        self.runs = runs or RUNS.get(scale, 1)
+        self.limit = STEP_LIMIT.get(scale, 300)
+        self.env = {**os.environ, "NKELECTIONS_ROOT": str(self.root)}
+        self.rows: list[Row] = []
+        self.info: dict[str, str] = {}
+
+    def time(self, argv, runs=None, before=None) -> Timing:
+        return measure(argv, runs or self.runs, self.limit, self.budget, self.env, before)
+
+    def run_all(self, progress: tqdm) -> list[Row]:
+        election = generate.generate(self.root, self.scale)
+        self.info["deputies"] = f"{election.deputies:,}"
+        for step in (self.build, self.parse, self.validate, self.queries, self.load,
+                     self.network):
+            progress.set_description(f"{self.scale:g}x {step.__name__}")
+            step()
+            progress.update(1)
+        return self.rows
+
+    def build(self) -> None:
+        ours = self.time([NKE, "build", "--quiet"])
+        self.rows.append(Row("build (curated YAML and texts to dist/)", ours))
+        summary = self.dist / "summary.json"
+        if summary.exists():
+            import json
+            self.info["triples"] = f"{json.loads(summary.read_text())['triples']:,}"
+
+    def nquads(self) -> Path | None:
+        path = self.dist / "nkelections.nq"
+        return path if path.exists() else None
+
+    def parse(self) -> None:
+        data = self.nquads()
+        riot = jena_command("riot", "--count", str(data)) if data else None
+        row = Row("parse N-Quads (reference, not our step)", Timing(status="not ours"))
+        row.theirs["Jena riot"] = self.time(riot) if riot else unavailable("no Jena or no data")
+        self.rows.append(row)
+
+    def validate(self) -> None:
+        data, shapes = self.nquads(), self.root / "ontology" / "shapes.ttl"
+        if data is None or not shapes.exists():
+            why = "no built graph" if data is None else "no ontology/shapes.ttl"
+            self.rows.append(Row("validate (SHACL)", unavailable(why)))
+            return
+        ours = self.time([NKE, "validate"]) if have_command("validate") else \
+            unavailable("no `nkelections validate` command yet")
+        merged = self.dist / "nkelections.nt"
+        jena = jena_command("shacl", "validate", "--shapes", str(shapes), "--data", str(merged))
+        theirs = self.time(jena) if jena else unavailable("no Jena")
+        row = Row("validate (SHACL)", ours, {"Jena shacl": theirs})
+        row.ours.note += self.violations(jena)
+        self.rows.append(row)
+
+    def violations(self, jena: list[str] | None) -> str:
+        """Results each engine reports, to check that they find the same violations."""
+        counts = []
+        for name, argv in (("ours", [NKE, "validate", "--format", "turtle"]), ("Jena", jena)):
+            if argv is None or (name == "ours" and not have_command("validate")):
+                continue
+            try:
+                out = subprocess.run(argv, env=self.env, capture_output=True, text=True,
+                                     timeout=min(self.limit, max(self.budget.left(), 1)))
+                counts.append(f"{name} {len(re.findall(r'sh:ValidationResult', out.stdout))}")
+            except subprocess.TimeoutExpired:
+                counts.append(f"{name} ? (timed out)")
+        return (" results: " + ", ".join(counts)) if counts else ""
+
+    def queries(self) -> None:
+        names = sorted(p.stem for p in (PROJECT / "queries").glob("*.rq")
+                       if not p.name.startswith("federated-"))
+        data = self.nquads()
+        if not names or data is None:
+            self.rows.append(Row("queries", unavailable("no queries/ or no built graph")))
+            return
+        ox_store = self.root / "oxigraph-cli-store"
+        tdb = self.root / "jena-tdb2"
+        loaded = self.bulk_load(ox_store, tdb, data)
+        for name in names:
+            query = PROJECT / "queries" / f"{name}.rq"
+            ours = self.time([NKE, "query", str(query), "--format", _results_format(query)]) \
+                if have_command("query") \
+                else unavailable("no `nkelections query` command yet")
+            row = Row(f"query {name}", ours)
+            if loaded.get("oxigraph"):
+                row.theirs["Oxigraph CLI"] = self.time(
+                    [OXIGRAPH, "query", "--location", str(ox_store), "--query-file", str(query),
+                     "--results-format", _results_format(query).replace("turtle", "ttl")])
+            tdbquery = jena_command("tdbquery", "--loc", str(tdb), "--query", str(query))
+            if loaded.get("jena") and tdbquery:
+                row.theirs["Jena ARQ on TDB2 (n=1 to save time)"] = self.time(tdbquery, runs=1)
+            self.rows.append(row)
+
+    def bulk_load(self, ox_store: Path, tdb: Path, data: Path) -> dict[str, bool]:
+        """Their bulk loaders, timed once: the store each engine queries afterwards."""
+        loaded = {}
+        shutil.rmtree(ox_store, ignore_errors=True)
+        ox = self.time([OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)],
+                       runs=1)
+        loaded["oxigraph"] = ox.status == "ok"
+        loader = jena_command("tdbloader", "--loc", str(tdb), str(data))
+        jena = self.time(loader, runs=1) if loader else unavailable("no Jena")
+        loaded["jena"] = jena.status == "ok"
+        self.rows.append(Row("bulk load into an on-disk store (reference)",
+                             Timing(status="not ours"),
+                             {"Oxigraph CLI load": ox, "Jena tdb2.tdbloader": jena}))
+        return loaded
+
+    def load(self) -> None:
+        data = self.nquads()
+        if data is None or not have_command("load"):
+            why = "no built graph" if data is None else "no `nkelections load` command yet"
+            self.rows.append(Row("load into the Oxigraph server", unavailable(why)))
+            return
+        with tempfile.TemporaryDirectory(prefix="bench-ox-") as location:
+            port = free_port()
+            server = subprocess.Popen(
+                [OXIGRAPH, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                _wait_port(port)
+                url = f"http://127.0.0.1:{port}"
+                ours = self.time([NKE, "load", "--endpoint", f"{url}/query", "--replace",
+                                  "--timeout", str(self.limit)])
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        ox_store = self.root / "oxigraph-load-ref"
+
+        def clear() -> None:
+            shutil.rmtree(ox_store, ignore_errors=True)
+
+        theirs = self.time([OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)],
+                           before=clear)
+        clear()
+        self.rows.append(Row("load into the Oxigraph server", ours,
+                             {"Oxigraph CLI bulk load": theirs}))
+
+    def network(self) -> None:
+        if not have_command("network"):
+            self.rows.append(Row("network export", unavailable("no `nkelections network`")))
+            return
+        out = self.root / "network-out"
+        ours = self.time([NKE, "network", "--out", str(out), "--no-pictures", "--no-explorer",
+                          "--quiet"])
+        self.rows.append(Row("network export (GraphML, GEXF, JSON, DOT)", ours))
+
+
+def _results_format(query: Path) -> str:
+    text = re.sub(r"#[^\n]*", "", query.read_text(encoding="utf-8")).upper()
+    if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", text):
+        return "turtle"
+    return "json" if re.search(r"\bASK\b", text) else "csv"
+
+
+def _wait_port(port: int, seconds: float = 20) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"the Oxigraph server did not listen on port {port}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the pipeline against Jena and "
+                                                 "Oxigraph at several scales.")
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0, 3.0])
+    parser.add_argument("--runs", type=int, help="runs per step (default: 3 at 0.1x, 2 at "
+                                                 "1x, 1 at 3x)")
+    parser.add_argument("--budget", type=float, default=1140,
+                        help="seconds for the whole run (default 1140: make bench must end "
+                             "within 20 minutes)")
+    parser.add_argument("--work", type=Path, help="where generated data goes (default: a "
+                                                  "temporary folder, removed at the end)")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    args = parser.parse_args(argv)
+    import report
+
+    budget = Budget(args.budget)
+    work = args.work or Path(tempfile.mkdtemp(prefix="nkelections-bench-"))
+    results, info = {}, {}
+    try:
+        with tqdm(total=6 * len(args.scales), unit="step") as progress:
+            for scale in args.scales:
+                runner = Scale(scale, work, budget, args.runs)
+                results[scale] = runner.run_all(progress)
+                info[scale] = runner.info
+                report.write(args.results, COMMAND, results, info, VENV, [])
+                shutil.rmtree(runner.root, ignore_errors=True)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"wrote {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""nkelections query: run a competency question, a query file or -e TEXT, and print the answer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nkelections.cli import add_endpoint_option, add_format_option, project_root
+from nkelections.errors import QueryError
+from nkelections.query import DEFAULT_ENGINE, ENGINES, Query, list_queries, load_query, \
+    open_engine, parse_binding, run_query
+from nkelections.results import FORMATS, render
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="?", metavar="QUERY",
+                        help="a query name from queries/ (with or without .rq), or a path")
+    parser.add_argument("-e", "--expression", metavar="TEXT", help="run this SPARQL text")
+    parser.add_argument("--list", action="store_true",
+                        help="list the competency questions and exit")
+    parser.add_argument("--engine", choices=list(ENGINES), default=None,
+                        help=f"where to run it (default: {DEFAULT_ENGINE}, the store in "
+                             "dist/store; endpoint when --endpoint is given)")
+    add_endpoint_option(parser, "run the query against this SPARQL endpoint")
+    add_format_option(parser, FORMATS, "table")
+    parser.set_defaults(format=None)  # None: table for SELECT/ASK, turtle for graphs
+    parser.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
+                        help="bind ?NAME; <iri> or prefix:local is an IRI, else a literal "
+                             "(repeatable)")
+    parser.add_argument("--dist", type=Path, help="the built graph (default: dist/)")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds to wait for an endpoint (default: 30)")
+
+
+def run(args: argparse.Namespace) -> int:
+    queries_dir = project_root() / "queries"
+    if args.list:
+        _print_list(queries_dir)
+        return 0
+    query = _chosen_query(args, queries_dir)
+    bindings = dict(parse_binding(item) for item in args.bind)
+    engine_name = args.engine or ("endpoint" if args.endpoint else DEFAULT_ENGINE)
+    if args.endpoint and engine_name != "endpoint":
+        raise QueryError(f"--endpoint goes with --engine endpoint, not {engine_name}")
+    dist = args.dist or project_root() / "dist"
+    engine = open_engine(engine_name, dist, args.endpoint, args.timeout)
+    result = run_query(engine, query, bindings)
+    output = render(result, args.format, query.prefixes)
+    sys.stdout.buffer.write(output)
+    sys.stdout.flush()
+    if args.verbose:
+        print(f"engine {engine_name}: {getattr(engine, 'source', '') or args.endpoint}",
+              file=sys.stderr)
+    return 0
+
+
+def _chosen_query(args: argparse.Namespace, queries_dir: Path) -> Query:
+    if args.expression is not None and args.query:
+        raise QueryError("give either QUERY or -e TEXT, not both")
+    if args.expression is not None:
+        return Query("-e", args.expression)
+    if not args.query:
+        raise QueryError("no query given", hint="name one (see --list), give a path, or -e TEXT")
+    return load_query(args.query, queries_dir)
+
+
+def _print_list(queries_dir: Path) -> None:
+    infos = [i for i in list_queries(queries_dir) if i.name.startswith("cq-")]
+    width = max((len(i.name) for i in infos), default=0)
+    for info in infos:
+        params = f"  [--bind {info.parameters.split()[0].lstrip('?')}=...]" \
+            if info.parameters else ""
+        print(f"{info.name:<{width}}  {info.question}{params}")

@@ -1,0 +1,51 @@
+"""nkelections validate: check the built graph (or given RDF files) against the SHACL shapes.
+
+Exit codes: 0 the data conforms (warnings and infos may be printed), 1 it has violations,
+2 usage or input error (a missing file, a file that does not parse, unusable shapes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from nkelections.cli import add_format_option, project_root
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from nkelections.validate import ENGINES, FORMATTERS
+
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="RDF files to validate together (.trig, .nq, .ttl, .nt, .jsonld); "
+                             "default: dist/nkelections.trig")
+    add_format_option(parser, FORMATTERS, "text")
+    parser.add_argument("--shapes", type=Path, metavar="FILE",
+                        help="the shapes graph (default: ontology/shapes.ttl)")
+    parser.add_argument("--engine", choices=list(ENGINES), default="pyshacl",
+                        help="SHACL engine (default: pyshacl, the reference)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nkelections.validate import (
+        FORMATTERS, has_ontology, load_graph, load_shapes, validate,
+    )
+
+    root = project_root()
+    files = args.files or [root / "dist" / "nkelections.trig"]
+    data = load_graph(files)
+    shapes = load_shapes(args.shapes or root / "ontology" / "shapes.ttl")
+    # Files from dist/ carry the ontology; other files get the project's, which the shapes
+    # need for the class hierarchy and the concept schemes.
+    ontology = None if has_ontology(data) else load_graph([root / "ontology" / "nkelections.ttl"])
+    report = validate(data, shapes, ontology=ontology, engine=args.engine)
+    source = ", ".join(_shown(f, root) for f in files)
+    sys.stdout.write(FORMATTERS[args.format](report, source))
+    return 0 if report.conforms else 1
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

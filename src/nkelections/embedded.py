@@ -1,0 +1,110 @@
+"""The persistent embedded store: pyoxigraph's on-disk (RocksDB) store under dist/store/.
+
+`nkelections build` writes it once; queries then open it read-only and need no reparse. The
+named graphs are kept; queries see their union as the default graph, as in the rdflib engine.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from nkelections.errors import StoreError
+from nkelections.query import Engine, Query, Result, from_oxigraph, oxigraph_syntax_error
+
+STORE_DIR = "store"
+NQUADS = "nkelections.nq"
+
+
+def write_store(dataset, target: Path) -> Path:
+    """Write an rdflib Dataset to a fresh store at target, replacing any old one in one rename.
+
+    The new store is filled in a sibling folder first, so a failure leaves the old one intact.
+    """
+    nquads = dataset.serialize(format="nquads", encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        gc.collect()  # the RocksDB handle closes when the object goes
+        _swap(staging, target)
+    except OSError as exc:
+        raise StoreError(f"cannot write the store: {exc}", where=str(target)) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def open_store(path: Path) -> ox.Store:
+    """The store at path, read-only."""
+    if not (path / "CURRENT").is_file():
+        raise StoreError(f"no store at {path}", hint="run `nkelections build`")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store: {exc}", where=str(path),
+                         hint="run `nkelections build` to rewrite it") from exc
+
+
+def load_nquads(path: Path) -> ox.Store:
+    """An in-memory store loaded from an N-Quads file."""
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except (OSError, SyntaxError) as exc:
+        raise StoreError(f"cannot load {path}: {exc}", hint="run `nkelections build`") from exc
+    return store
+
+
+class OxigraphEngine(Engine):
+    """pyoxigraph: the on-disk store, or an in-memory one loaded from N-Quads."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: ox.Store, source: str = ""):
+        self.store = store
+        self.source = source
+
+    @classmethod
+    def from_dist(cls, dist: Path) -> OxigraphEngine:
+        """dist/store/ when it is there, else dist/nkelections.nq loaded into memory."""
+        if (dist / STORE_DIR / "CURRENT").is_file():
+            return cls(open_store(dist / STORE_DIR), str(dist / STORE_DIR))
+        if (dist / NQUADS).is_file():
+            return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
+        raise StoreError(f"neither {dist / STORE_DIR} nor {dist / NQUADS} exists",
+                         hint="run `nkelections build` first")
+
+    @classmethod
+    def from_dataset(cls, dataset) -> OxigraphEngine:
+        store = ox.Store()
+        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"),
+                        ox.RdfFormat.N_QUADS)
+        return cls(store, "memory")
+
+    def run(self, query: Query) -> Result:
+        try:
+            answer = self.store.query(query.text, use_default_graph_as_union=True)
+            return from_oxigraph(answer, query.form)
+        except SyntaxError as exc:
+            raise oxigraph_syntax_error(query, exc) from exc
+        except OSError as exc:
+            raise StoreError(f"the store failed: {exc}", where=self.source) from exc

@@ -1,0 +1,283 @@
+"""Propose Wikidata links for entities that have none, for a curator to review.
+
+For each unlinked person, body, place, country or election of the graph, one SPARQL query asks a
+Wikidata-compatible endpoint for items whose English label or alias equals one of the entity's
+names. The names travel in a VALUES block as SPARQL string literals escaped here, so no label can
+change the query. Candidates are filtered by class (wdt:P31, the classes of data/wikidata.yaml),
+scored by name similarity, class, country (wdt:P17) and date (wdt:P585 against our election
+date), and the best is proposed only when it is good and clearly ahead; otherwise the entity is
+an abstention with the reason. Answers are cached on disk, keyed by a hash of endpoint + query.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import time
+import urllib.error
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from nkelections import __version__
+from nkelections.errors import LinkError
+from nkelections.namespaces import NKE, NKR, RDF, RDFS, SCHEMA, SKOS, WD
+from nkelections.serialize import write_atomic
+from nkelections.wikidata import Links
+
+DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
+CONTACT_ENV = "NKELECTIONS_CONTACT"
+ACCEPT, MARGIN = 0.75, 0.1
+KIND_OF = {NKE.Person: "person", NKE.Election: "election", NKE.Country: "country",
+           NKE.Body: "body", SCHEMA.Place: "place"}
+NOT_LINKED = (NKE.Fact,)
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+          "\f": "\\f", "'": "\\'"}
+
+
+@dataclass
+class Subject:
+    """An entity of our graph the linker looks for."""
+
+    id: str
+    kind: str
+    names: list[str]
+    year: str | None = None
+
+
+@dataclass
+class LinkCandidate:
+    qid: str
+    label: str
+    description: str = ""
+    names: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    entity: str
+    kind: str
+    decision: str  # "propose" or "abstain"
+    qid: str | None
+    score: float
+    reason: str
+    candidates: list[LinkCandidate]
+
+
+def sparql_string(text: str) -> str:
+    """A SPARQL string literal for `text`: every quote, backslash and control character escaped,
+    so the literal cannot end early whatever the text holds."""
+    out = []
+    for ch in text:
+        if ch in _ECHAR:
+            out.append(_ECHAR[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def candidate_query(names: list[str]) -> str:
+    values = " ".join(sparql_string(n) + "@en" for n in names)
+    return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <http://schema.org/>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT ?item ?name ?label ?alias ?description ?class ?country ?when WHERE {{
+  VALUES ?name {{ {values} }}
+  {{ ?item rdfs:label ?name }} UNION {{ ?item skos:altLabel ?name }}
+  OPTIONAL {{ ?item rdfs:label ?label FILTER(LANG(?label) = "en") }}
+  OPTIONAL {{ ?item skos:altLabel ?alias FILTER(LANG(?alias) = "en") }}
+  OPTIONAL {{ ?item schema:description ?description FILTER(LANG(?description) = "en") }}
+  OPTIONAL {{ ?item wdt:P31 ?class }}
+  OPTIONAL {{ ?item wdt:P17 ?country }}
+  OPTIONAL {{ ?item wdt:P585 ?when }}
+}}
+ORDER BY ?item"""
+
+
+def user_agent() -> str:
+    contact = os.environ.get(CONTACT_ENV, "https://example.invalid/set-NKELECTIONS_CONTACT")
+    return f"nkelections/{__version__} ({contact}) SPARQLWrapper"
+
+
+class Client:
+    """Asks one endpoint through SPARQLWrapper, with a disk cache and 429 back-off."""
+
+    def __init__(self, endpoint: str, cache: Path | None, retries: int = 3,
+                 sleep: Callable[[float], None] = time.sleep, timeout: int = 60):
+        self.endpoint, self.cache, self.retries = endpoint, cache, retries
+        self.sleep, self.timeout = sleep, timeout
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
+        path = self.cache / f"{key}.json" if self.cache else None
+        if path and path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        rows = self._fetch(query)
+        if path:
+            write_atomic(path, json.dumps(rows, sort_keys=True))
+        return rows
+
+    def _fetch(self, query: str) -> list[dict[str, str]]:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
+        wrapper.setQuery(query)
+        wrapper.setMethod(POST)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setTimeout(self.timeout)
+        for attempt in range(self.retries + 1):
+            try:
+                answer = wrapper.queryAndConvert()
+                return [{k: v["value"] for k, v in b.items()}
+                        for b in answer["results"]["bindings"]]
+            except urllib.error.HTTPError as exc:
+                if exc.code != 429 or attempt == self.retries:
+                    raise LinkError(f"{self.endpoint} answered HTTP {exc.code}") from None
+                self.sleep(_retry_after(exc.headers.get("Retry-After"), attempt))
+            except (urllib.error.URLError, OSError) as exc:
+                raise LinkError(f"cannot reach {self.endpoint}: {exc}",
+                                hint="check --endpoint and the network") from None
+            except Exception as exc:  # SPARQLWrapper's own errors: bad query, 5xx, bad JSON
+                raise LinkError(f"{self.endpoint}: {type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+        raise LinkError(f"{self.endpoint} kept answering HTTP 429")
+
+
+def _retry_after(value: str | None, attempt: int) -> float:
+    if value and value.strip().isdigit():
+        return min(float(value.strip()), 300.0)
+    return float(2 ** attempt)
+
+
+def subjects(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[URIRef]]
+             ) -> list[Subject]:
+    """The entities of the data graph that could have an item and have no link yet."""
+    linked = set(links.by_entity)
+    out = []
+    for iri in sorted(set(graph.subjects(RDFS.label, None))):
+        if not str(iri).startswith(str(NKR)) or (iri, SCHEMA.sameAs, None) in graph:
+            continue
+        ident = str(iri)[len(str(NKR)):]
+        supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
+        kind = next((KIND_OF[c] for c in KIND_OF if c in supers), None)
+        if kind is None or ident in linked or any(c in supers for c in NOT_LINKED):
+            continue
+        names = [str(graph.value(iri, RDFS.label))]
+        names += sorted(str(a) for a in graph.objects(iri, SKOS.altLabel))
+        date = graph.value(iri, NKE.electionDate)
+        out.append(Subject(ident, kind, list(dict.fromkeys(names)),
+                           str(date)[:4] if date is not None else None))
+    return out
+
+
+def candidates(rows: list[dict[str, str]], namespace: str) -> list[LinkCandidate]:
+    found: dict[str, LinkCandidate] = {}
+    for row in rows:
+        item = row.get("item", "")
+        if not item.startswith(namespace):
+            continue
+        cand = found.setdefault(item, LinkCandidate(item[len(namespace):], row.get("label", "")))
+        for key, bag in (("name", cand.names), ("label", cand.names), ("alias", cand.names),
+                         ("class", cand.classes), ("country", cand.countries)):
+            if row.get(key):
+                value = row[key]
+                bag.add(value[len(namespace):] if value.startswith(namespace) else value)
+        if row.get("when"):
+            cand.years.add(row["when"][:4])
+        cand.description = cand.description or row.get("description", "")
+    return list(found.values())
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio() if a and b else 0.0
+
+
+def score(subject: Subject, cand: LinkCandidate, classes: list[str],
+          countries: set[str]) -> LinkCandidate:
+    """Score in [0, 1]: 0.6 name similarity (our label to theirs; any other name pair counts
+    0.9), 0.25 class, +-country, +-date; the reasons say why."""
+    best = max(_similar(subject.names[0], cand.label),
+               0.9 * max(_similar(a, b) for a in subject.names for b in cand.names or {""}))
+    cand.reasons = [f"name similarity {best:.2f}"]
+    total = 0.6 * best
+    if classes:
+        total += 0.25
+        cand.reasons.append("instance of " + ", ".join(sorted(set(classes) & cand.classes)))
+    else:
+        total += 0.1
+        cand.reasons.append(f"no class configured for '{subject.kind}', not type-checked")
+    if countries and cand.countries and subject.kind != "country":
+        inside = bool(countries & cand.countries)
+        total += 0.1 if inside else -0.3
+        cand.reasons.append("country matches" if inside else "country differs")
+    if subject.year and cand.years:
+        same = subject.year in cand.years
+        total += 0.05 if same else -0.5
+        cand.reasons.append(f"date year {'matches' if same else 'differs'} ({subject.year})")
+    cand.score = round(max(0.0, min(1.0, total + 0.05)), 3)
+    return cand
+
+
+def decide(subject: Subject, cands: list[LinkCandidate]) -> Proposal:
+    cands = sorted(cands, key=lambda c: (-c.score, c.qid))
+    if not cands:
+        return Proposal(subject.id, subject.kind, "abstain", None, 0.0,
+                        "no candidate of the expected class", [])
+    best = cands[0]
+    second = cands[1].score if len(cands) > 1 else 0.0
+    if best.score < ACCEPT:
+        reason = f"best score {best.score} is below {ACCEPT}"
+    elif best.score - second < MARGIN:
+        reason = f"two candidates are close ({best.qid} {best.score}, {cands[1].qid} {second})"
+    else:
+        return Proposal(subject.id, subject.kind, "propose", best.qid, best.score,
+                        "; ".join(best.reasons), cands)
+    return Proposal(subject.id, subject.kind, "abstain", None, best.score, reason, cands)
+
+
+def propose(graph: Graph, links: Links, client: Client,
+            superclasses: Callable[[URIRef], set[URIRef]], namespace: str = str(WD),
+            classes: dict[str, list[str]] | None = None,
+            countries: set[str] | None = None) -> list[Proposal]:
+    """One proposal (or abstention) per unlinked entity. `classes` maps a kind to class ids and
+    `countries` are the context countries' item ids; by default those of data/wikidata.yaml."""
+    if classes is None:
+        classes = {k: [c.qid for c in v] for k, v in links.classes.items()}
+    if countries is None:
+        countries = {links.qid_of(c) for c in links.context_countries} - {None}
+    out = []
+    for subject in subjects(graph, links, superclasses):
+        rows = client.select(candidate_query(subject.names))
+        wanted = classes.get(subject.kind, [])
+        cands = [c for c in candidates(rows, namespace) if not wanted or c.classes & set(wanted)]
+        out.append(decide(subject, [score(subject, c, wanted, countries) for c in cands]))
+    return out
+
+
+def review_document(proposals: list[Proposal], endpoint: str) -> dict:
+    """The review file: what a curator reads before copying links to data/wikidata.yaml."""
+    def entry(p: Proposal) -> dict:
+        return {"entity": p.entity, "kind": p.kind, "decision": p.decision, "qid": p.qid,
+                "score": p.score, "reason": p.reason,
+                "candidates": [{k: sorted(v) if isinstance(v, set) else v
+                                for k, v in asdict(c).items()} for c in p.candidates]}
+    return {"endpoint": endpoint, "proposed": sum(p.decision == "propose" for p in proposals),
+            "abstained": sum(p.decision == "abstain" for p in proposals),
+            "proposals": [entry(p) for p in proposals]}

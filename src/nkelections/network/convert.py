@@ -1,0 +1,268 @@
+"""The built RDF dataset as an index of entities and facts, and as a networkx entity graph.
+
+Entities (people, bodies, elections, documents, n-ary facts such as figures and memberships)
+become nodes; object properties between entities become edges; literals and SKOS concepts
+become node attributes. Evidence, mentions, selectors and reified statements are provenance:
+they are summarised as counts (`sources`, `mentioned_in`), never drawn as nodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from nkelections.errors import NetworkError
+from nkelections.namespaces import (
+    DATA_GRAPH,
+    NKE,
+    NKR,
+    OA,
+    ONTOLOGY_GRAPH,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    WD,
+)
+from nkelections.ontology import Ontology
+
+# Provenance plumbing: summarised as attributes, never nodes of the entity graph.
+PLUMBING_CLASSES = frozenset({
+    NKE.Evidence, NKE.Mention, NKE.Statement, NKE.Derivation, NKE.IdentityLink,
+    OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector,
+})
+# Literals too large or too internal to carry on every node.
+SKIPPED_LITERALS = frozenset({SCHEMA.text})
+# Types every fact or document also has; the node's `type` is its most specific other class.
+GENERIC_TYPES = frozenset({NKE.Fact, NKE.Document, PROV.Entity})
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One piece of evidence: the verbatim text, where it stands, and whom it credits."""
+
+    exact: str
+    document: URIRef
+    start: int
+    end: int
+    stated_by: tuple[URIRef, ...] = ()
+
+
+@dataclass
+class Fact:
+    """A fact node (a reified statement or an n-ary fact) with its evidence."""
+
+    node: URIRef
+    triple: tuple | None  # (s, p, o) for an nke:Statement
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def documents(self) -> set[URIRef]:
+        return {q.document for q in self.quotes}
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read a built dataset (N-Quads or TriG) from dist/."""
+    if not path.exists():
+        raise NetworkError(f"{path} does not exist", hint="run 'nkelections build' first")
+    dataset = Dataset()
+    fmt = "trig" if path.suffix == ".trig" else "nquads"
+    try:
+        dataset.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise NetworkError(f"{path} could not be read as {fmt}: {exc}".splitlines()[0]) from exc
+    return dataset
+
+
+class GraphIndex:
+    """Lookups over one built dataset that the networks, the explorer and stats share."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.data: Graph = dataset.graph(DATA_GRAPH)
+        self.ontology = Ontology(dataset.graph(ONTOLOGY_GRAPH))
+        if len(self.data) == 0:
+            raise NetworkError(f"the dataset has no triples in {DATA_GRAPH}",
+                               hint="build the graph with 'nkelections build'")
+
+    @cached_property
+    def triple_count(self) -> int:
+        return sum(len(g) for g in self.dataset.graphs())
+
+    @cached_property
+    def digest(self) -> str:
+        """A SHA-256 of the data graph's sorted N-Triples: names the build, not the clock."""
+        lines = sorted(self.data.serialize(format="nt").splitlines())
+        return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+    @cached_property
+    def types(self) -> dict[URIRef, set[URIRef]]:
+        types: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for s, o in self.data.subject_objects(RDF.type):
+            if isinstance(s, URIRef):
+                types[s].add(o)
+        return types
+
+    @cached_property
+    def entities(self) -> list[URIRef]:
+        """Typed nodes that are not provenance plumbing, sorted by IRI."""
+        return sorted(s for s, ts in self.types.items() if not ts & PLUMBING_CLASSES)
+
+    @cached_property
+    def entity_set(self) -> set[URIRef]:
+        return set(self.entities)
+
+    def node_id(self, iri: URIRef) -> str:
+        text = str(iri)
+        return text[len(str(NKR)):] if text.startswith(str(NKR)) else text
+
+    def label(self, node) -> str:
+        if isinstance(node, Literal):
+            return str(node)
+        for graph in (self.data, self.ontology.graph):
+            for prop in (RDFS.label, SKOS.prefLabel):
+                value = graph.value(node, prop)
+                if value is not None:
+                    return str(value)
+        return self.ontology.short(node)
+
+    def main_type(self, iri: URIRef) -> URIRef | None:
+        """The most specific class of a node (ties broken by name), ignoring generic types."""
+        types = sorted(self.types.get(iri, set()) - GENERIC_TYPES) or \
+            sorted(self.types.get(iri, set()))
+        specific = [t for t in types
+                    if not any(o != t and self.ontology.is_subclass(o, t) for o in types)]
+        nke = [t for t in specific if str(t).startswith(str(NKE))]
+        return (nke or specific or [None])[0]
+
+    def type_name(self, iri: URIRef) -> str:
+        cls = self.main_type(iri)
+        return self.ontology.short(cls) if cls is not None else "unknown"
+
+    def is_concept(self, node) -> bool:
+        return (node, RDF.type, SKOS.Concept) in self.ontology.graph
+
+    def property_label(self, prop: URIRef) -> str:
+        value = self.ontology.graph.value(prop, RDFS.label)
+        return str(value) if value is not None else self.ontology.short(prop)
+
+    @staticmethod
+    def attribute_name(prop: URIRef) -> str:
+        return Ontology.short(prop).replace(":", "_")
+
+    def wikidata(self, iri: URIRef) -> str | None:
+        ids = sorted(str(o)[len(str(WD)):] for o in self.data.objects(iri, SCHEMA.sameAs)
+                     if str(o).startswith(str(WD)))
+        return " ".join(ids) or None
+
+    @cached_property
+    def quotes(self) -> dict[URIRef, Quote]:
+        """Every piece of evidence, keyed by its node."""
+        found = {}
+        for ev in self.data.subjects(RDF.type, NKE.Evidence):
+            target = self.data.value(ev, OA.hasTarget)
+            doc = self.data.value(target, OA.hasSource)
+            exact = start = end = None
+            for selector in self.data.objects(target, OA.hasSelector):
+                exact = self.data.value(selector, OA.exact) or exact
+                start = self.data.value(selector, OA.start) or start
+                end = self.data.value(selector, OA.end) or end
+            stated = tuple(sorted(self.data.objects(ev, NKE.statedBy)))
+            found[ev] = Quote(str(exact), doc, int(start or 0), int(end or 0), stated)
+        return found
+
+    @cached_property
+    def facts(self) -> dict[URIRef, Fact]:
+        """Every nke:Fact with its quotes, keyed by its node."""
+        facts = {}
+        for node in sorted(self.data.subjects(RDF.type, NKE.Fact)):
+            triple = None
+            if (node, RDF.type, NKE.Statement) in self.data:
+                triple = (self.data.value(node, RDF.subject), self.data.value(node, RDF.predicate),
+                          self.data.value(node, RDF.object))
+            quotes = [self.quotes[e] for e in sorted(self.data.objects(node, PROV.wasDerivedFrom))
+                      if e in self.quotes]
+            quotes.sort(key=lambda q: (str(q.document), q.start))
+            facts[node] = Fact(node, triple, quotes)
+        return facts
+
+    @cached_property
+    def statements(self) -> dict[tuple, Fact]:
+        return {f.triple: f for f in self.facts.values() if f.triple is not None}
+
+    def sources(self, s: URIRef, p: URIRef, o) -> int:
+        """Distinct documents supporting a triple: its statement's evidence, else its subject's
+        evidence when the subject is an n-ary fact; 0 when nothing quoted supports it."""
+        fact = self.statements.get((s, p, o)) or self.facts.get(s)
+        return len(fact.documents) if fact else 0
+
+    @cached_property
+    def mentioned_in(self) -> dict[URIRef, set[URIRef]]:
+        docs: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for mention in self.data.subjects(RDF.type, NKE.Mention):
+            body = self.data.value(mention, OA.hasBody)
+            target = self.data.value(mention, OA.hasTarget)
+            docs[body].add(self.data.value(target, OA.hasSource))
+        return docs
+
+    def node_attributes(self, iri: URIRef) -> dict:
+        """Type, label, Wikidata id, literal and concept values, and provenance counts."""
+        attrs: dict[str, object] = {"iri": str(iri), "label": self.label(iri),
+                                    "type": self.type_name(iri)}
+        values: dict[str, set[str]] = defaultdict(set)
+        for p, o in self.data.predicate_objects(iri):
+            if p in SKIPPED_LITERALS or p == RDFS.label:
+                continue
+            if isinstance(o, Literal):
+                values["aliases" if p == SKOS.altLabel else self.attribute_name(p)].add(str(o))
+            elif p != RDF.type and self.is_concept(o):
+                values[self.attribute_name(p)].add(self.label(o))
+        attrs.update({k: " | ".join(sorted(v)) for k, v in sorted(values.items())})
+        attrs["types"] = " ".join(sorted(self.ontology.short(t) for t in self.types[iri]))
+        wikidata = self.wikidata(iri)
+        if wikidata:
+            attrs["wikidata"] = wikidata
+        fact = self.facts.get(iri)
+        attrs["sources"] = len(fact.documents) if fact else 0
+        attrs["mentioned_in"] = len(self.mentioned_in.get(iri, ()))
+        return attrs
+
+    def relations(self):
+        """(s, p, o) between entities, sorted; rdf:type excluded."""
+        rows = [(s, p, o) for s in self.entities for p, o in self.data.predicate_objects(s)
+                if p != RDF.type and isinstance(o, URIRef) and o in self.entity_set]
+        return sorted(rows)
+
+
+def edge_attributes(index: GraphIndex, s: URIRef, p: URIRef, o) -> dict:
+    return {"property": index.ontology.short(p), "label": index.property_label(p),
+            "sources": index.sources(s, p, o)}
+
+
+def add_entity(graph: nx.MultiDiGraph, index: GraphIndex, iri: URIRef, **extra) -> str:
+    node = index.node_id(iri)
+    if node not in graph:
+        graph.add_node(node, **index.node_attributes(iri), **extra)
+    return node
+
+
+def add_relation(graph: nx.MultiDiGraph, index: GraphIndex, s: URIRef, p: URIRef, o) -> None:
+    u, v = add_entity(graph, index, s), add_entity(graph, index, o)
+    graph.add_edge(u, v, key=index.ontology.short(p), **edge_attributes(index, s, p, o))
+
+
+def entity_network(index: GraphIndex) -> nx.MultiDiGraph:
+    """The whole entity graph: every entity, every relation between two entities."""
+    graph = nx.MultiDiGraph(name="entities")
+    for iri in index.entities:
+        add_entity(graph, index, iri)
+    for s, p, o in index.relations():
+        add_relation(graph, index, s, p, o)
+    return graph

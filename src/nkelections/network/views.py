@@ -1,0 +1,161 @@
+"""Views: each a network of its own, cut from the graph for one question.
+
+VIEWS maps a view's name (also its file name under dist/network/) to its title and builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import URIRef
+
+from nkelections.namespaces import NKE, ORG, PROV, SCHEMA
+from nkelections.network.convert import GraphIndex, add_entity, add_relation, entity_network
+
+BODY_LIKE = (NKE.Body, ORG.Organization)
+INSTITUTION_CLASSES = (NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision, NKE.Body,
+                       NKE.Election, ORG.Organization)
+DOCUMENT_LINKS = {SCHEMA.citation, NKE.reportedIn}
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    title: str
+    build: Callable[[GraphIndex], nx.MultiDiGraph]
+
+
+def _is_a(index: GraphIndex, iri: URIRef, classes) -> bool:
+    return any(index.ontology.is_subclass(t, c) for t in index.types.get(iri, ()) for c in classes)
+
+
+def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
+    """People, posts and bodies: each membership is an edge person -role-> body."""
+    graph = nx.MultiDiGraph(name="committees")
+    data = index.data
+    for membership in index.entities:
+        if not _is_a(index, membership, (ORG.Membership,)):
+            continue
+        person, body = data.value(membership, ORG.member), data.value(membership, ORG.organization)
+        if person is None or body is None:
+            continue
+        role = data.value(membership, ORG.role)
+        role_label = index.label(role) if role is not None else "member"
+        fact = index.facts.get(membership)
+        graph.add_edge(add_entity(graph, index, person), add_entity(graph, index, body),
+                       key=role_label, property="org:Membership", label=role_label,
+                       membership=index.node_id(membership),
+                       sources=len(fact.documents) if fact else 0)
+    for s, p, o in index.relations():
+        if p in (ORG.subOrganizationOf, ORG.memberOf) and _is_a(index, o, BODY_LIKE):
+            add_relation(graph, index, s, p, o)
+    return graph
+
+
+def who_said_what(index: GraphIndex) -> nx.MultiDiGraph:
+    """Sources, claims and attributed facts, who made them, what they are about, and the
+    disagreements between facts (facts in a disagreement carry disputed=True)."""
+    graph = nx.MultiDiGraph(name="claims")
+    disputed = _disputed_facts(index)
+    for node, fact in index.facts.items():
+        claimants = sorted({a for q in fact.quotes for a in q.stated_by}
+                           | set(index.data.objects(node, PROV.wasAttributedTo)))
+        is_claim = _is_a(index, node, (NKE.Claim,))
+        if not (is_claim or claimants or node in disputed):
+            continue
+        claim = _add_fact(graph, index, fact, disputed=node in disputed)
+        for doc in sorted(fact.documents):
+            _edge(graph, add_entity(graph, index, doc), claim, "reports", len(fact.documents))
+        for agent in claimants:
+            _edge(graph, claim, add_entity(graph, index, agent), "attributed to",
+                  len(fact.documents))
+        for about in _about(index, fact):
+            _edge(graph, claim, add_entity(graph, index, about), "about", len(fact.documents))
+    for disagreement in sorted(set(index.data.subjects(NKE.disagreeingFact, None))):
+        for fact in sorted(index.data.objects(disagreement, NKE.disagreeingFact)):
+            if index.node_id(fact) in graph:
+                _edge(graph, add_entity(graph, index, disagreement), index.node_id(fact),
+                      "disagreeing fact", 0)
+    # A fact may enter the view first as what another claim is about; mark every node here.
+    marked = {index.node_id(f) for f in disputed}
+    for node, data in graph.nodes(data=True):
+        data["disputed"] = node in marked
+    return graph
+
+
+def _disputed_facts(index: GraphIndex) -> dict[URIRef, set[URIRef]]:
+    disputed: dict[URIRef, set[URIRef]] = {}
+    for disagreement, fact in index.data.subject_objects(NKE.disagreeingFact):
+        disputed.setdefault(fact, set()).add(disagreement)
+    return disputed
+
+
+def _add_fact(graph: nx.MultiDiGraph, index: GraphIndex, fact, disputed: bool) -> str:
+    if fact.triple is None:
+        return add_entity(graph, index, fact.node, disputed=disputed)
+    s, p, o = fact.triple
+    node = index.node_id(fact.node)
+    graph.add_node(node, iri=str(fact.node), type="Statement", disputed=disputed,
+                   label=f"{index.label(s)} · {index.property_label(p)} · {index.label(o)}",
+                   sources=len(fact.documents), mentioned_in=0)
+    return node
+
+
+def _about(index: GraphIndex, fact) -> list[URIRef]:
+    if fact.triple is not None:
+        return [n for n in (fact.triple[0], fact.triple[2]) if n in index.entity_set]
+    about = set(index.data.objects(fact.node, NKE.about)) | {
+        o for p, o in index.data.predicate_objects(fact.node)
+        if p not in (PROV.wasAttributedTo, NKE.reportedIn) and o in index.entity_set}
+    return sorted(about)
+
+
+def _edge(graph: nx.MultiDiGraph, u: str, v: str, label: str, sources: int) -> None:
+    graph.add_edge(u, v, key=label, property=label, label=label, sources=sources)
+
+
+def institutions(index: GraphIndex) -> nx.MultiDiGraph:
+    """Laws, decisions, bodies and elections, and the relations among them."""
+    graph = nx.MultiDiGraph(name="institutions")
+    keep = {e for e in index.entities if _is_a(index, e, INSTITUTION_CLASSES)}
+    for s, p, o in index.relations():
+        if s in keep and o in keep:
+            add_relation(graph, index, s, p, o)
+    for iri in sorted(keep):
+        if _is_a(index, iri, (NKE.Election, NKE.Law, NKE.LawVersion, NKE.Decision)):
+            add_entity(graph, index, iri)
+    return graph
+
+
+def documents(index: GraphIndex) -> nx.MultiDiGraph:
+    """Documents and their citations (with footnote numbers), publishers and authors."""
+    graph = nx.MultiDiGraph(name="documents")
+    docs = [e for e in index.entities if _is_a(index, e, (NKE.Document,))]
+    for doc in docs:
+        add_entity(graph, index, doc)
+    for node, fact in index.facts.items():
+        if not _is_a(index, node, (NKE.Citation,)):
+            continue
+        citing = index.data.value(node, NKE.citingDocument)
+        cited = index.data.value(node, NKE.citedDocument)
+        if citing in index.entity_set and cited in index.entity_set:
+            footnote = index.data.value(node, NKE.footnoteNumber)
+            graph.add_edge(add_entity(graph, index, citing), add_entity(graph, index, cited),
+                           key=index.node_id(node), property="nke:Citation", label="cites",
+                           footnote=str(footnote or ""), sources=len(fact.documents))
+    for s, p, o in index.relations():
+        if s in docs and (p in DOCUMENT_LINKS or _is_a(index, o, (NKE.Document,)) or
+                          str(p).startswith("http://purl.org/dc/terms/")):
+            add_relation(graph, index, s, p, o)
+    return graph
+
+
+VIEWS: dict[str, View] = {v.name: v for v in (
+    View("committees", "Committee chart: people, posts and bodies", committee_chart),
+    View("claims", "Who said what: sources, claims, claimants and disagreements", who_said_what),
+    View("institutions", "Laws, decisions, bodies and elections", institutions),
+    View("documents", "Documents and their citations", documents),
+    View("entities", "The whole entity graph", entity_network),
+)}

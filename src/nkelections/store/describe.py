@@ -1,0 +1,130 @@
+"""The dataset's description, VoID and DCAT with Dublin Core, in its own named graph
+https://w3id.org/nkelections/graph/void.
+
+A graph of its own because it counts the other graphs: inside the data graph it would count
+itself. Everything in it is computed from the built graphs; the date is the newest xsd:date
+in the data (never the clock), so a rebuild from the same inputs stays byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
+
+from nkelections import __version__
+from nkelections.namespaces import (
+    BASE,
+    DATA_GRAPH,
+    DCAT,
+    DCTERMS,
+    GRAPH,
+    NKE,
+    NKR,
+    ONTOLOGY_GRAPH,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    VOID,
+    WD,
+)
+
+VOID_GRAPH = GRAPH["void"]
+DATASET = URIRef(BASE + "dataset")
+ENDPOINT = URIRef(BASE + "sparql")
+SOURCE_CLASS = NKE.SourceDocument
+TEXT_RIGHTS = ("The source texts keep their publishers' terms; data/sources/manifest.yaml "
+               "states no licence for them.")
+
+
+def add_description(dataset: Dataset, summary) -> None:
+    """Add the description graph, and count it in summary.graphs and summary.triples."""
+    data, onto = dataset.graph(DATA_GRAPH), dataset.graph(ONTOLOGY_GRAPH)
+    g = dataset.graph(VOID_GRAPH)
+    d = DATASET
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("nkelections: the 2023 North Korean local elections",
+                                     lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "An evidence-grounded knowledge graph of the 2023 North Korean local elections: every "
+        "fact points to its source text, the verbatim quote and its character offsets.",
+        lang="en")))
+    # The project's licence (pyproject.toml); the texts' terms are not ours to state.
+    g.add((d, DCTERMS.license, URIRef("https://spdx.org/licenses/MIT")))
+    g.add((d, DCTERMS.rights, Literal(TEXT_RIGHTS, lang="en")))
+    g.add((d, OWL.versionInfo, Literal(__version__)))
+    g.add((d, DCAT.version, Literal(__version__)))
+    newest = _newest_date(data)
+    if newest is not None:
+        g.add((d, DCTERMS.modified, newest))
+    for doc in sorted(data.subjects(RDF.type, SOURCE_CLASS)):
+        g.add((d, DCTERMS.source, doc))
+    _add_void(g, d, data, onto)
+    _add_service(g, d)
+    summary.graphs[str(VOID_GRAPH)] = len(g)
+    summary.triples = sum(summary.graphs.values())
+
+
+def _newest_date(graph) -> Literal | None:
+    dates = [o for o in graph.objects() if isinstance(o, Literal) and o.datatype == XSD.date]
+    return max(dates, key=str) if dates else None
+
+
+def _add_void(g, d, data, onto) -> None:
+    triples = [*data, *onto]
+    subjects = {s for s, _, _ in triples}
+    entities = {s for s in subjects if str(s).startswith(str(NKR))}
+    classes = Counter(o for _, p, o in data.triples((None, RDF.type, None)))
+    g.add((d, VOID.triples, _int(len(triples))))
+    g.add((d, VOID.entities, _int(len(entities))))
+    g.add((d, VOID.distinctSubjects, _int(len(subjects))))
+    g.add((d, VOID.distinctObjects, _int(len({o for _, _, o in triples}))))
+    g.add((d, VOID.classes, _int(len(classes))))
+    g.add((d, VOID.properties, _int(len({p for _, p, _ in triples}))))
+    g.add((d, VOID.uriSpace, Literal(str(NKR))))
+    g.add((d, VOID.sparqlEndpoint, ENDPOINT))
+    g.add((d, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
+    for prefix in ("nke", "oa", "prov", "org", "schema", "skos", "dcterms"):
+        g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
+    for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], str(kv[0])))[:3]:
+        example = min(s for s in data.subjects(RDF.type, cls) if s in entities) \
+            if any(s in entities for s in data.subjects(RDF.type, cls)) else None
+        if example is not None:
+            g.add((d, VOID.exampleResource, example))
+    _add_linkset(g, d, data)
+
+
+def _add_linkset(g, d, data) -> None:
+    links = Counter(p for _, p, o in data if str(o).startswith(str(WD)))
+    for predicate, n in sorted(links.items()):
+        local = str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        linkset = URIRef(f"{BASE}dataset/links/{local}")
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, d))
+        g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
+        g.add((linkset, VOID.linkPredicate, predicate))
+        g.add((linkset, VOID.triples, _int(n)))
+        g.add((d, VOID.subset, linkset))
+
+
+def _add_service(g, d) -> None:
+    service = URIRef(BASE + "dataset/service")
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, ENDPOINT))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCAT.servesDataset, d))
+    for name, media in (("nkelections.trig", "application/trig"),
+                        ("nkelections.nq", "application/n-quads"),
+                        ("nkelections.ttl", "text/turtle"),
+                        ("nkelections.jsonld", "application/ld+json")):
+        dist = URIRef(f"{BASE}dataset/{name}")
+        g.add((d, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(name)))
+        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
+                                             + media)))
+
+
+def _int(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)

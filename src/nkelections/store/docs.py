@@ -1,0 +1,44 @@
+"""The ontology's HTML documentation, made with pyLODE (self-contained: no CDN)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+from nkelections.errors import BuildError
+
+
+def _import_pylode():
+    # pylode 3.4.1's wheel reads its version from a pyproject.toml it does not ship; give it
+    # the version from the installed metadata instead.
+    if "pylode.version" not in sys.modules:
+        shim = types.ModuleType("pylode.version")
+        shim.__version__ = importlib.metadata.version("pylode")
+        sys.modules["pylode.version"] = shim
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    from pylode import OntPub  # it configures the root logger at import; undo that
+
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    return OntPub
+
+
+def write_docs(ontology: Path, out: Path) -> Path:
+    """Write the ontology's documentation to out (atomically); returns out."""
+    try:
+        html = _import_pylode()(ontology=str(ontology)).make_html()
+    except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
+        raise BuildError(f"pyLODE could not document the ontology: {exc}",
+                         where=str(ontology)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".ontology-", suffix=".html")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(html)
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,214 @@
+"""A read-only SPARQL 1.1 Protocol endpoint and linked-data server over the built graph.
+
+Paths mirror the namespace: /id/x answers for https://w3id.org/nkelections/id/x, /ontology for
+the ontology, /sparql is the endpoint, / the query page. Queries run in worker processes
+(pool.py) with a time limit and a row limit; updates are refused, and SERVICE too unless
+allowed (guard.py). Standard library http.server only.
+"""
+
+from __future__ import annotations
+
+import http.server
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
+from nkelections.store import pages
+from nkelections.store.guard import Refused, check
+from nkelections.store.pool import Answer, QueryPool, open_store
+from nkelections.store.results import GRAPH_TYPES, negotiate, write_graph
+
+RDF_TYPES = tuple(GRAPH_TYPES)
+FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json",
+                "nt": "application/n-triples", "html": "text/html"}
+MAX_BODY = 1 << 20
+
+
+@dataclass(frozen=True)
+class Config:
+    dist: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    limit: int = 10000
+    workers: int = 2
+    allow_service: bool = False
+
+
+class Site:
+    """What the handler needs: the query pool, a store for resource pages, the docs."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.store = open_store(config.dist / "nkelections.nq")
+        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout)
+        self.docs = config.dist / "docs" / "ontology.html"
+
+    def sparql(self, text: str, accept: str | None) -> Answer:
+        try:
+            check(text, self.config.allow_service)
+        except Refused as exc:
+            return _text(exc.status, str(exc))
+        return self.pool.run(text, accept, self.config.limit)
+
+    def resource(self, iri: str, accept: str | None) -> Answer:
+        try:
+            node = ox.NamedNode(urllib.parse.unquote(iri))
+        except ValueError:
+            return _text(404, f"not an IRI: {iri}")
+        triples = describe(self.store, node)
+        if not triples:
+            return _text(404, f"nothing is known about {iri}")
+        media = negotiate(accept, ("text/html", *RDF_TYPES))
+        if media == "text/html":
+            return Answer(200, "text/html; charset=utf-8", resource_html(self.store, node))
+        if media is None:
+            return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
+        return Answer(200, media, write_graph(triples, media))
+
+    def ontology(self, accept: str | None) -> Answer:
+        media = negotiate(accept, ("text/html", *RDF_TYPES))
+        if media == "text/html":
+            if not self.docs.is_file():
+                return _text(404, "no ontology documentation in dist/docs/; run the build")
+            return Answer(200, "text/html; charset=utf-8", self.docs.read_bytes())
+        if media is None:
+            return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
+        graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+        return Answer(200, media, write_graph(triples, media))
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def describe(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    """The resource's own triples, and those of the facts about it with their evidence."""
+    query = """CONSTRUCT { %R% ?p ?o . ?f ?fp ?fo . ?e ?ep ?eo . ?t ?tp ?to . ?s ?sp ?so }
+    WHERE { { %R% ?p ?o } UNION {
+      { ?f rdf:subject %R% } UNION { ?f a nke:Fact ; ?any %R% }
+      ?f prov:wasDerivedFrom ?e .
+      { ?f ?fp ?fo } UNION { ?e ?ep ?eo } UNION { ?e oa:hasTarget ?t . ?t ?tp ?to }
+      UNION { ?e oa:hasTarget/oa:hasSelector ?s . ?s ?sp ?so } } }"""
+    return list(store.query(PROLOGUE + query.replace("%R%", str(node)),
+                            use_default_graph_as_union=True))
+
+
+PROLOGUE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX nke: <https://w3id.org/nkelections/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def resource_html(store: ox.Store, node: ox.NamedNode) -> bytes:
+    def rows(query: str, names: str) -> list[tuple]:
+        found = store.query(PROLOGUE + query.replace("%R%", str(node)),
+                            use_default_graph_as_union=True)
+        return [tuple(s[n] for n in names.split()) for s in found]
+
+    label = rows("SELECT ?l WHERE { %R% rdfs:label ?l } ORDER BY ?l LIMIT 1", "l")
+    facts = rows("""SELECT DISTINCT ?f ?q ?src ?title WHERE {
+        { ?f rdf:subject %R% } UNION { ?f a nke:Fact ; ?any %R% }
+        ?f prov:wasDerivedFrom ?e . ?e oa:hasTarget ?t . ?t oa:hasSource ?src ;
+        oa:hasSelector/oa:exact ?q . OPTIONAL { ?src dcterms:title ?title } }
+        ORDER BY ?f ?src ?q""", "f q src title")
+    outgoing = rows("SELECT ?p ?o WHERE { %R% ?p ?o } ORDER BY ?p ?o", "p o")
+    incoming = rows("SELECT ?s ?p WHERE { ?s ?p %R% } ORDER BY ?p ?s LIMIT 500", "s p")
+    return pages.resource_page(node.value, label[0][0].value if label else None, facts,
+                               outgoing, incoming)
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    site: Site
+    server_version = "nkelections"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        try:
+            self.route_get()
+        except Exception as exc:  # one bad request must not kill the thread's connection
+            self.reply(_text(500, f"internal error: {type(exc).__name__}: {exc}"))
+
+    def route_get(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query)
+        accept = FORMAT_PARAM.get(params.get("format", [""])[0]) or self.headers.get("Accept")
+        path = url.path
+        if path == "/sparql" and "query" in params:
+            self.reply(self.site.sparql(params["query"][0], accept))
+        elif path in ("/", "/sparql"):
+            self.reply(Answer(200, "text/html; charset=utf-8", pages.query_page()))
+        elif path in ("/ontology", "/ontology/"):
+            self.reply(self.site.ontology(accept))
+        elif path.startswith(("/id/", "/vocab/", "/graph/")):
+            self.reply(self.site.resource(BASE + path[1:], accept))
+        elif path == "/.well-known/void":
+            self.reply(self.site.resource(BASE + "graph/void", accept or "text/turtle"))
+        else:
+            self.reply(_text(404, f"no such page: {path}"))
+
+    def do_POST(self) -> None:
+        if urllib.parse.urlsplit(self.path).path != "/sparql":
+            return self.reply(_text(405, "POST only to /sparql"))
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            return self.reply(_text(413, "the request is too large"))
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/sparql-query":
+            text = body
+        elif kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qs(body)
+            if "update" in form:
+                return self.reply(_text(403, "this endpoint is read-only: updates are refused"))
+            text = form.get("query", [""])[0]
+        elif kind == "application/sparql-update":
+            return self.reply(_text(403, "this endpoint is read-only: updates are refused"))
+        else:
+            return self.reply(_text(415, "send application/sparql-query or a form"))
+        self.reply(self.site.sparql(text, self.headers.get("Accept")))
+
+    def do_PUT(self) -> None:
+        self.reply(_text(405, "this endpoint is read-only"))
+
+    do_DELETE = do_PATCH = do_PUT
+
+    def reply(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Vary", "Accept")
+        if answer.truncated:
+            self.send_header("X-Result-Truncated", "true")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # quiet; the command prints one line at start
+
+
+def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
+    """A server bound to config.host:config.port (not yet serving). Close site when done."""
+    site = Site(config)
+    handler = type("BoundHandler", (Handler,), {"site": site})
+    try:
+        server = http.server.ThreadingHTTPServer((config.host, config.port), handler)
+    except OSError as exc:
+        site.close()
+        from nkelections.errors import StoreError
+
+        raise StoreError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}",
+                         hint="choose another --port") from None
+    server.daemon_threads = True
+    return server, site

@@ -1,0 +1,293 @@
+"""Validate a graph against the SHACL shapes: load, run an engine, group the results by shape.
+
+`validate(data, shapes)` returns a `Report`; engines are looked up by name in `ENGINES`, so a
+faster engine can be added beside pySHACL (the reference) without touching the callers. Every
+engine returns a standard SHACL validation report graph, which `Report` reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from nkelections.errors import ValidationError
+from nkelections.namespaces import (
+    NKE, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SH, bind_prefixes,
+)
+
+SHAPES_PREFIX = ("nkesh", "https://w3id.org/nkelections/shapes#")
+SEVERITIES = ("Violation", "Warning", "Info")
+# File extension -> rdflib parser name. Quads formats are read into a Dataset and merged.
+FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt",
+           ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
+QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, with IRIs shortened to CURIEs for people."""
+
+    shape: str
+    component: str
+    severity: str
+    focus: str
+    label: str | None
+    path: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class Report:
+    results: list[Result]
+    engine: str
+    seconds: float
+    triples: int
+    graph: Graph = field(repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing is a violation: warnings and infos are reported, never fatal."""
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r.severity == s for r in self.results) for s in SEVERITIES}
+
+    def by_shape(self) -> dict[str, list[Result]]:
+        grouped: dict[str, list[Result]] = {}
+        for result in sorted(self.results, key=_order):
+            grouped.setdefault(result.shape, []).append(result)
+        return grouped
+
+
+def _order(result: Result) -> tuple:
+    return (SEVERITIES.index(result.severity), result.shape, result.focus, result.path or "",
+            result.value or "", result.message)
+
+
+# --- engines: (data graph, shapes graph) -> SHACL validation report graph ---------------
+
+def _pyshacl(data: Graph, shapes: Graph) -> Graph:
+    import pyshacl
+
+    # No inference: the ontology is part of the data graph, so sh:class and sh:targetClass
+    # already see rdfs:subClassOf; RDFS entailment would only cost time.
+    with _parse_each_query_once():
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                        advanced=False, allow_warnings=True, allow_infos=True)
+    if not isinstance(report, Graph):  # pyshacl returns its failure instead of raising it
+        raise ValidationError(f"the shapes cannot be used: {_first_line(report)}",
+                              where="pyshacl")
+    return report
+
+
+@contextmanager
+def _parse_each_query_once():
+    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib
+    parses it every time (about 20 ms, most of the run). A parsed query can be run again with
+    other bindings (that is what rdflib's prepareQuery is for), so parse each text once."""
+    from rdflib.plugins.sparql import processor
+
+    parse, translate = processor.parseQuery, processor.translateQuery
+    cache: dict[tuple, object] = {}
+
+    def deferred_parse(text):
+        return _QueryText(text) if isinstance(text, str) else parse(text)
+
+    def cached_translate(tree, base=None, init_ns=None):
+        if not isinstance(tree, _QueryText):
+            return translate(tree, base, init_ns)
+        key = (str(tree), base, tuple(sorted((init_ns or {}).items())))
+        if key not in cache:
+            cache[key] = translate(parse(str(tree)), base, init_ns)
+        return cache[key]
+
+    processor.parseQuery, processor.translateQuery = deferred_parse, cached_translate
+    try:
+        yield
+    finally:
+        processor.parseQuery, processor.translateQuery = parse, translate
+
+
+class _QueryText(str):
+    """A query text whose parsing is left to the cached translation."""
+
+
+ENGINES: dict[str, Callable[[Graph, Graph], Graph]] = {"pyshacl": _pyshacl}
+
+
+def validate(data: Graph, shapes: Graph, *, ontology: Graph | None = None,
+             engine: str = "pyshacl") -> Report:
+    """Validate `data` (plus `ontology`, when given, for the class hierarchy and the concept
+    schemes) against `shapes`. Never prints; raises ValidationError if it cannot run."""
+    if engine not in ENGINES:
+        raise ValidationError(f"unknown engine '{engine}'", hint="one of " + ", ".join(ENGINES))
+    merged = merge([data] if ontology is None else [data, ontology])
+    started = time.perf_counter()
+    report_graph = ENGINES[engine](merged, shapes)
+    seconds = time.perf_counter() - started
+    results = read_results(report_graph, merged, shapes)
+    return Report(results, engine, seconds, len(merged), report_graph)
+
+
+def read_results(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
+    """The sh:ValidationResult nodes of a SHACL report, as Result records."""
+    names = Graph(bind_namespaces="none")
+    bind_prefixes(names)
+    names.bind(*SHAPES_PREFIX)
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        def one(prop, node=node):
+            return report.value(node, prop)
+        focus = one(SH.focusNode)
+        severity = str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
+        label = data.value(focus, RDFS.label) if focus is not None else None
+        results.append(Result(
+            shape=_name(one(SH.sourceShape), names, shapes),
+            component=_name(one(SH.sourceConstraintComponent), names),
+            severity=severity, focus=_name(focus, names), label=str(label) if label else None,
+            path=_name(one(SH.resultPath), names, report) if one(SH.resultPath) else None,
+            value=_name(one(SH.value), names) if one(SH.value) is not None else None,
+            message=str(one(SH.resultMessage) or ""),
+        ))
+    return results
+
+
+def _name(term: Node | None, names: Graph, where: Graph | None = None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        try:
+            return names.namespace_manager.curie(term, generate=False)
+        except (KeyError, ValueError):
+            return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        return json.dumps(text if len(text) <= 200 else text[:197] + "...", ensure_ascii=False)
+    if isinstance(term, BNode) and where is not None:
+        return _blank_path(term, names, where)
+    return "[]"
+
+
+def _blank_path(term: BNode, names: Graph, where: Graph) -> str:
+    """A readable rendering of a blank-node path or shape: its property list, one level."""
+    items = [f"{_name(p, names)} {_name(o, names)}" for p, o in sorted(where.predicate_objects(term))]
+    return "[ " + " ; ".join(items) + " ]" if items else "[]"
+
+
+# --- loading --------------------------------------------------------------------------
+
+def load_graph(paths: Iterable[Path]) -> Graph:
+    """Read RDF files (TriG, N-Quads, Turtle, N-Triples, JSON-LD) into one merged graph.
+    A file that cannot be read or parsed raises ValidationError naming the file and line."""
+    graphs = [_parse(Path(p)) for p in paths]
+    return merge(graphs)
+
+
+def _parse(path: Path) -> Graph:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValidationError(f"cannot tell the RDF format of '{path.suffix}'", where=str(path),
+                              hint="use .trig, .nq, .ttl, .nt or .jsonld")
+    if not path.is_file():
+        raise ValidationError("no such file", where=str(path),
+                              hint="run `nkelections build` first" if "dist" in path.parts
+                              else None)
+    holder = Dataset() if fmt in QUAD_FORMATS else Graph(bind_namespaces="none")
+    try:
+        holder.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many types; each becomes one line for the user
+        raise ValidationError(f"is not valid {fmt}: {_parse_message(exc, path)}",
+                              where=str(path)) from exc
+    if isinstance(holder, Dataset):
+        return merge(holder.graphs())
+    return holder
+
+
+def _parse_message(exc: Exception, path: Path) -> str:
+    """The parser's complaint in one line, with the line number where the parser knows it."""
+    text = _first_line(exc)
+    text = re.sub(r" at \^ in:.*$", "", text).replace(" of <>", "")
+    quoted = re.search(r"Invalid line \((.*)\): '(.*)'$", text)
+    if quoted:  # the N-Triples/N-Quads parser quotes the line but does not number it
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        number = next((n for n, line in enumerate(lines, 1) if line.strip() == quoted[2]), None)
+        text = f"line {number}: {quoted[1]}" if number else text
+    return text
+
+
+def _first_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] or type(exc).__name__
+
+
+def merge(graphs: Iterable[Graph]) -> Graph:
+    union = Graph(bind_namespaces="none")
+    bind_prefixes(union)
+    for graph in graphs:
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
+def load_shapes(path: Path) -> Graph:
+    return _parse(path)
+
+
+def has_ontology(graph: Graph) -> bool:
+    """Whether the graph already holds the nkelections ontology (as dist/ files do)."""
+    return (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in graph
+
+
+# --- formats: Report -> text ------------------------------------------------------------
+
+def format_text(report: Report, source: str = "") -> str:
+    counts = report.counts()
+    head = (f"{'conforms' if report.conforms else 'does not conform'}: "
+            f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), "
+            f"{counts['Info']} info(s)")
+    lines = [head + (f" in {source}" if source else "")
+             + f" ({report.triples} triples, {report.engine}, {report.seconds:.1f} s)"]
+    for shape, results in report.by_shape().items():
+        first = results[0]
+        lines += ["", f"{shape}  [{first.severity}, {first.component}]  {len(results)} result(s)"]
+        for r in results:
+            lines.append(f"  {r.focus}" + (f"  \"{r.label}\"" if r.label else ""))
+            if r.path:
+                lines.append(f"    path:    {r.path}")
+            if r.value is not None:
+                lines.append(f"    value:   {r.value}")
+            lines.append(f"    message: {r.message}")
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: Report, source: str = "") -> str:
+    doc = {"conforms": report.conforms, "source": source, "counts": report.counts(),
+           "triples": report.triples, "engine": report.engine,
+           "shapes": [{"shape": shape, "results": [asdict(r) for r in results]}
+                      for shape, results in report.by_shape().items()]}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def format_turtle(report: Report, source: str = "") -> str:
+    graph = report.graph
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    graph.bind(*SHAPES_PREFIX)
+    return graph.serialize(format="turtle")
+
+
+FORMATTERS: dict[str, Callable[[Report, str], str]] = {
+    "text": format_text, "turtle": format_turtle, "json": format_json,
+}
+
+__all__ = ["Result", "Report", "ENGINES", "FORMATTERS", "validate", "load_graph", "load_shapes",
+           "merge", "has_ontology", "read_results", "NKE"]

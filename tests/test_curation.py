@@ -1,0 +1,193 @@
+"""Invariants of the curated data: attribution, disagreements, derivations, citations, years.
+
+These check the modelling rules of docs/decisions/0002-curation-of-claims-and-disagreements.md
+against the built graph; counts are derived from the texts or the graph, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from rdflib import Literal, URIRef
+
+from nkelections.namespaces import DATA_GRAPH, DCTERMS, NKE, NKR, NKV, OA, ORG, PROV, RDF, SCHEMA
+
+
+@pytest.fixture(scope="module")
+def g(built):
+    return built.dataset.graph(DATA_GRAPH)
+
+
+def _sources_of(g, fact: URIRef) -> set[str]:
+    """The ids of the source documents whose quotes support fact."""
+    docs = set()
+    for evidence in g.objects(fact, PROV.wasDerivedFrom):
+        target = g.value(evidence, OA.hasTarget)
+        docs.add(str(g.value(target, OA.hasSource)).rsplit("/", 1)[-1])
+    return docs
+
+
+def _evidence_text(g, evidence: URIRef) -> str:
+    target = g.value(evidence, OA.hasTarget)
+    for selector in g.objects(target, OA.hasSelector):
+        exact = g.value(selector, OA.exact)
+        if exact is not None:
+            return str(exact)
+    return ""
+
+
+def test_turnout_is_one_fact_quoted_by_every_text_that_gives_it(g, built):
+    texts = {str(d).rsplit("/", 1)[-1]: str(g.value(d, SCHEMA.text))
+             for d in g.subjects(RDF.type, NKE.SourceDocument)}
+    giving = {doc for doc, text in texts.items() if "99.63" in text}
+    assert giving, "no text gives the turnout"
+    turnout = [f for f in g.subjects(NKE.value, Literal(Decimal("99.63")))
+               if (f, NKE.measure, NKV["measure-turnout"]) in g]
+    assert turnout == [NKR["figure-2023-turnout"]]
+    assert _sources_of(g, turnout[0]) == giving
+
+
+def test_every_claim_is_attributed_and_described(g):
+    claims = set(g.subjects(RDF.type, NKE.Claim))
+    assert claims
+    for claim in claims:
+        assert g.value(claim, PROV.wasAttributedTo) is not None, claim
+        assert g.value(claim, NKE.claimKind) is not None, claim
+        assert g.value(claim, NKE.claimText) is not None, claim
+        assert g.value(claim, NKE.about) is not None, claim
+        assert g.value(claim, PROV.wasDerivedFrom) is not None, claim
+
+
+def test_claim_evidence_names_the_claimant(g):
+    """Each quote of a claim says who, in that text, makes it (statedBy is one of the claimants)."""
+    for claim in g.subjects(RDF.type, NKE.Claim):
+        claimants = set(g.objects(claim, PROV.wasAttributedTo))
+        for evidence in g.objects(claim, PROV.wasDerivedFrom):
+            stated = g.value(evidence, NKE.statedBy)
+            assert stated in claimants, (claim, evidence, stated)
+
+
+def test_anonymous_people_have_descriptive_labels(g):
+    anonymous = list(g.subjects(NKE.anonymous, Literal(True)))
+    assert NKR["asiapress-reporting-partner"] in anonymous
+    for person in anonymous:
+        assert (person, RDF.type, NKE.Person) in g
+        label = str(g.value(person, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+        assert label[0].islower() or label.startswith("ASIAPRESS"), label
+
+
+def test_disagreements_link_two_or_more_quoted_facts(g):
+    disagreements = set(g.subjects(RDF.type, NKE.Disagreement))
+    assert disagreements
+    for d in disagreements:
+        facts = set(g.objects(d, NKE.disagreeingFact))
+        assert len(facts) >= 2, d
+        for fact in facts:
+            assert (fact, RDF.type, NKE.Fact) in g, (d, fact)
+            assert g.value(fact, PROV.wasDerivedFrom) is not None, (d, fact)
+        kind = g.value(d, NKE.disagreementKind)
+        assert kind is not None and str(kind).startswith(str(NKV) + "disagreement-"), d
+        assert g.value(d, SCHEMA.description) is not None, d
+
+
+def test_most_disagreements_span_more_than_one_source(g):
+    """Cross-source disagreements draw their facts from at least two texts."""
+    internal = NKV["disagreement-internal"]
+    for d in g.subjects(RDF.type, NKE.Disagreement):
+        if (d, NKE.disagreementKind, internal) in g:
+            continue
+        sources = set()
+        for fact in g.objects(d, NKE.disagreeingFact):
+            sources |= _sources_of(g, fact)
+        assert len(sources) >= 2, d
+
+
+def test_fox_just_under_one_percent_is_an_approximate_upper_bound(g):
+    fig = NKR["figure-2023-share-against-just-under-1pct"]
+    assert (fig, NKE.approximate, Literal(True)) in g
+    assert (fig, NKE.bound, NKV["bound-upper"]) in g
+    assert (fig, NKE.scope, NKV["scope-whole-election"]) in g
+    assert _sources_of(g, fig) == {"foxnews-votes-against-first-time-since-1956"}
+
+
+def test_derived_figures_say_how_and_by_whom(g):
+    derived = set(g.subjects(PROV.wasGeneratedBy, None))
+    assert NKR["figure-2023-non-voters-approx"] in derived
+    for fig in derived:
+        derivation = g.value(fig, PROV.wasGeneratedBy)
+        assert (derivation, RDF.type, NKE.Derivation) in g
+        assert g.value(derivation, PROV.wasAssociatedWith) is not None
+        used = set(g.objects(derivation, PROV.used))
+        assert used and all((u, RDF.type, NKE.Figure) in g for u in used)
+        assert g.value(derivation, SCHEMA.description) is not None
+
+
+def test_kinu_derivation_arithmetic_is_what_kinu_says(g):
+    """25 million x (99.98 - 99.63) points = 87,500, and the change is -0.35 points."""
+    def value(fid):
+        return g.value(NKR[fid], NKE.value).toPython()
+    change = value("figure-2023-turnout") - value("figure-2019-turnout")
+    assert change == value("figure-2023-turnout-change")
+    assert (NKR["figure-2023-turnout-change"], NKE.unit, NKV["unit-percentage-point"]) in g
+    product = value("figure-2023-eligible-voters-approx") * -change / 100
+    assert product == value("figure-2023-non-voters-approx")
+
+
+def test_no_count_is_made_from_a_percentage_without_a_derivation(g):
+    """A count the texts do not give as a number in figures is a derived figure."""
+    for fig in g.subjects(NKE.unit, NKV["unit-count"]):
+        quoted = " ".join(_evidence_text(g, e) for e in g.objects(fig, PROV.wasDerivedFrom))
+        digits = re.sub(r"\D", "", quoted)
+        number = int(g.value(fig, NKE.value).toPython())
+        if str(number) not in digits and f"{number // 1_000_000} million" not in quoted:
+            assert g.value(fig, PROV.wasGeneratedBy) is not None, fig
+
+
+def test_year_inferred_facts_say_from_what(g):
+    inferred = set(g.subjects(NKE.yearInferred, Literal(True)))
+    assert NKR["event-2023-cegc-formation"] in inferred
+    assert NKR["stmt-election-law-revised-august-2023"] in inferred
+    for fact in inferred:
+        assert g.value(fact, NKE.curatorNote) is not None, fact
+
+
+def test_kinu_footnote_citations(g, built):
+    kinu = NKR["kinu-co-23-37"]
+    text = str(g.value(kinu, SCHEMA.text))
+    numbers = {int(g.value(c, NKE.footnoteNumber))
+               for c in g.subjects(NKE.citingDocument, kinu)
+               if g.value(c, NKE.footnoteNumber) is not None}
+    superscripts = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+    markers = {int(m.translate(superscripts)) for m in re.findall(r"([¹²³⁴⁵⁶⁷⁸⁹⁰]+)[⁾)]", text)}
+    # footnote 4 explains the voter registry and cites nothing; every other one is a citation
+    assert numbers == markers - {4}
+    for citation in g.subjects(NKE.citingDocument, kinu):
+        cited = g.value(citation, NKE.citedDocument)
+        assert (kinu, SCHEMA.citation, cited) in g
+        if g.value(citation, NKE.footnoteNumber) is not None and cited != NKR["election-law-2020"]:
+            assert g.value(cited, DCTERMS.issued) is not None, cited
+            assert g.value(cited, DCTERMS.publisher) is not None, cited
+            assert g.value(cited, NKE.documentKind) is not None, cited
+
+
+def test_every_committee_member_named_in_decision_242_has_a_membership(g):
+    text = str(g.value(NKR["wikipedia-2023-north-korean-local-elections"], SCHEMA.text))
+    sentence = re.search(r"consisting of (.*?) as members\.", text).group(1)
+    names = re.findall(r"([A-Z][a-z]+(?: [A-Z][a-z]+)+)(?: as [a-z ]+)?", sentence)
+    assert len(names) >= 3
+    committee = NKR["central-election-guidance-committee"]
+    members = {str(g.value(g.value(m, ORG.member),
+                           URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+               for m in g.subjects(ORG.organization, committee)}
+    assert set(names) <= members
+
+
+def test_decision_242(g):
+    decision = NKR["decision-242"]
+    eli = "http://data.europa.eu/eli/ontology#"
+    assert str(g.value(decision, URIRef(eli + "number"))) == "242"
+    assert str(g.value(decision, URIRef(eli + "date_document"))) == "2023-10-19"
+    assert g.value(decision, URIRef(eli + "passed_by")) == NKR["spa-standing-committee"]
+    assert g.value(decision, NKE.creates) == NKR["central-election-guidance-committee"]

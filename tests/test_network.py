@@ -1,0 +1,248 @@
+"""Networks: exports re-read by networkx and igraph, what each view holds, pictures, stats."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+
+import igraph
+import networkx as nx
+import pytest
+from rdflib import URIRef
+
+from nkelections.namespaces import NKE, NKR, ORG, RDF
+from nkelections.network import render_network
+from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
+from nkelections.network.export import FORMATS
+from nkelections.network.stats import compute_stats
+from nkelections.network.views import VIEWS
+
+PREFIXES = """PREFIX nke: <https://w3id.org/nkelections/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+"""
+
+
+@pytest.fixture(scope="session")
+def index(built) -> GraphIndex:
+    return GraphIndex(built.dataset)
+
+
+@pytest.fixture(scope="session")
+def views(index) -> dict[str, nx.MultiDiGraph]:
+    return {name: view.build(index) for name, view in VIEWS.items()}
+
+
+@pytest.fixture(scope="session")
+def rendered(built):
+    files, _ = render_network(built.dataset)
+    return files
+
+
+def sparql(index: GraphIndex, query: str):
+    return list(index.data.query(PREFIXES + query))
+
+
+def reread(fmt: str, content: bytes, tmp_path) -> nx.Graph:
+    if fmt == "graphml":
+        return nx.read_graphml(io.BytesIO(content))
+    if fmt == "gexf":
+        return nx.read_gexf(io.BytesIO(content))
+    if fmt == "json":
+        return nx.node_link_graph(json.loads(content), edges="edges")
+    path = tmp_path / "view.dot"
+    path.write_bytes(content)
+    return nx.nx_pydot.read_dot(path)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_each_export_rereads_with_the_same_counts(view, fmt, views, rendered, tmp_path):
+    graph = views[view]
+    again = reread(fmt, rendered[f"{view}.{fmt}"], tmp_path)
+    assert graph.number_of_nodes() > 0
+    assert (again.number_of_nodes(), again.number_of_edges()) == \
+        (graph.number_of_nodes(), graph.number_of_edges())
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_graphml_reads_into_igraph(view, views, rendered, tmp_path):
+    path = tmp_path / f"{view}.graphml"
+    path.write_bytes(rendered[f"{view}.graphml"])
+    g = igraph.Graph.Read_GraphML(str(path))
+    assert (g.vcount(), g.ecount()) == (views[view].number_of_nodes(),
+                                        views[view].number_of_edges())
+    assert set(g.vs["label"]) == {d["label"] for _, d in views[view].nodes(data=True)}
+
+
+def test_output_is_deterministic(built, rendered):
+    again, _ = render_network(built.dataset)
+    assert sorted(again) == sorted(rendered)
+    changed = [name for name in rendered if again[name] != rendered[name]]
+    assert changed == []
+
+
+def test_entity_graph_nodes_are_the_typed_non_provenance_resources(index, views):
+    graph = views["entities"]
+    plumbing = ", ".join(f"<{c}>" for c in PLUMBING_CLASSES)
+    rows = sparql(index, f"""SELECT DISTINCT ?s WHERE {{ ?s a ?c .
+        FILTER NOT EXISTS {{ ?s a ?p . FILTER(?p IN ({plumbing})) }} FILTER(isIRI(?s)) }}""")
+    assert {index.node_id(r.s) for r in rows} == set(graph.nodes)
+    assert not any("evidence/" in n or "mention/" in n or "statement/" in n for n in graph)
+
+
+def test_entity_graph_keeps_literals_as_attributes(index, views):
+    graph = views["entities"]
+    rows = sparql(index, "SELECT ?f ?v WHERE { ?f a nke:Figure ; nke:value ?v }")
+    assert rows
+    for row in rows:
+        assert graph.nodes[index.node_id(row.f)]["value"] == str(row.v)
+    for _, data in graph.nodes(data=True):
+        assert data["label"] and data["type"]
+
+
+def test_entity_graph_edges_carry_label_and_source_count(index, views):
+    graph = views["entities"]
+    rows = sparql(index, """SELECT ?s ?p ?o (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+        ?st a nke:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+            prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc . FILTER(isIRI(?o)) }
+        GROUP BY ?s ?p ?o""")
+    checked = 0
+    for row in rows:
+        u, v = index.node_id(row.s), index.node_id(row.o)
+        if u in graph and v in graph:
+            data = graph.edges[u, v, index.ontology.short(row.p)]
+            assert data["sources"] == int(row.n)
+            assert data["label"] == index.property_label(row.p)
+            checked += 1
+    assert checked > 0
+
+
+def test_wikidata_ids_come_from_same_as(index, views):
+    rows = sparql(index, """PREFIX schema: <http://schema.org/>
+        SELECT ?s ?w WHERE { ?s schema:sameAs ?w
+        FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""")
+    expected = defaultdict(set)
+    for row in rows:
+        expected[index.node_id(row.s)].add(str(row.w).rsplit("/", 1)[-1])
+    found = {n: set(d["wikidata"].split()) for n, d in views["entities"].nodes(data=True)
+             if "wikidata" in d}
+    assert found == dict(expected)
+
+
+def test_committee_chart_has_the_election_committee_and_its_chairman(index, views):
+    graph = views["committees"]
+    cegc = "central-election-guidance-committee"
+    rows = sparql(index, f"""SELECT ?person ?role WHERE {{ ?m a org:Membership ;
+        org:member ?person ; org:organization <{NKR[cegc]}> ; org:role ?role }}""")
+    assert any(str(r.role).endswith("role-chairman") for r in rows)
+    assert cegc in graph
+    for row in rows:
+        labels = {d["label"] for d in graph.get_edge_data(index.node_id(row.person), cegc).values()}
+        assert index.label(row.role) in labels
+    memberships = sparql(index, """SELECT ?m WHERE { ?m a org:Membership ;
+        org:member ?p ; org:organization ?o }""")
+    member_edges = [e for e in graph.edges(data=True) if e[2]["property"] == "org:Membership"]
+    assert len(member_edges) == len(memberships)
+
+
+def test_who_said_what_links_sources_claims_and_claimants(index, views):
+    graph = views["claims"]
+    rows = sparql(index, """SELECT DISTINCT ?fact ?agent ?doc WHERE {
+        ?fact prov:wasDerivedFrom ?ev .
+        ?ev nke:statedBy ?agent ; oa:hasTarget/oa:hasSource ?doc }""")
+    assert rows
+    for row in rows:
+        fact, agent = index.node_id(row.fact), index.node_id(row.agent)
+        assert "attributed to" in graph.get_edge_data(fact, agent)
+        assert "reports" in graph.get_edge_data(index.node_id(row.doc), fact)
+    for claim in index.data.subjects(RDF.type, NKE.Claim):
+        assert index.node_id(claim) in graph
+    disputed = {index.node_id(f) for f in index.data.objects(None, NKE.disagreeingFact)}
+    assert {n for n, d in graph.nodes(data=True) if d.get("disputed")} == disputed
+
+
+def test_institutions_and_documents_views(index, views):
+    elections = {index.node_id(e) for e in index.data.subjects(RDF.type, NKE.Election)}
+    assert elections and elections <= set(views["institutions"])
+    docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
+    assert docs <= set(views["documents"])
+    citations = sparql(index, """SELECT ?c WHERE { ?c a nke:Citation ;
+        nke:citingDocument ?a ; nke:citedDocument ?b }""")
+    cites = [e for e in views["documents"].edges(data=True) if e[2]["label"] == "cites"]
+    assert len(cites) == len(citations)
+    allowed = [NKE.Body, NKE.Election, NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision,
+               ORG.Organization]
+    for _, data in views["institutions"].nodes(data=True):
+        types = index.types[URIRef(data["iri"])]
+        assert any(index.ontology.is_subclass(t, a) for t in types for a in allowed)
+
+
+def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
+    for name in VIEWS:
+        assert rendered[f"{name}.png"].startswith(b"\x89PNG\r\n\x1a\n")
+        svg = rendered[f"{name}.svg"].decode("utf-8")
+        assert VIEWS[name].title.split(":")[0] in svg
+        assert f"{index.triple_count} triples" in svg
+        assert index.digest[:12] in svg
+
+
+def test_stats_agree_with_sparql(index, built):
+    stats = compute_stats(built.dataset)
+    classes = sparql(index, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    assert stats.classes == {index.ontology.short(r.c): int(r.n) for r in classes}
+    props = sparql(index, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    assert stats.properties == {index.ontology.short(r.p): int(r.n) for r in props}
+    per_fact = sparql(index, """SELECT ?f (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?f a nke:Fact .
+        OPTIONAL { ?f prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc } } GROUP BY ?f""")
+    counts = Counter(min(int(r.n), 3) for r in per_fact)
+    assert stats.facts == len(per_fact)
+    assert stats.facts_by_sources == {"0": counts[0], "1": counts[1], "2": counts[2],
+                                      "3+": counts[3]}
+    assert stats.triples == built.summary.triples
+    assert len(stats.by_degree) == min(10, stats.nodes)
+
+
+def test_stats_degree_counts_distinct_neighbours(index, built):
+    stats = compute_stats(built.dataset)
+    neighbours = defaultdict(set)
+    for s, _, o in index.relations():
+        if s != o:
+            neighbours[index.node_id(s)].add(index.node_id(o))
+            neighbours[index.node_id(o)].add(index.node_id(s))
+    for central in stats.by_degree:
+        assert central.degree == len(neighbours[central.id])
+    assert stats.by_degree[0].degree == max(len(v) for v in neighbours.values())
+    assert sum(stats.component_sizes) == stats.nodes
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "nkelections", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_network_command_writes_every_file(dist, tmp_path, root):
+    out = tmp_path / "network"
+    done = _cli("network", "--input", str(dist / "nkelections.nq"), "--out", str(out),
+                "--view", "committees", "--no-pictures", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"committees.{s}" for s in FORMATS] + ["explorer.html"])
+    assert "committees:" in done.stdout
+
+
+def test_stats_command_json_and_bad_input(dist, tmp_path, root):
+    done = _cli("stats", "--format", "json", "--input", str(dist / "nkelections.nq"), cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["facts_by_sources"]
+    bad = tmp_path / "broken.nq"
+    bad.write_text("this is not n-quads\n")
+    for args in (["stats", "--input", str(bad)], ["network", "--input", str(tmp_path / "no.nq")]):
+        done = _cli(*args, cwd=root)
+        assert done.returncode == 2
+        assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -1,0 +1,188 @@
+"""`nkelections serve` on 127.0.0.1: the SPARQL protocol, content negotiation, refusals that
+leave the graph unchanged, limits, and dereferencing resources and ontology terms."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from nkelections.namespaces import BASE
+from nkelections.store.describe import VOID_GRAPH
+from nkelections.store.docs import write_docs
+from nkelections.store.serve import Config, make_server
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def server(dist, root):
+    write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
+    httpd, site = make_server(Config(dist, port=0, timeout=3, limit=50))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    site.close()
+
+
+def fetch(url, data=None, headers=None, method=None):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def get(server, query, accept="application/sparql-results+json"):
+    return fetch(f"{server}/sparql?" + urllib.parse.urlencode({"query": query}),
+                 headers={"Accept": accept})
+
+
+def triple_count(server) -> int:
+    status, _, body = get(server, COUNT)
+    assert status == 200
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_binds_loopback_by_default():
+    assert Config(dist=None).host == "127.0.0.1"
+
+
+def test_get_and_post_answer_the_same(server, built):
+    expected = sum(len(g) for g in built.dataset.graphs())
+    assert triple_count(server) == expected
+    headers = {"Accept": "application/sparql-results+json"}
+    direct = fetch(server + "/sparql", COUNT.encode(),
+                   {**headers, "Content-Type": "application/sparql-query"})
+    form = fetch(server + "/sparql", urllib.parse.urlencode({"query": COUNT}).encode(),
+                 {**headers, "Content-Type": "application/x-www-form-urlencoded"})
+    for status, _, body in (direct, form):
+        assert status == 200
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == expected
+
+
+@pytest.mark.parametrize("accept,starts", [
+    ("application/sparql-results+json", b"{"), ("application/sparql-results+xml", b"<?xml"),
+    ("text/csv", b"s\r\n"), ("text/tab-separated-values", b"?s\n")])
+def test_select_formats(server, accept, starts):
+    status, headers, body = get(server, "SELECT ?s WHERE { ?s a ?c } ORDER BY ?s LIMIT 3",
+                                accept)
+    assert status == 200 and headers["Content-Type"].startswith(accept)
+    assert body.startswith(starts)
+
+
+@pytest.mark.parametrize("accept,needle", [("text/turtle", b"@prefix"),
+                                           ("application/ld+json", b"@id"),
+                                           ("application/n-triples", b"> <")])
+def test_construct_formats(server, accept, needle):
+    status, headers, body = get(server, "CONSTRUCT WHERE { ?s a ?c } LIMIT 5", accept)
+    assert status == 200 and headers["Content-Type"].startswith(accept) and needle in body
+
+
+def test_result_limit_cuts_and_says_so(server):
+    status, headers, body = get(server, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 200 and headers["X-Result-Truncated"] == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == 50
+
+
+def test_timeout_stops_a_runaway_query_and_the_server_recovers(server):
+    status, _, body = get(server, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
+                                  "?g ?h ?i . ?j ?k ?l }")
+    assert status == 503 and b"time limit" in body
+    assert triple_count(server) > 0
+
+
+@pytest.mark.parametrize("request_kind,text", [
+    ("form-update", "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"),
+    ("form-update", "DELETE WHERE { ?s ?p ?o }"),
+    ("sparql-update", "CLEAR ALL"),
+    ("query", "LOAD <http://example.org/data.ttl>"),
+    ("query", "DELETE WHERE { ?s ?p ?o }"),
+    ("query", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"),
+    ("query", "select * { optional { sErViCe SILENT <http://example.org/sparql> {?s ?p ?o} } }"),
+])
+def test_updates_load_and_service_are_refused_and_the_graph_is_unchanged(server, request_kind,
+                                                                         text):
+    before = triple_count(server)
+    if request_kind == "form-update":
+        data, kind = urllib.parse.urlencode({"update": text}).encode(), \
+            "application/x-www-form-urlencoded"
+    elif request_kind == "sparql-update":
+        data, kind = text.encode(), "application/sparql-update"
+    else:
+        data, kind = urllib.parse.urlencode({"query": text}).encode(), \
+            "application/x-www-form-urlencoded"
+    status, _, _ = fetch(server + "/sparql", data, {"Content-Type": kind})
+    assert 400 <= status < 500
+    assert triple_count(server) == before
+
+
+def test_service_in_a_string_or_comment_is_not_refused(server):
+    text = 'SELECT ?x WHERE { BIND("SERVICE <http://example.org/>" AS ?x) } # SERVICE <x> {}'
+    status, _, body = get(server, text)
+    assert status == 200 and b"SERVICE" in body
+
+
+def test_syntax_error_is_400(server):
+    assert get(server, "SELECT WHERE {")[0] == 400
+
+
+def test_query_page_works_offline(server):
+    status, headers, body = fetch(server + "/", headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<script>" in body and b"fetch('sparql'" in body
+    assert b"src=\"http" not in body and b"href=\"http" not in body  # nothing from a CDN
+
+
+def a_resource_with_evidence(built) -> str:
+    rows = built.dataset.query("""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?r WHERE { GRAPH ?g { ?f rdf:subject ?r ; prov:wasDerivedFrom ?e } }
+        ORDER BY ?r LIMIT 1""")
+    return str(next(iter(rows))[0])
+
+
+def test_resource_dereferences_to_html_with_quotes_and_sources(server, built):
+    iri = a_resource_with_evidence(built)
+    assert iri.startswith(BASE + "id/")
+    status, headers, body = fetch(server + "/" + iri[len(BASE):], headers={"Accept": "text/html"})
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<blockquote>" in body and b"source:" in body
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])
+def test_resource_dereferences_to_rdf(server, built, accept):
+    import rdflib
+
+    iri = a_resource_with_evidence(built)
+    status, headers, body = fetch(server + "/" + iri[len(BASE):], headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(accept)
+    graph = rdflib.Graph().parse(data=body, format="turtle" if "turtle" in accept else "json-ld")
+    assert (rdflib.URIRef(iri), None, None) in graph
+    assert any(p.endswith("#exact") for p in graph.predicates())  # the quotes come along
+
+
+def test_unknown_resource_is_404(server):
+    assert fetch(server + "/id/no-such-thing-here")[0] == 404
+
+
+def test_ontology_dereferences_to_docs_and_turtle(server):
+    status, headers, body = fetch(server + "/ontology", headers={"Accept": "text/html"})
+    assert status == 200 and b"<html" in body[:2000].lower()
+    status, headers, body = fetch(server + "/ontology", headers={"Accept": "text/turtle"})
+    assert status == 200 and b"owl:Ontology" in body
+
+
+def test_dataset_description_is_in_the_graph(server, built):
+    graph = built.dataset.graph(VOID_GRAPH)
+    assert len(graph) > 0
+    status, _, body = get(server, "ASK { GRAPH <%s> { ?d a <http://rdfs.org/ns/void#Dataset> ; "
+                                  "<http://rdfs.org/ns/void#triples> ?n } }" % VOID_GRAPH)
+    assert status == 200 and json.loads(body)["boolean"] is True
