@@ -18,9 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## create .venv and install the pinned dependencies
 
-run: setup ## build the graph into dist/ and validate it (the main job)
+run: setup ## build the graph into dist/, validate it and report text coverage (the main job)
 	$(NKE) build
 	$(NKE) validate
+	@$(NKE) coverage > dist/coverage.txt; status=$$?; tail -n 1 dist/coverage.txt; exit $$status
 
 build: setup ## build the graph into dist/
 	$(NKE) build

@@ -183,6 +183,7 @@ def test_ontology_dereferences_to_docs_and_turtle(server):
 def test_dataset_description_is_in_the_graph(server, built):
     graph = built.dataset.graph(VOID_GRAPH)
     assert len(graph) > 0
-    status, _, body = get(server, "ASK { GRAPH <%s> { ?d a <http://rdfs.org/ns/void#Dataset> ; "
-                                  "<http://rdfs.org/ns/void#triples> ?n } }" % VOID_GRAPH)
+    void = "http://rdfs.org/ns/void#"
+    status, _, body = get(server, f"ASK {{ GRAPH <{VOID_GRAPH}> {{ ?d a <{void}Dataset> ; "
+                                  f"<{void}triples> ?n }} }}")
     assert status == 200 and json.loads(body)["boolean"] is True

@@ -170,6 +170,7 @@ class _Assembler:
     def add_evidence(self) -> None:
         spans: dict[Span, EvidenceSpec] = {}
         statements: dict[tuple, URIRef] = {}
+        self.statement_ids = _statement_ids(self.curation.evidence)
         for spec in self.curation.evidence:
             span = locate(spec, self.corpus)
             earlier = spans.get(span)
@@ -209,7 +210,8 @@ class _Assembler:
     def statement(self, spec: StatementSpec, known: dict[tuple, URIRef]) -> URIRef:
         node = known.get(spec.key)
         if node is None:
-            node = NKR[spec.id] if spec.id else NKR["statement/" + self.statement_slug(spec)]
+            ident = self.statement_ids.get(spec.key)
+            node = NKR[ident] if ident else NKR["statement/" + self.statement_slug(spec)]
             known[spec.key] = node
             subject = NKR[spec.subject]
             self.g.add((subject, spec.prop.iri, spec.value))
@@ -223,7 +225,7 @@ class _Assembler:
         return node
 
     def statement_slug(self, spec: StatementSpec) -> str:
-        prop = self.ontology.short(spec.prop.iri).replace(":", "-")
+        prop = self.ontology.short(spec.prop.iri).replace(":", "-").replace("_", "-")
         value = spec.value
         if isinstance(value, URIRef):
             text = str(value).rsplit("/", 1)[-1]
@@ -259,6 +261,19 @@ class _Assembler:
                 count += 1
         self.summary.mentions = count
         self.summary.facts = len(set(self.g.subjects(RDF.type, NKE.Fact)))
+
+
+def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
+    """The curated id of each statement, whichever of its quotes gives it."""
+    ids: dict[tuple, str] = {}
+    for spec in evidence:
+        for fact in spec.facts:
+            if isinstance(fact, StatementSpec) and fact.id:
+                if ids.setdefault(fact.key, fact.id) != fact.id:
+                    raise CurationError(f"this statement already has the id '{ids[fact.key]}', "
+                                        f"not '{fact.id}'", where=fact.where,
+                                        hint="use one id for one subject-property-value")
+    return ids
 
 
 def _attribution(spec: EvidenceSpec) -> tuple:

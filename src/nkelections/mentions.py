@@ -24,8 +24,7 @@ class Mention:
 def label_pattern(labels: Iterable[str]) -> re.Pattern:
     """One regex for all spellings of a name, whole words only, longest alternative first."""
     parts = sorted({label for label in labels if label.strip()}, key=len, reverse=True)
-    escaped = [re.escape(p).replace("'", APOSTROPHES).replace("\u2019", APOSTROPHES)
-               for p in parts]
+    escaped = [re.sub("['\u2019]", lambda _: APOSTROPHES, re.escape(p)) for p in parts]
     return re.compile(r"(?<!\w)(?:" + "|".join(escaped) + r")(?!\w)")
 
 

@@ -20,7 +20,13 @@ from rdflib.term import Node
 
 from nkelections.errors import ValidationError
 from nkelections.namespaces import (
-    NKE, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SH, bind_prefixes,
+    ONTOLOGY_IRI,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SH,
+    bind_prefixes,
 )
 
 SHAPES_PREFIX = ("nkesh", "https://w3id.org/nkelections/shapes#")
@@ -179,7 +185,8 @@ def _name(term: Node | None, names: Graph, where: Graph | None = None) -> str:
 
 def _blank_path(term: BNode, names: Graph, where: Graph) -> str:
     """A readable rendering of a blank-node path or shape: its property list, one level."""
-    items = [f"{_name(p, names)} {_name(o, names)}" for p, o in sorted(where.predicate_objects(term))]
+    pairs = sorted(where.predicate_objects(term))
+    items = [f"{_name(p, names)} {_name(o, names)}" for p, o in pairs]
     return "[ " + " ; ".join(items) + " ]" if items else "[]"
 
 
@@ -290,4 +297,4 @@ FORMATTERS: dict[str, Callable[[Report, str], str]] = {
 }
 
 __all__ = ["Result", "Report", "ENGINES", "FORMATTERS", "validate", "load_graph", "load_shapes",
-           "merge", "has_ontology", "read_results", "NKE"]
+           "merge", "has_ontology", "read_results"]

@@ -28,7 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nkelections.validate import (
-        FORMATTERS, has_ontology, load_graph, load_shapes, validate,
+        FORMATTERS,
+        has_ontology,
+        load_graph,
+        load_shapes,
+        validate,
     )
 
     root = project_root()

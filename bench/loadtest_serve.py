@@ -1,0 +1,90 @@
+"""Load test of `nkelections serve`: N concurrent clients for S seconds on loopback.
+
+Starts the server itself on a free 127.0.0.1 port, stops it afterwards (bounded and
+self-stopping), and prints requests, errors, p50 and p99 latency. Exit 1 on any error.
+
+    .venv/bin/python bench/loadtest_serve.py [--clients 100] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from nkelections.store.serve import Config, make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = [
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n)",
+    "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?s "
+    "LIMIT 20",
+    "ASK { ?s ?p ?o }",
+]
+PATHS = ["/id/fox-news", "/ontology"]
+
+
+def client(base: str, stop: float, latencies: list, errors: list, n: int) -> None:
+    i = n
+    while time.monotonic() < stop:
+        i += 1
+        if i % 4 == 3:
+            url, headers = base + PATHS[i % len(PATHS)], {"Accept": "text/turtle"}
+        else:
+            query = QUERIES[i % len(QUERIES)]
+            url = base + "/sparql?" + urllib.parse.urlencode({"query": query})
+            headers = {"Accept": "application/sparql-results+json"}
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                        timeout=30) as answer:
+                answer.read()
+            latencies.append(time.perf_counter() - start)
+        except (urllib.error.URLError, OSError) as exc:
+            errors.append(f"{url}: {exc}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    args = parser.parse_args()
+    server, site = make_server(Config(args.dist, port=0))
+    runner = threading.Thread(target=server.serve_forever, daemon=True)
+    runner.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + args.seconds
+    threads = [threading.Thread(target=client, args=(base, stop, latencies, errors, n))
+               for n in range(args.clients)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(args.seconds + 60)
+    finally:
+        server.shutdown()
+        server.server_close()
+        site.close()
+    latencies.sort()
+
+    def pct(p):
+        if not latencies:
+            return 0.0
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+    print(f"{args.clients} clients, {args.seconds:g} s: {len(latencies)} ok, {len(errors)} errors, "
+          f"{len(latencies) / args.seconds:.0f} req/s, p50 {pct(0.50):.1f} ms, "
+          f"p99 {pct(0.99):.1f} ms")
+    for line in errors[:5]:
+        print("error:", line)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

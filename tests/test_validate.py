@@ -1,0 +1,230 @@
+"""The shapes, the validate library and command, and the catalogue of broken graphs.
+
+Each file in tests/shapes/ is a copy of the real triples of a few subjects with one defect,
+and `# expect: SHAPE COMPONENT PATH FOCUS` lines (PATH `-` when the result has none). The case
+replaces those subjects' triples in the built graph, so the rest of the real graph gives the
+context and every result comes from the defect.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from nkelections.cli import main
+from nkelections.namespaces import NKE, OWL, RDF, SCHEMA, SH
+from nkelections.serialize import union_graph
+from nkelections.validate import (
+    SHAPES_PREFIX,
+    format_json,
+    format_text,
+    load_graph,
+    merge,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
+CASES = sorted((Path(__file__).parent / "shapes").glob("*.ttl"))
+EXPECT = re.compile(r"^# expect: (\S+) (\S+) (\S+) (\S+)$", re.M)
+NKESH = SHAPES_PREFIX[1]
+# Parameter -> constraint component, for the SHACL Core and SPARQL parameters the shapes use.
+COMPONENTS = {
+    "minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype", "class": "Class",
+    "pattern": "Pattern", "languageIn": "LanguageIn", "node": "Node", "in": "In", "or": "Or",
+    "hasValue": "HasValue", "equals": "Equals", "nodeKind": "NodeKind", "minLength": "MinLength",
+    "minInclusive": "MinInclusive", "qualifiedMinCount": "QualifiedMinCount",
+    "qualifiedMaxCount": "QualifiedMaxCount", "sparql": "SPARQL",
+}
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    return load_graph([SHAPES_FILE])
+
+
+@pytest.fixture(scope="session")
+def base(built) -> Graph:
+    """The real graph: data and ontology merged, as `nkelections validate` sees dist/."""
+    return union_graph(built.dataset)
+
+
+def short(graph: Graph, term) -> str:
+    graph.bind(*SHAPES_PREFIX)
+    return graph.namespace_manager.curie(term, generate=False) if str(term).startswith(
+        ("https://w3id.org/nkelections/shapes#",)) else str(term)
+
+
+def expected(case: Path) -> set[tuple[str, str, str, str]]:
+    return {m.groups() for m in EXPECT.finditer(case.read_text(encoding="utf-8"))}
+
+
+def overlay(base: Graph, case: Path) -> Graph:
+    piece = Graph().parse(case, format="turtle")
+    graph = merge([base])
+    for subject in set(piece.subjects()):
+        graph.remove((subject, None, None))
+    for triple in piece:
+        graph.add(triple)
+    return graph
+
+
+def found(report) -> set[tuple[str, str, str, str]]:
+    return {(r.shape, r.component, r.path or "-", r.focus) for r in report.results}
+
+
+# --- the real graph --------------------------------------------------------------------
+
+def test_built_graph_conforms(base, shapes):
+    report = validate(base, shapes)
+    violations = [r for r in report.results if r.severity == "Violation"]
+    assert report.conforms, format_text(report)
+    assert not violations
+
+
+def test_shapes_graph_conforms_to_shacl_for_shacl(shapes):
+    import pyshacl
+
+    conforms, _, text = pyshacl.validate(shapes, shacl_graph=None, meta_shacl=True,
+                                         inference="none")
+    assert conforms, text
+
+
+def test_every_nke_class_and_every_class_the_data_uses_is_a_target(built, shapes):
+    targets = set(shapes.objects(None, SH.targetClass))
+    ontology = built.dataset.graph(URIRef("https://w3id.org/nkelections/graph/ontology"))
+    declared = {c for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(NKE))}
+    data = built.dataset.graph(URIRef("https://w3id.org/nkelections/graph/data"))
+    used = set(data.objects(None, RDF.type))
+    assert declared, "the ontology declares no nke: classes"
+    assert sorted(declared - targets) == []
+    assert sorted(used - targets) == []
+
+
+def _constraints(shapes: Graph) -> set[tuple[str, str]]:
+    """(shape, component) for every constraint of a targeted shape and its property shapes;
+    helper shapes reached only through sh:node, sh:or or sh:qualifiedValueShape are checked
+    through the constraint that uses them."""
+    node_shapes = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetNode)
+                   for s in shapes.subjects(p, None)}
+    shapes_ = node_shapes | {p for s in node_shapes for p in shapes.objects(s, SH.property)}
+    pairs = set()
+    for shape in shapes_:
+        for param, component in COMPONENTS.items():
+            if (shape, SH[param], None) in shapes:
+                name = f"sh:{component}ConstraintComponent"
+                pairs.add((short(shapes, shape), name))
+    return pairs
+
+
+def test_every_constraint_is_exercised_by_a_case(shapes):
+    exercised = {(e[0], e[1]) for case in CASES for e in expected(case)}
+    missing = sorted(_constraints(shapes) - exercised)
+    assert missing == [], "constraints no case in tests/shapes/ exercises"
+
+
+def test_every_constraint_has_a_message_and_a_deliberate_severity(shapes):
+    for shape_name, _ in _constraints(shapes):
+        shape = URIRef(NKESH + shape_name.split(":", 1)[1])
+        sparql = list(shapes.objects(shape, SH.sparql))
+        for holder in sparql or [shape]:
+            messages = list(shapes.objects(holder, SH.message))
+            assert messages and all(m.language == "en" for m in messages), shape_name
+        assert shapes.value(shape, SH.severity) in (None, SH.Violation, SH.Warning, SH.Info)
+    severities = set(shapes.objects(None, SH.severity))
+    assert {SH.Warning, SH.Info} <= severities
+
+
+def test_at_least_forty_cases_each_with_an_expectation():
+    assert len(CASES) >= 40
+    for case in CASES:
+        assert expected(case), f"{case.name} has no '# expect:' line"
+
+
+@pytest.fixture(scope="session")
+def base_results(base, shapes) -> set[tuple[str, str, str, str]]:
+    """What the real graph already reports (warnings and infos only, as it conforms)."""
+    return found(validate(base, shapes))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_catalogue_case(case, base, shapes, base_results):
+    report = validate(overlay(base, case), shapes)
+    assert found(report) - base_results == expected(case), format_text(report)
+
+
+# --- the SUBSTR rule agrees with Python offsets on non-ASCII text -----------------------
+
+def test_sparql_substr_counts_code_points_like_python(base):
+    texts = [str(t) for t in base.objects(None, SCHEMA.text)]
+    text = next(t for t in texts if any(ord(c) > 127 for c in t))
+    start = next(i for i, c in enumerate(text) if ord(c) > 127) + 1
+    end = min(start + 40, len(text))
+    graph = Graph()
+    row = next(iter(graph.query(
+        "SELECT (SUBSTR(?t, ?s + 1, ?e - ?s) AS ?x) WHERE {}",
+        initBindings={"t": Literal(text), "s": Literal(start), "e": Literal(end)})))
+    assert str(row.x) == text[start:end]
+
+
+# --- the report and the command --------------------------------------------------------
+
+def test_report_groups_results_by_shape_with_labels(base, shapes):
+    report = validate(overlay(base, CASES[0]), shapes)
+    text = format_text(report)
+    assert text.startswith("does not conform: ")
+    doc = json.loads(format_json(report, "x"))
+    assert doc["conforms"] is False
+    assert [g["shape"] for g in doc["shapes"]] == list(report.by_shape())
+
+
+def test_command_exit_codes_and_formats(dist, tmp_path, capsys):
+    assert main(["validate", str(dist / "nkelections.trig")]) == 0
+    assert capsys.readouterr().out.startswith("conforms: ")
+    assert main(["validate", str(dist / "nkelections.nq"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["conforms"] is True
+    assert main(["validate", str(dist / "nkelections.trig"), "--format", "turtle"]) == 0
+    assert "ValidationReport" in capsys.readouterr().out
+
+
+def test_command_fails_on_a_broken_file(dist, tmp_path, capsys):
+    broken = tmp_path / "broken.ttl"
+    case = next(c for c in CASES if c.stem == "figure-turnout-over-100")
+    broken.write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out
+    assert "nkesh:FigureTurnout" in out and "996.3" in out
+
+
+@pytest.mark.parametrize("content, suffix, needle", [
+    ('@prefix x: <http://x/> .\nx:a x:b "open .\n', ".ttl", "line 2"),
+    ("<http://x/a> <http://x/b> <http://x/c> <http://g> .\n<http://x/a> <http://x/b> .\n",
+     ".nq", "line 2"),
+    ("{}", ".csv", "cannot tell the RDF format"),
+])
+def test_command_input_errors_exit_2_with_one_line(tmp_path, capsys, content, suffix, needle):
+    path = tmp_path / f"bad{suffix}"
+    path.write_text(content, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(path) in err and needle in err
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.trig")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_shapes_declare_sparql_prefixes(shapes):
+    declared = {str(p) for d in shapes.objects(None, SH.declare)
+                for p in shapes.objects(d, SH.prefix)}
+    for constraint in shapes.subjects(RDF.type, SH.SPARQLConstraint):
+        query = str(shapes.value(constraint, SH.select))
+        used = set(re.findall(r"\b([a-z]+):[A-Za-z_]", query))
+        assert used <= declared, (constraint, used - declared)
+        assert shapes.value(constraint, SH.prefixes) is not None
+
