@@ -14,6 +14,7 @@ NKE = Namespace(BASE + "ontology#")
 NKV = Namespace(BASE + "vocab/")
 NKR = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
+SHAPES = Namespace(BASE + "shapes#")
 ONTOLOGY_IRI = BASE + "ontology"
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 DATA_GRAPH = GRAPH["data"]
@@ -32,6 +33,7 @@ PREFIXES: dict[str, Namespace] = {
     "nke": NKE,
     "nkv": NKV,
     "nkr": NKR,
+    "nkesh": SHAPES,
     "dcterms": Namespace(str(DCTERMS)),
     "eli": ELI,
     "oa": OA,
@@ -51,7 +53,7 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 __all__ = [
-    "BASE", "NKE", "NKV", "NKR", "GRAPH", "ONTOLOGY_IRI", "ONTOLOGY_GRAPH", "DATA_GRAPH",
+    "BASE", "NKE", "NKV", "NKR", "GRAPH", "SHAPES", "ONTOLOGY_IRI", "ONTOLOGY_GRAPH", "DATA_GRAPH",
     "OA", "ORG", "SCHEMA", "ELI", "VOID", "DCAT", "SH", "WD", "WDT", "PREFIXES",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
 ]

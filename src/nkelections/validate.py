@@ -26,10 +26,11 @@ from nkelections.namespaces import (
     RDF,
     RDFS,
     SH,
+    SHAPES,
     bind_prefixes,
 )
 
-SHAPES_PREFIX = ("nkesh", "https://w3id.org/nkelections/shapes#")
+SHAPES_PREFIX = ("nkesh", str(SHAPES))
 SEVERITIES = ("Violation", "Warning", "Info")
 # File extension -> rdflib parser name. Quads formats are read into a Dataset and merged.
 FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt",
@@ -150,7 +151,10 @@ def read_results(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
     bind_prefixes(names)
     names.bind(*SHAPES_PREFIX)
     results = []
+    nested = set(report.objects(None, SH.detail))  # pySHACL also reports sh:node's inner results
     for node in report.subjects(RDF.type, SH.ValidationResult):
+        if node in nested:
+            continue
         def one(prop, node=node):
             return report.value(node, prop)
         focus = one(SH.focusNode)

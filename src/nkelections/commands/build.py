@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nkelections.build import Paths, build_graph
+    from nkelections.embedded import write_store
     from nkelections.serialize import write_outputs
     from nkelections.store.docs import write_docs
 
@@ -26,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     summary = asdict(result.summary)
     extra = {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"}
     write_outputs(result.dataset, dist, extra)
+    write_store(result.dataset, dist / "store")  # the embedded store `query` opens
     write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
     if not args.quiet:
         s = result.summary
