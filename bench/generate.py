@@ -48,6 +48,7 @@ PLACE_PARTS = ["Hwang", "Ryong", "Sam", "Jang", "Kum", "Un", "Tae", "Pung", "Son
                "Chon", "San", "Ok", "Sin", "Mun", "Pyok", "Yon", "Kang", "Rak", "Hyang",
                "Chang", "Tok", "Hung", "Myong", "Nam", "Pok", "Sok", "Ung", "Hwa", "Ryon"]
 PLACE_ENDS = ["song", "chon", "san", "dong", "won", "ju", "gang", "rim", "phyong", "do",
+              "mun", "dok",
               "hung", "jin", "chang", "bong", "gok", "ri", "ho", "sil", "nam", "pho"]
 
 

@@ -79,7 +79,7 @@ def norm_term(term) -> tuple | None:
 
 def norm_rows(result) -> list[tuple]:
     """SELECT rows as a sorted list of {variable: term} items (a multiset, order-free)."""
-    rows = [tuple(sorted((v, norm_term(t)) for v, t in zip(result.variables, row)
+    rows = [tuple(sorted((v, norm_term(t)) for v, t in zip(result.variables, row, strict=True)
                          if t is not None)) for row in result.rows]
     return sorted(rows, key=repr)
 
@@ -89,6 +89,19 @@ def comparable(result) -> object:
     if result.form == "ASK":
         return bool(result.boolean)
     return (sorted(result.variables), norm_rows(result))
+
+
+def norm_triples(result) -> list[str]:
+    """CONSTRUCT answers as N-Triples lines with numbers in one canonical form: Oxigraph keeps
+    xsd:nonNegativeInteger values as xsd:integer, rdflib keeps the datatype."""
+    decimal = ox.NamedNode(XSD + "decimal")
+    lines = []
+    for t in result.triples:
+        obj = t.object
+        if isinstance(obj, ox.Literal) and obj.datatype.value in NUMERIC:
+            obj = ox.Literal(format(Decimal(obj.value).normalize(), "f"), datatype=decimal)
+        lines.append(f"{ox.Triple(t.subject, t.predicate, obj)} .\n")
+    return lines
 
 
 def read_expected(path: Path):

@@ -372,7 +372,6 @@ class EndpointEngine(Engine):
         return from_oxigraph(answer, form)
 
     def _fetch(self, query: Query, form: str) -> bytes:
-        import socket
         import urllib.error
 
         from SPARQLWrapper import POST, SPARQLWrapper
@@ -396,7 +395,7 @@ class EndpointEngine(Engine):
         except urllib.error.URLError as exc:
             raise StoreError(f"cannot reach {self.url}: {exc.reason}",
                              hint="is the server running, and is the URL right?") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise StoreError(f"{self.url} did not answer within {self.timeout:g} s",
                              hint="raise --timeout or try later") from exc
         except OSError as exc:

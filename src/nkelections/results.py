@@ -48,7 +48,7 @@ def term_json(term: Term) -> dict:
 def results_json(result: Result) -> dict:
     if result.form == "ASK":
         return {"head": {}, "boolean": bool(result.boolean)}
-    bindings = [{name: term_json(term) for name, term in zip(result.variables, row)
+    bindings = [{name: term_json(term) for name, term in zip(result.variables, row, strict=True)
                  if term is not None} for row in result.rows]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
 
@@ -116,7 +116,7 @@ def table(result: Result, prefixes: dict[str, str]) -> bytes:
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
 
 
 # Formats by name; the CLI's --format choices come from here.

@@ -8,8 +8,16 @@ from pathlib import Path
 
 from nkelections.cli import add_endpoint_option, add_format_option, project_root
 from nkelections.errors import QueryError
-from nkelections.query import DEFAULT_ENGINE, ENGINES, Query, list_queries, load_query, \
-    open_engine, parse_binding, run_query
+from nkelections.query import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    Query,
+    list_queries,
+    load_query,
+    open_engine,
+    parse_binding,
+    run_query,
+)
 from nkelections.results import FORMATS, render
 
 
