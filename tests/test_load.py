@@ -108,9 +108,6 @@ VIRTUOSO_GAPS = {
                     "cq-48-ask-sources-disagree")},
     "cq-29-facts-per-document": "Virtuoso divides integers as integers (73 where SPARQL gives "
                                 "73.1); the query could cast to xsd:decimal",
-    **{name: "rows differ on Virtuoso (not yet diagnosed: OPTIONAL/aggregate typing?)"
-       for name in ("cq-12-memberships", "cq-14-people", "cq-16-laws-and-versions",
-                    "cq-24-claims", "cq-32-attributed-evidence", "cq-35-conflicting-figures")},
 }
 
 

@@ -42,6 +42,7 @@ from regenerate_expected import (
     norm_triples,
     read_expected,
 )
+from stores import stop
 
 CQ = competency_queries()
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
@@ -90,12 +91,7 @@ def endpoint_engine(built):
             assert response.status in (200, 201, 204)
         yield EndpointEngine(base + "/query", timeout=30)
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        stop(process)
 
 
 def _wait(url: str, process: subprocess.Popen, seconds: float = 30) -> None:

@@ -33,10 +33,13 @@ class Format:
 # --- SPARQL results formats --------------------------------------------------------------------
 
 def term_json(term: Term) -> dict:
+    """A pyoxigraph term as a SPARQL 1.1 JSON results binding."""
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
+    if not isinstance(term, ox.Literal):
+        return {"type": "triple", "value": str(term)}
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from nkelections.namespaces import PREFIXES
+from nkelections.results import term_json
 
 SELECT_TYPES = ("application/sparql-results+json", "application/sparql-results+xml",
                 "text/csv", "text/tab-separated-values")
@@ -95,39 +96,24 @@ def _take(iterator, limit: int) -> list:
     return out
 
 
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
-
-
 def _json(names, rows) -> bytes:
-    bindings = [{n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None}
+    bindings = [{n: term_json(t) for n, t in zip(names, row, strict=True) if t is not None}
                 for row in rows]
     doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def _xml_term(term) -> str:
-    term_json = _json_term(term)
-    value = escape(term_json["value"])
-    if term_json["type"] == "uri":
+    binding = term_json(term)
+    value = escape(binding["value"])
+    if binding["type"] == "uri":
         return f"<uri>{value}</uri>"
-    if term_json["type"] == "bnode":
+    if binding["type"] == "bnode":
         return f"<bnode>{value}</bnode>"
-    if "xml:lang" in term_json:
-        return f"<literal xml:lang={quoteattr(term_json['xml:lang'])}>{value}</literal>"
-    if "datatype" in term_json:
-        return f"<literal datatype={quoteattr(term_json['datatype'])}>{value}</literal>"
+    if "xml:lang" in binding:
+        return f"<literal xml:lang={quoteattr(binding['xml:lang'])}>{value}</literal>"
+    if "datatype" in binding:
+        return f"<literal datatype={quoteattr(binding['datatype'])}>{value}</literal>"
     return f"<literal>{value}</literal>"
 
 
