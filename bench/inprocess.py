@@ -1,8 +1,9 @@
 """Child process of the benchmark: time each competency query on the embedded store, in process.
 
 `python bench/inprocess.py DIST RUNS QUERY.rq ...` opens the default engine once (the store
-`nkelections build` writes) and prints one JSON object: for each query, the seconds of each
-run (start-up excluded: that is the CLI's cost, measured separately), plus the open time.
+`nkelections build` writes) and prints JSON lines: first the engine and the time to open it,
+then for each query the seconds of each run (start-up excluded: that is the CLI's cost,
+measured separately). One line per query, flushed, so a run stopped early keeps what it did.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ def main(argv: list[str]) -> int:
     dist, runs, files = Path(argv[0]), int(argv[1]), [Path(a) for a in argv[2:]]
     start = time.perf_counter()
     engine = open_engine(DEFAULT_ENGINE, dist)
-    out = {"engine": DEFAULT_ENGINE, "open": time.perf_counter() - start, "queries": {}}
+    print(json.dumps({"engine": DEFAULT_ENGINE, "open": time.perf_counter() - start}),
+          flush=True)
     for path in files:
         query = load_query(str(path), path.parent)
         times = []
@@ -27,8 +29,7 @@ def main(argv: list[str]) -> int:
             start = time.perf_counter()
             run_query(engine, query)  # the Result holds every row: nothing is left lazy
             times.append(time.perf_counter() - start)
-        out["queries"][path.stem] = times
-    print(json.dumps(out))
+        print(json.dumps({"query": path.stem, "seconds": times}), flush=True)
     return 0
 
 

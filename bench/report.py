@@ -106,7 +106,7 @@ def growth(results: dict[float, list]) -> list[str]:
                 continue
             points.append((s, median))
         known = [(s, t) for s, t in points if t]
-        if not points:
+        if not known:
             continue
         cells = " | ".join(f"{t:.2f} s" if t else "—" for _, t in points)
         k = _exponent(known)

@@ -14,7 +14,6 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from nkelections.build import Paths, build_graph
 from nkelections.namespaces import (
     DATA_GRAPH,
     NKE,
@@ -29,7 +28,6 @@ from nkelections.namespaces import (
     SKOS,
     XSD,
 )
-from nkelections.serialize import write_outputs
 from nkelections.sources import load_corpus
 
 SHARED_SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
@@ -155,11 +153,18 @@ def test_own_terms_have_label_and_comment(built):
 
 
 def test_rebuild_is_byte_identical(tmp_path, root):
+    """Two builds in separate processes with different hash seeds write the same bytes."""
     first, second = tmp_path / "a", tmp_path / "b"
-    write_outputs(build_graph(Paths(root)).dataset, first)
-    write_outputs(build_graph(Paths(root)).dataset, second)
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
+    for out, seed in ((first, "1"), (second, "2")):
+        run = subprocess.run([sys.executable, "-m", "nkelections", "build", "-q", "--dist",
+                              str(out)], env={**os.environ, "NKELECTIONS_ROOT": str(root),
+                                              "PYTHONHASHSEED": seed},
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+    names = sorted(p.name for p in first.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in second.iterdir() if p.is_file())
+    assert {"nkelections.ttl", "nkelections.trig", "nkelections.nq", "nkelections.jsonld"} <= set(
+        names)
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
 

@@ -20,17 +20,22 @@ STORE_DIR = "store"
 NQUADS = "nkelections.nq"
 
 
-def write_store(dataset, target: Path) -> Path:
-    """Write an rdflib Dataset to a fresh store at target, replacing any old one in one rename.
+def write_store(source, target: Path) -> Path:
+    """Write a dataset to a fresh store at target, replacing any old one in one rename.
 
-    The new store is filled in a sibling folder first, so a failure leaves the old one intact.
+    source is an rdflib Dataset or the path of an N-Quads file (the build passes the file it
+    has just written, so the graph is not serialized twice). The new store is filled in a
+    sibling folder first, so a failure leaves the old one intact.
     """
-    nquads = dataset.serialize(format="nquads", encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
         store = ox.Store(str(staging))
-        store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+        if isinstance(source, Path):
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(source.serialize(format="nquads", encoding="utf-8"),
+                            ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         gc.collect()  # the RocksDB handle closes when the object goes

@@ -10,6 +10,7 @@ from nkelections.sources import Document
 
 # Texts mix straight and typographic apostrophes ("people's", "people’s"); a label matches both.
 APOSTROPHES = "['\u2019]"
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,45 @@ def label_pattern(labels: Iterable[str]) -> re.Pattern:
 
 
 def find_mentions(doc: Document, names: dict[str, list[str]]) -> Iterator[Mention]:
-    """Mentions of each entity (id -> its label and aliases) in doc, outside excluded ranges."""
-    for entity, labels in sorted(names.items()):
-        if not labels:
+    """Mentions of each entity (id -> its label and aliases) in doc, outside excluded ranges.
+
+    One pass over the text's words: each word start is checked against the labels that begin
+    with that word, so the cost grows with the text plus the labels, not their product.
+    """
+    text = doc.text.replace("\u2019", "'")  # one code point for another: offsets unchanged
+    # first word -> label length -> label -> entities: a word start costs one dictionary
+    # lookup per distinct label length, however many names share that first word
+    by_first_word: dict[str, dict[int, dict[str, list[str]]]] = {}
+    other: dict[str, list[str]] = {}  # labels that do not begin with a word character
+    for entity, labels in names.items():
+        for label in {label.replace("\u2019", "'") for label in labels if label.strip()}:
+            first = WORD.match(label)
+            if first:
+                by_length = by_first_word.setdefault(first.group(), {})
+                by_length.setdefault(len(label), {}).setdefault(label, []).append(entity)
+            else:
+                other.setdefault(entity, []).append(label)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for word in WORD.finditer(text):
+        start = word.start()
+        if start and _is_word(text[start - 1]):
             continue
-        for match in label_pattern(labels).finditer(doc.text):
-            if not doc.is_excluded(match.start(), match.end()):
-                yield Mention(entity, doc.id, match.start(), match.end(), match.group())
+        for length, labels in by_first_word.get(word.group(), {}).items():
+            end = start + length
+            entities = labels.get(text[start:end])
+            if entities and not (end < len(text) and _is_word(text[end])):
+                for entity in entities:
+                    spans.setdefault(entity, []).append((start, end))
+    for entity, labels in other.items():
+        spans.setdefault(entity, []).extend(m.span() for m in label_pattern(labels).finditer(text))
+    for entity in sorted(spans):
+        last = -1
+        for start, end in sorted(spans[entity], key=lambda s: (s[0], -s[1])):
+            if start >= last:  # like finditer: longest at each start, no overlaps
+                last = end
+                if not doc.is_excluded(start, end):
+                    yield Mention(entity, doc.id, start, end, doc.text[start:end])
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"

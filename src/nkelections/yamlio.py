@@ -13,6 +13,9 @@ import yaml
 
 from nkelections.errors import CurationError
 
+# libyaml when PyYAML was built with it (about 5 times faster), else the pure-Python loader.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Node(dict):
     """A YAML mapping that remembers where it stands."""
@@ -38,7 +41,7 @@ def load_yaml(path: Path, root: Path | None = None):
     except OSError as exc:
         raise CurationError(f"cannot read the file: {exc.strerror}", where=shown) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     summary = asdict(result.summary)
     extra = {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"}
     write_outputs(result.dataset, dist, extra)
-    write_store(result.dataset, dist / "store")  # the embedded store `query` opens
+    write_store(dist / "nkelections.nq", dist / "store")  # the embedded store `query` opens
     write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
     if not args.quiet:
         s = result.summary
