@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NKE    := $(BIN)/nkelections
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run build validate test lint format clean
+.PHONY: help setup run build validate test bench network expected lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,15 @@ validate: setup ## validate dist/ against ontology/shapes.ttl
 
 test: setup ## run the test suite
 	$(BIN)/python -m pytest -q
+
+bench: setup ## time build, validate, queries, load and network at 0.1x, 1x, 3x beside Jena and Oxigraph (at most 20 min); writes bench/RESULTS.md
+	$(BIN)/python bench/run.py
+
+network: build ## write the networks, pictures and the explorer to dist/network/
+	$(NKE) network --input dist/nkelections.nq
+
+expected: setup ## regenerate the competency queries' expected answers (review the diff!)
+	$(BIN)/python tests/regenerate_expected.py
 
 lint: setup ## check code style with ruff
 	$(BIN)/ruff check src tests bench
