@@ -9,6 +9,7 @@ must start in well under half a second.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -365,6 +366,8 @@ class EndpointEngine(Engine):
         try:
             if form in ("CONSTRUCT", "DESCRIBE"):
                 return Result(form, triples=list(ox.parse(raw, ox.RdfFormat.N_TRIPLES)))
+            if form == "ASK":
+                raw = json.dumps(ask_answer(json.loads(raw))).encode("utf-8")
             answer = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.url} returned results that are not valid "
@@ -400,6 +403,19 @@ class EndpointEngine(Engine):
                              hint="raise --timeout or try later") from exc
         except OSError as exc:
             raise StoreError(f"cannot reach {self.url}: {exc}") from exc
+
+
+def ask_answer(doc: dict) -> dict:
+    """A SPARQL JSON answer to ASK, with Virtuoso 7's dialect made standard.
+
+    Virtuoso answers ASK in JSON as a SELECT of one variable, __ASK_RETVAL: no rows for false,
+    a row with 1 for true. Every other store sends {"boolean": ...}, which is kept as it is.
+    """
+    if "boolean" in doc or doc.get("head", {}).get("vars") != ["__ASK_RETVAL"]:
+        return doc
+    rows = doc.get("results", {}).get("bindings", [])
+    value = rows[0].get("__ASK_RETVAL", {}).get("value") if rows else "0"
+    return {"head": {}, "boolean": value not in ("0", "false")}
 
 
 def _first_line(exc: Exception) -> str:

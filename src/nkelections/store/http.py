@@ -18,6 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from nkelections.errors import StoreError
+from nkelections.query import ask_answer
 
 USER_VAR = "NKELECTIONS_STORE_USER"
 PASSWORD_VAR = "NKELECTIONS_STORE_PASSWORD"
@@ -125,7 +126,7 @@ class Client:
             "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/sparql-results+json"})
         try:
-            return json.loads(answer.body)
+            return ask_answer(json.loads(answer.body))
         except ValueError:
             raise StoreError(f"{_short(endpoint)} did not answer with SPARQL JSON results "
                              f"(got {answer.content_type or 'no content type'})",
