@@ -28,7 +28,7 @@ def built() -> BuildResult:
 def dist(built, tmp_path_factory) -> Path:
     """A dist/ folder written from the real build, private to the test session."""
     out = tmp_path_factory.mktemp("dist")
-    write_outputs(built.dataset, out)
+    write_outputs(built.quads, out)
     return out
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, Literal, URIRef
 
 from nkelections.errors import CurationError
 from nkelections.evidence import Span, add_text_target, locate
-from nkelections.mentions import find_mentions
+from nkelections.mentions import Gazetteer
 from nkelections.namespaces import (
     DATA_GRAPH,
     DCTERMS,
@@ -26,9 +28,9 @@ from nkelections.namespaces import (
     SCHEMA,
     SKOS,
     XSD,
-    bind_prefixes,
 )
 from nkelections.ontology import Ontology
+from nkelections.quads import GraphTriples, Quads
 from nkelections.sources import Corpus, Document, load_corpus
 from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
 from nkelections.store.describe import add_description
@@ -76,37 +78,52 @@ class Summary:
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    quads: Quads
     summary: Summary
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The same dataset in rdflib, made on first use (small graphs, commands and tests)."""
+        return self.quads.to_rdflib()
 
 
 def build_graph(paths: Paths) -> BuildResult:
     """Read and check every input, then assemble the dataset. Raises NkeError on bad input."""
+    try:
+        return _build(paths, lines=False)
+    except CurationError:
+        # The fast YAML reader keeps no line numbers: read again with them to name the line.
+        return _build(paths, lines=True)
+
+
+def _build(paths: Paths, lines: bool) -> BuildResult:
     ontology = Ontology.load(paths.ontology)
     corpus = load_corpus(paths.sources, paths.root)
-    curation = load_curation(paths.data, corpus, ontology, paths.root)
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    onto_graph = dataset.graph(ONTOLOGY_GRAPH)
+    curation = load_curation(paths.data, corpus, ontology, paths.root, lines)
+    quads = Quads()
+    onto_graph = quads.graph(ONTOLOGY_GRAPH)
     for triple in ontology.graph:
         onto_graph.add(triple)
-    data = dataset.graph(DATA_GRAPH)
+    data = quads.graph(DATA_GRAPH)
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
     add_wikidata_links(data, paths.data, set(curation.entities), paths.root)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
-    add_description(dataset, summary)  # VoID+DCAT, in its own graph
-    return BuildResult(dataset, summary)
+    add_description(quads, summary)  # VoID+DCAT, in its own graph
+    quads.terms.iris.clear()  # the IRI cache has done its work; free its memory for the writers
+    return BuildResult(quads, summary)
 
 
 class _Assembler:
-    def __init__(self, graph: Graph, ontology: Ontology, corpus: Corpus, curation: Curation):
+    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus,
+                 curation: Curation):
         self.g = graph
         self.ontology = ontology
         self.corpus = corpus
         self.curation = curation
         self.summary = Summary()
+        self.supported: set[URIRef] = set()  # facts with a quote, as they are added
 
     def run(self) -> Summary:
         for doc in self.corpus:
@@ -184,6 +201,7 @@ class _Assembler:
             for fact in spec.facts:
                 node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
                     else NKR[fact]
+                self.supported.add(node)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
                 self.g.add((evidence, NKE.supports, node))
@@ -195,7 +213,8 @@ class _Assembler:
         g = self.g
         g.add((evidence, RDF.type, NKE.Evidence))
         g.add((evidence, RDF.type, OA.Annotation))
-        add_text_target(g, evidence, self.corpus.documents[span.document], span.start, span.end)
+        add_text_target(g, str(evidence), self.corpus.documents[span.document], span.start,
+                        span.end)
         for prop, value in ((NKE.statedBy, spec.stated_by), (NKE.reportedBy, spec.reported_by),
                             (NKE.reportedIn, spec.reported_in)):
             if value:
@@ -239,7 +258,7 @@ class _Assembler:
     def require_evidence_for_facts(self) -> None:
         for entity in self.curation.entities.values():
             is_fact = any(self.ontology.is_subclass(t, NKE.Fact) for t in entity.types)
-            if is_fact and (entity.iri, PROV.wasDerivedFrom, None) not in self.g:
+            if is_fact and entity.iri not in self.supported:
                 raise CurationError(f"'{entity.id}' is a fact but no quote supports it",
                                     where=entity.where,
                                     hint="add it to the 'facts' of an evidence entry in "
@@ -249,18 +268,20 @@ class _Assembler:
         names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
                  if not any(self.ontology.is_subclass(t, c) for t in e.types
                             for c in NOT_MENTIONED)}
-        count = 0
+        gazetteer, count = Gazetteer(names), 0
         for doc in self.corpus:
-            for m in find_mentions(doc, names):
-                node = NKR[f"mention/{m.document}/{m.start}-{m.end}/{m.entity}"]
+            for m in gazetteer.find(doc):
+                iri = f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
+                node = ox.NamedNode(iri)
                 self.g.add((node, RDF.type, NKE.Mention))
                 self.g.add((node, RDF.type, OA.Annotation))
                 self.g.add((node, OA.motivatedBy, OA.identifying))
                 self.g.add((node, OA.hasBody, NKR[m.entity]))
-                add_text_target(self.g, node, doc, m.start, m.end)
+                add_text_target(self.g, iri, doc, m.start, m.end)
                 count += 1
         self.summary.mentions = count
-        self.summary.facts = len(set(self.g.subjects(RDF.type, NKE.Fact)))
+        typed = {e.iri for e in self.curation.entities.values() if NKE.Fact in e.types}
+        self.summary.facts = len(self.supported | typed)
 
 
 def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:

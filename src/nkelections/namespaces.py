@@ -6,28 +6,47 @@ queries join on the same terms; rdflib's SDO namespace is https://schema.org/ an
 
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Namespace, URIRef
+from rdflib import namespace as rdflib_namespaces
+
+
+class Vocabulary(Namespace):
+    """rdflib's Namespace, but each term is made once. rdflib makes (and checks) a new URIRef
+    on every attribute access, which a full-scale build does millions of times."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term  # found by plain attribute lookup from now on
+        return term
+
+
+DCTERMS = Vocabulary(str(rdflib_namespaces.DCTERMS))
+OWL = Vocabulary(str(rdflib_namespaces.OWL))
+PROV = Vocabulary(str(rdflib_namespaces.PROV))
+RDF = Vocabulary(str(rdflib_namespaces.RDF))
+RDFS = Vocabulary(str(rdflib_namespaces.RDFS))
+SKOS = Vocabulary(str(rdflib_namespaces.SKOS))
+XSD = Vocabulary(str(rdflib_namespaces.XSD))
 
 BASE = "https://w3id.org/nkelections/"
-NKE = Namespace(BASE + "ontology#")
-NKV = Namespace(BASE + "vocab/")
-NKR = Namespace(BASE + "id/")
-GRAPH = Namespace(BASE + "graph/")
-SHAPES = Namespace(BASE + "shapes#")
+NKE = Vocabulary(BASE + "ontology#")
+NKV = Vocabulary(BASE + "vocab/")
+NKR = Vocabulary(BASE + "id/")
+GRAPH = Vocabulary(BASE + "graph/")
+SHAPES = Vocabulary(BASE + "shapes#")
 ONTOLOGY_IRI = BASE + "ontology"
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 DATA_GRAPH = GRAPH["data"]
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("http://schema.org/")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-WD = Namespace("http://www.wikidata.org/entity/")
-WDT = Namespace("http://www.wikidata.org/prop/direct/")
+OA = Vocabulary("http://www.w3.org/ns/oa#")
+ORG = Vocabulary("http://www.w3.org/ns/org#")
+SCHEMA = Vocabulary("http://schema.org/")
+ELI = Vocabulary("http://data.europa.eu/eli/ontology#")
+VOID = Vocabulary("http://rdfs.org/ns/void#")
+DCAT = Vocabulary("http://www.w3.org/ns/dcat#")
+SH = Vocabulary("http://www.w3.org/ns/shacl#")
+WD = Vocabulary("http://www.wikidata.org/entity/")
+WDT = Vocabulary("http://www.wikidata.org/prop/direct/")
 
 PREFIXES: dict[str, Namespace] = {
     "nke": NKE,

@@ -78,10 +78,17 @@ class Ontology:
     def is_subclass(self, cls: URIRef, parent: URIRef) -> bool:
         return cls == parent or parent in self.superclasses.get(cls, set())
 
+    @cached_property
+    def _resolved(self) -> dict[str, URIRef]:
+        return {}  # name -> IRI: the same few names recur on every entity of a large dataset
+
     def resolve_term(self, name: str) -> URIRef:
         """A bare local name is an nke term; 'prefix:local' uses the project's prefixes."""
-        iri = expand_curie(name) if ":" in name else str(NKE) + name
-        return URIRef(iri) if iri else URIRef(name)
+        found = self._resolved.get(name)
+        if found is None:
+            iri = expand_curie(name) if ":" in name else str(NKE) + name
+            found = self._resolved[name] = URIRef(iri) if iri else URIRef(name)
+        return found
 
     def property(self, name: str, where: str) -> Property:
         iri = self.resolve_term(name)
@@ -98,7 +105,9 @@ class Ontology:
         return iri
 
     def individual(self, name: str) -> URIRef | None:
-        iri = URIRef(expand_curie(name) or "") if ":" in name else None
+        if ":" not in name:
+            return None
+        iri = self.resolve_term(name)
         return iri if iri in self.individuals else None
 
     def _closest(self, name: str, iris) -> str:

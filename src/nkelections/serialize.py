@@ -6,14 +6,19 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from functools import cached_property
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
+from nkelections.jsonld import jsonld_context, write_jsonld
 from nkelections.namespaces import PREFIXES, bind_prefixes
+from nkelections.quads import Quads
+
+NQUADS = "nkelections.nq"
+NTRIPLES = "nkelections.nt"
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -26,110 +31,88 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
-def jsonld_context() -> dict:
-    return {"@context": {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}}
-
-
 class Rendering:
-    """One dataset on its way to files: the pyoxigraph quads are made once for all exporters."""
+    """One dataset on its way to files in a staging folder. N-Quads and N-Triples are written
+    from the sorted quads; the other formats are converted from those files by streaming them
+    through pyoxigraph, so no format holds the whole graph as objects in memory."""
 
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
+    def __init__(self, quads: Quads, folder: Path):
+        self.quads = quads
+        self.folder = folder
+        self.written: dict[str, Path] = {}
 
-    @cached_property
-    def quads(self) -> list[ox.Quad]:
-        """Every quad of the named graphs, sorted so that output is the same on every run."""
-        cache: dict = {}
-        quads = [ox.Quad(_ox_term(s, cache), _ox_term(p, cache), _ox_term(o, cache),
-                         _ox_term(graph.identifier, cache))
-                 for graph in self.dataset.graphs() if isinstance(graph.identifier, URIRef)
-                 for s, p, o in graph]
-        quads.sort(key=lambda q: (q.graph_name.value, str(q.subject), q.predicate.value,
-                                  str(q.object)))
-        return quads
-
-    @cached_property
-    def triples(self) -> list[ox.Triple]:
-        """The union of the named graphs, sorted."""
-        unique = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads}
-        return sorted(unique, key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+    def file(self, name: str) -> Path:
+        """The staged file `name`, written on first request (one format may need another)."""
+        if name not in self.written:
+            path = self.folder / name
+            EXPORTERS[name](self, path)
+            self.written[name] = path
+        return self.written[name]
 
 
-def _ox_term(term, cache: dict):
-    """The pyoxigraph term for an rdflib one (IRIs cached: the same few recur everywhere)."""
-    found = cache.get(term)
-    if found is not None:
-        return found
-    if isinstance(term, URIRef):
-        found = cache[term] = ox.NamedNode(str(term))
-    elif isinstance(term, BNode):
-        found = ox.BlankNode(str(term))
-    elif term.language:
-        found = ox.Literal(str(term), language=term.language)
-    elif term.datatype:
-        found = ox.Literal(str(term), datatype=_ox_term(term.datatype, cache))
-    else:
-        found = ox.Literal(str(term))
-    return found
-
-
-def _oxigraph(fmt: ox.RdfFormat, merged: bool = False) -> Callable[[Rendering], str]:
-    """An exporter written by pyoxigraph: about 50 times faster than rdflib's Turtle writer."""
-    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
-    with_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-
-    def export(rendering: Rendering) -> str:
-        items = rendering.triples if merged else rendering.quads
-        data = (ox.serialize(items, format=fmt, prefixes=prefixes) if with_prefixes
-                else ox.serialize(items, format=fmt))
-        return data.decode("utf-8")
+def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Path], None]:
+    def export(rendering: Rendering, path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            out.writelines(source(rendering.quads))
 
     return export
 
 
-def _jsonld(rendering: Rendering) -> str:
-    context = jsonld_context()["@context"]
-    doc = json.loads(rendering.dataset.serialize(format="json-ld", context=context,
-                                                 auto_compact=True))
-    return json.dumps(_sort_json(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], None]:
+    """A format pyoxigraph writes from our sorted N-Quads or N-Triples file, in its order."""
+    source_format = ox.RdfFormat.from_extension(source.rsplit(".", 1)[-1])
+    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
+
+    def export(rendering: Rendering, path: Path) -> None:
+        parsed = ox.parse(path=str(rendering.file(source)), format=source_format)
+        ox.serialize(parsed, output=str(path), format=fmt, prefixes=prefixes)
+
+    return export
 
 
-def _sort_json(value):
-    """rdflib emits nodes in hash order; sort lists of nodes by @id so output is stable."""
-    if isinstance(value, dict):
-        return {k: _sort_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+def _jsonld(rendering: Rendering, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        write_jsonld(rendering.quads, out)
 
 
-# Exporters by file name: each turns the dataset into text. Adding a format is one entry.
-EXPORTERS: dict[str, Callable[[Rendering], str]] = {
-    "nkelections.trig": _oxigraph(ox.RdfFormat.TRIG),
-    "nkelections.nq": _oxigraph(ox.RdfFormat.N_QUADS),
-    "nkelections.ttl": _oxigraph(ox.RdfFormat.TURTLE, merged=True),
-    "nkelections.nt": _oxigraph(ox.RdfFormat.N_TRIPLES, merged=True),
+def _context(rendering: Rendering, path: Path) -> None:
+    path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
+                    encoding="utf-8")
+
+
+# Exporters by file name: each writes one file. Adding a format is one entry.
+EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
+    NQUADS: _lines(Quads.nquads),
+    NTRIPLES: _lines(Quads.ntriples),
+    "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
+    "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     "nkelections.jsonld": _jsonld,
-    "context.jsonld": lambda _: json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
+    "context.jsonld": _context,
 }
 
 
-def write_outputs(dataset: Dataset, dist: Path, extra: dict[str, str] | None = None) -> list[Path]:
-    """Render every export in memory, then move each file into dist/ in one rename apiece.
+def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
+                  with_nquads: Callable[[Path], Future] | None = None) -> list[Path]:
+    """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
-    Everything is rendered before anything is moved, so a failure leaves dist/ as it was.
+    Everything is written before anything is moved, so a failure leaves dist/ as it was.
+    with_nquads, when given, starts a job on the staged N-Quads file (the build fills the
+    embedded store from it) that runs while the other formats are written; it is awaited
+    before anything moves.
     """
-    rendering = Rendering(dataset)
-    rendered = {name: export(rendering) for name, export in EXPORTERS.items()}
-    rendered.update(extra or {})
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
     try:
-        for name, text in rendered.items():
+        rendering = Rendering(quads, staging)
+        job = with_nquads(rendering.file(NQUADS)) if with_nquads else None
+        for name in EXPORTERS:
+            rendering.file(name)
+        for name, text in (extra or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
+        if job is not None:
+            job.result()  # re-raises the job's error
         written = []
-        for name in rendered:
+        for name in [*EXPORTERS, *(extra or {})]:
             os.replace(staging / name, dist / name)
             written.append(dist / name)
         return written

@@ -98,15 +98,17 @@ class Curation:
 
 
 def load_curation(data_dir: Path, corpus: Corpus, ontology: Ontology,
-                  root: Path | None = None) -> Curation:
-    """Read every entity and statement file and check each reference against the others."""
+                  root: Path | None = None, lines: bool = True) -> Curation:
+    """Read every entity and statement file and check each reference against the others.
+
+    lines=False reads faster but errors name only the file (see yamlio.load_yaml)."""
     curation = Curation()
     reader = _Reader(ontology, curation)
     for path in sorted((data_dir / "entities").glob("*.yaml")):
-        for entry in _entries(load_yaml(path, root), "entities", path):
+        for entry in _entries(load_yaml(path, root, lines), "entities", path):
             reader.entity(entry)
     for path in sorted((data_dir / "statements").glob("*.yaml")):
-        doc = load_yaml(path, root)
+        doc = load_yaml(path, root, lines)
         document = doc.get("document") if isinstance(doc, Node) else None
         if document not in corpus.documents:
             raise CurationError(f"'document: {document}' names no document of the manifest",
@@ -136,6 +138,7 @@ class _Reader:
         self.curation = curation
         self.references: list[tuple[str, str]] = []  # (entity id, where)
         self.statement_ids: dict[str, tuple] = {}
+        self.iris: dict[str, URIRef] = {}  # entity id -> IRI, made once however often it is used
 
     def entity(self, node: Node) -> None:
         ident = self._slug(node.get("id"), node.where)
@@ -221,7 +224,10 @@ class _Reader:
             if concept is not None:
                 return concept
             self.references.append((raw, where))
-            return NKR[raw]
+            iri = self.iris.get(raw)
+            if iri is None:
+                iri = self.iris[raw] = NKR[raw]
+            return iri
         if prop.datatype == RDF.langString:
             return Literal(raw, lang="en")
         if prop.datatype is None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,17 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nkelections.build import Paths, build_graph
-    from nkelections.embedded import write_store
-    from nkelections.serialize import write_outputs
     from nkelections.store.docs import write_docs
 
     root = project_root()
     dist = args.dist or root / "dist"
     result = build_graph(Paths(root))
     summary = asdict(result.summary)
-    extra = {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"}
-    write_outputs(result.dataset, dist, extra)
-    write_store(dist / "nkelections.nq", dist / "store")  # the embedded store `query` opens
+    write_files_and_store(result.quads, dist,
+                          {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"})
     write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
     if not args.quiet:
         s = result.summary
@@ -35,3 +34,26 @@ def run(args: argparse.Namespace) -> int:
               f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
               f"{s.mentions} mentions, {s.triples} triples")
     return 0
+
+
+def write_files_and_store(quads, dist: Path, extra: dict[str, str]) -> None:
+    """The RDF files, and the embedded store `query` opens, filled from the staged N-Quads in
+    a thread while the other formats are written (pyoxigraph's loader releases the GIL)."""
+    from nkelections.embedded import STORE_DIR, fill_new_store, replace_store
+    from nkelections.serialize import write_outputs
+
+    store = dist / STORE_DIR
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        jobs: list[Future] = []
+
+        def fill_store(nquads: Path) -> Future:
+            jobs.append(pool.submit(fill_new_store, nquads, store))
+            return jobs[-1]
+
+        try:
+            write_outputs(quads, dist, extra, with_nquads=fill_store)
+        except BaseException:
+            if jobs and jobs[0].exception() is None:
+                shutil.rmtree(jobs[0].result(), ignore_errors=True)
+            raise
+    replace_store(jobs[0].result(), store)

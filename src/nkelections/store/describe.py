@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib import Literal, URIRef
 
 from nkelections import __version__
 from nkelections.namespaces import (
@@ -24,23 +23,28 @@ from nkelections.namespaces import (
     NKR,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
+    OWL,
     PREFIXES,
+    RDF,
     VOID,
     WD,
+    XSD,
 )
+from nkelections.quads import GraphTriples, Quads, iri_value, literal_of_type
 
 VOID_GRAPH = GRAPH["void"]
 DATASET = URIRef(BASE + "dataset")
+NT_TYPE = f"<{RDF.type}>"
 ENDPOINT = URIRef(BASE + "sparql")
 SOURCE_CLASS = NKE.SourceDocument
 TEXT_RIGHTS = ("The source texts keep their publishers' terms; data/sources/manifest.yaml "
                "states no licence for them.")
 
 
-def add_description(dataset: Dataset, summary) -> None:
+def add_description(quads: Quads, summary) -> None:
     """Add the description graph, and count it in summary.graphs and summary.triples."""
-    data, onto = dataset.graph(DATA_GRAPH), dataset.graph(ONTOLOGY_GRAPH)
-    g = dataset.graph(VOID_GRAPH)
+    data, onto = quads.graph(DATA_GRAPH), quads.graph(ONTOLOGY_GRAPH)
+    g = quads.graph(VOID_GRAPH)
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
@@ -57,25 +61,36 @@ def add_description(dataset: Dataset, summary) -> None:
     g.add((d, DCAT.version, Literal(__version__)))
     newest = _newest_date(data)
     if newest is not None:
-        g.add((d, DCTERMS.modified, newest))
-    for doc in sorted(data.subjects(RDF.type, SOURCE_CLASS)):
-        g.add((d, DCTERMS.source, doc))
-    _add_void(g, d, data, onto)
+        g.add((d, DCTERMS.modified, Literal(newest, datatype=XSD.date)))
+    members = _members(data)
+    for doc in sorted(members.get(f"<{SOURCE_CLASS}>", ())):
+        g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
+    _add_void(g, d, data, onto, members)
     _add_service(g, d)
     summary.graphs[str(VOID_GRAPH)] = len(g)
     summary.triples = sum(summary.graphs.values())
 
 
-def _newest_date(graph) -> Literal | None:
-    dates = [o for o in graph.objects() if isinstance(o, Literal) and o.datatype == XSD.date]
-    return max(dates, key=str) if dates else None
+def _newest_date(graph: GraphTriples) -> str | None:
+    suffix = f'"^^<{XSD.date}>'
+    dates = [o for _, _, o in graph if o.endswith(suffix)]
+    return literal_of_type(max(dates), str(XSD.date)) if dates else None
 
 
-def _add_void(g, d, data, onto) -> None:
-    triples = [*data, *onto]
+def _members(data: GraphTriples) -> dict[str, set[str]]:
+    """Class -> its instances (N-Triples terms), in one pass over the typing triples."""
+    members: dict[str, set[str]] = {}
+    for s, p, o in data:
+        if p == NT_TYPE:
+            members.setdefault(o, set()).add(s)
+    return members
+
+
+def _add_void(g, d, data: GraphTriples, onto: GraphTriples, members: dict[str, set[str]]) -> None:
+    triples = data.triples | onto.triples
     subjects = {s for s, _, _ in triples}
-    entities = {s for s in subjects if str(s).startswith(str(NKR))}
-    classes = Counter(o for _, p, o in data.triples((None, RDF.type, None)))
+    entities = {s for s in subjects if s.startswith(f"<{NKR}")}
+    classes = Counter({cls: len(instances) for cls, instances in members.items()})
     g.add((d, VOID.triples, _int(len(triples))))
     g.add((d, VOID.entities, _int(len(entities))))
     g.add((d, VOID.distinctSubjects, _int(len(subjects))))
@@ -87,23 +102,23 @@ def _add_void(g, d, data, onto) -> None:
     g.add((d, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
     for prefix in ("nke", "oa", "prov", "org", "schema", "skos", "dcterms"):
         g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
-    for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], str(kv[0])))[:3]:
-        example = min(s for s in data.subjects(RDF.type, cls) if s in entities) \
-            if any(s in entities for s in data.subjects(RDF.type, cls)) else None
-        if example is not None:
-            g.add((d, VOID.exampleResource, example))
+    for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        examples = members[cls] & entities
+        if examples:
+            g.add((d, VOID.exampleResource, URIRef(min(map(iri_value, examples)))))
     _add_linkset(g, d, data)
 
 
-def _add_linkset(g, d, data) -> None:
-    links = Counter(p for _, p, o in data if str(o).startswith(str(WD)))
+def _add_linkset(g, d, data: GraphTriples) -> None:
+    links = Counter(p for _, p, o in data if o.startswith(f"<{WD}"))
     for predicate, n in sorted(links.items()):
-        local = str(predicate).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        predicate = iri_value(predicate)
+        local = predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         linkset = URIRef(f"{BASE}dataset/links/{local}")
         g.add((linkset, RDF.type, VOID.Linkset))
         g.add((linkset, VOID.subjectsTarget, d))
         g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
-        g.add((linkset, VOID.linkPredicate, predicate))
+        g.add((linkset, VOID.linkPredicate, URIRef(predicate)))
         g.add((linkset, VOID.triples, _int(n)))
         g.add((d, VOID.subset, linkset))
 

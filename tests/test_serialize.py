@@ -1,0 +1,86 @@
+"""The build's quad set and its writers: N-Quads text, streamed JSON-LD, the chunked store load."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from nkelections import embedded
+from nkelections.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
+from nkelections.quads import Quads
+from nkelections.serialize import write_outputs
+
+AWKWARD_TEXTS = [
+    'a "quoted" word', "back\\slash", "line\nbreak\r\ttab", "bell\x07 and del\x7f",
+    "non-ASCII: 조선 – ’", "{\"@value\": \"not JSON-LD\"}", "",
+]
+
+
+def awkward_quads() -> Quads:
+    quads = Quads()
+    g = quads.graph(DATA_GRAPH)
+    node = NKR["thing"]
+    g.add((node, RDF.type, NKE.Figure))
+    for n, text in enumerate(AWKWARD_TEXTS):
+        g.add((node, NKE[f"plain{n}"], Literal(text)))
+        g.add((node, NKE[f"english{n}"], Literal(text, lang="en")))
+    g.add((node, NKE.value, Literal("99.63", datatype=XSD.decimal)))
+    g.add((node, NKE.other, ox.Literal("7", datatype=ox.NamedNode("http://example.org/dt#x"))))
+    g.add((node, NKE.link, URIRef("http://example.org/no-prefix//x")))
+    g.add((ox.NamedNode("http://example.org/outside"), RDF.type, NKE.Figure))
+    quads.graph(URIRef("http://example.org/graph/second")).add((node, RDF.type, NKE.Figure))
+    return quads
+
+
+def as_set(quads) -> set[str]:
+    return {str(q) for q in quads}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("awkward")
+    write_outputs(awkward_quads(), out)
+    return out
+
+
+def test_blank_nodes_are_refused():
+    with pytest.raises(ValueError, match="blank node"):
+        Quads().graph(DATA_GRAPH).add((BNode(), RDF.type, NKE.Figure))
+
+
+@pytest.mark.parametrize("name, fmt", [
+    ("nkelections.trig", ox.RdfFormat.TRIG), ("nkelections.jsonld", ox.RdfFormat.JSON_LD)])
+def test_awkward_literals_survive_every_quad_format(written, name, fmt):
+    expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
+    assert len(expected) == 2 * len(AWKWARD_TEXTS) + 6
+    assert as_set(ox.parse(path=str(written / name), format=fmt)) == expected
+
+
+def test_jsonld_reads_the_same_in_rdflib(written):
+    ours, theirs = Dataset(), Dataset()
+    ours.parse(written / "nkelections.jsonld", format="json-ld")
+    theirs.parse(written / "nkelections.nq", format="nquads")
+    assert {(s, p, o, g.identifier) for g in ours.graphs() for s, p, o in g} == \
+        {(s, p, o, g.identifier) for g in theirs.graphs() for s, p, o in g}
+
+
+def test_jsonld_uses_the_prefixes_and_leaves_other_iris_whole(written):
+    text = (written / "nkelections.jsonld").read_text(encoding="utf-8")
+    assert '"@id": "nkr:thing"' in text and '"@type": ["nke:Figure"]' in text
+    assert '"@type": "xsd:decimal"' in text
+    assert '"http://example.org/no-prefix//x"' in text
+
+
+def test_triples_in_two_graphs_appear_once_in_the_merged_formats(written):
+    lines = (written / "nkelections.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == 2 * len(AWKWARD_TEXTS) + 5
+    assert lines == sorted(lines)
+
+
+def test_store_loaded_in_chunks_holds_every_quad(written, tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded, "LOAD_CHUNK_LINES", 3)  # many chunks from a small file
+    store = ox.Store.read_only(str(embedded.write_store(written / "nkelections.nq",
+                                                        tmp_path / "store")))
+    expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
+    assert as_set(store) == expected
