@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -13,7 +14,7 @@ import networkx as nx
 import pytest
 from rdflib import URIRef
 
-from nkelections.namespaces import NKE, NKR, ORG, RDF
+from nkelections.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
 from nkelections.network import render_network
 from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
 from nkelections.network.export import FORMATS
@@ -30,7 +31,13 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 
 @pytest.fixture(scope="session")
 def index(built) -> GraphIndex:
-    return GraphIndex(built.dataset)
+    return GraphIndex(built.quads)
+
+
+@pytest.fixture(scope="session")
+def rdf(built):
+    """The data graph in rdflib, for SPARQL checks independent of GraphIndex."""
+    return built.dataset.graph(DATA_GRAPH)
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +47,12 @@ def views(index) -> dict[str, nx.MultiDiGraph]:
 
 @pytest.fixture(scope="session")
 def rendered(built):
-    files, _ = render_network(built.dataset)
+    files, _ = render_network(built.quads)
     return files
 
 
-def sparql(index: GraphIndex, query: str):
-    return list(index.data.query(PREFIXES + query))
+def sparql(rdf, query: str):
+    return list(rdf.query(PREFIXES + query))
 
 
 def reread(fmt: str, content: bytes, tmp_path) -> nx.Graph:
@@ -87,18 +94,18 @@ def test_output_is_deterministic(built, rendered):
     assert changed == []
 
 
-def test_entity_graph_nodes_are_the_typed_non_provenance_resources(index, views):
+def test_entity_graph_nodes_are_the_typed_non_provenance_resources(rdf, index, views):
     graph = views["entities"]
     plumbing = ", ".join(f"<{c}>" for c in PLUMBING_CLASSES)
-    rows = sparql(index, f"""SELECT DISTINCT ?s WHERE {{ ?s a ?c .
+    rows = sparql(rdf, f"""SELECT DISTINCT ?s WHERE {{ ?s a ?c .
         FILTER NOT EXISTS {{ ?s a ?p . FILTER(?p IN ({plumbing})) }} FILTER(isIRI(?s)) }}""")
     assert {index.node_id(r.s) for r in rows} == set(graph.nodes)
     assert not any("evidence/" in n or "mention/" in n or "statement/" in n for n in graph)
 
 
-def test_entity_graph_keeps_literals_as_attributes(index, views):
+def test_entity_graph_keeps_literals_as_attributes(rdf, index, views):
     graph = views["entities"]
-    rows = sparql(index, "SELECT ?f ?v WHERE { ?f a nke:Figure ; nke:value ?v }")
+    rows = sparql(rdf, "SELECT ?f ?v WHERE { ?f a nke:Figure ; nke:value ?v }")
     assert rows
     for row in rows:
         assert graph.nodes[index.node_id(row.f)]["value"] == str(row.v)
@@ -106,9 +113,9 @@ def test_entity_graph_keeps_literals_as_attributes(index, views):
         assert data["label"] and data["type"]
 
 
-def test_entity_graph_edges_carry_label_and_source_count(index, views):
+def test_entity_graph_edges_carry_label_and_source_count(rdf, index, views):
     graph = views["entities"]
-    rows = sparql(index, """SELECT ?s ?p ?o (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+    rows = sparql(rdf, """SELECT ?s ?p ?o (COUNT(DISTINCT ?doc) AS ?n) WHERE {
         ?st a nke:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
             prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc . FILTER(isIRI(?o)) }
         GROUP BY ?s ?p ?o""")
@@ -123,8 +130,8 @@ def test_entity_graph_edges_carry_label_and_source_count(index, views):
     assert checked > 0
 
 
-def test_wikidata_ids_come_from_same_as(index, views):
-    rows = sparql(index, """PREFIX schema: <http://schema.org/>
+def test_wikidata_ids_come_from_same_as(rdf, index, views):
+    rows = sparql(rdf, """PREFIX schema: <http://schema.org/>
         SELECT ?s ?w WHERE { ?s schema:sameAs ?w
         FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""")
     expected = defaultdict(set)
@@ -135,25 +142,25 @@ def test_wikidata_ids_come_from_same_as(index, views):
     assert found == dict(expected)
 
 
-def test_committee_chart_has_the_election_committee_and_its_chairman(index, views):
+def test_committee_chart_has_the_election_committee_and_its_chairman(rdf, index, views):
     graph = views["committees"]
     cegc = "central-election-guidance-committee"
-    rows = sparql(index, f"""SELECT ?person ?role WHERE {{ ?m a org:Membership ;
+    rows = sparql(rdf, f"""SELECT ?person ?role WHERE {{ ?m a org:Membership ;
         org:member ?person ; org:organization <{NKR[cegc]}> ; org:role ?role }}""")
     assert any(str(r.role).endswith("role-chairman") for r in rows)
     assert cegc in graph
     for row in rows:
         labels = {d["label"] for d in graph.get_edge_data(index.node_id(row.person), cegc).values()}
         assert index.label(row.role) in labels
-    memberships = sparql(index, """SELECT ?m WHERE { ?m a org:Membership ;
+    memberships = sparql(rdf, """SELECT ?m WHERE { ?m a org:Membership ;
         org:member ?p ; org:organization ?o }""")
     member_edges = [e for e in graph.edges(data=True) if e[2]["property"] == "org:Membership"]
     assert len(member_edges) == len(memberships)
 
 
-def test_who_said_what_links_sources_claims_and_claimants(index, views):
+def test_who_said_what_links_sources_claims_and_claimants(rdf, index, views):
     graph = views["claims"]
-    rows = sparql(index, """SELECT DISTINCT ?fact ?agent ?doc WHERE {
+    rows = sparql(rdf, """SELECT DISTINCT ?fact ?agent ?doc WHERE {
         ?fact prov:wasDerivedFrom ?ev .
         ?ev nke:statedBy ?agent ; oa:hasTarget/oa:hasSource ?doc }""")
     assert rows
@@ -167,12 +174,12 @@ def test_who_said_what_links_sources_claims_and_claimants(index, views):
     assert {n for n, d in graph.nodes(data=True) if d.get("disputed")} == disputed
 
 
-def test_institutions_and_documents_views(index, views):
+def test_institutions_and_documents_views(rdf, index, views):
     elections = {index.node_id(e) for e in index.data.subjects(RDF.type, NKE.Election)}
     assert elections and elections <= set(views["institutions"])
     docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
     assert docs <= set(views["documents"])
-    citations = sparql(index, """SELECT ?c WHERE { ?c a nke:Citation ;
+    citations = sparql(rdf, """SELECT ?c WHERE { ?c a nke:Citation ;
         nke:citingDocument ?a ; nke:citedDocument ?b }""")
     cites = [e for e in views["documents"].edges(data=True) if e[2]["label"] == "cites"]
     assert len(cites) == len(citations)
@@ -192,13 +199,13 @@ def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
         assert index.digest[:12] in svg
 
 
-def test_stats_agree_with_sparql(index, built):
+def test_stats_agree_with_sparql(rdf, index, built):
     stats = compute_stats(built.dataset)
-    classes = sparql(index, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    classes = sparql(rdf, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
     assert stats.classes == {index.ontology.short(r.c): int(r.n) for r in classes}
-    props = sparql(index, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    props = sparql(rdf, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     assert stats.properties == {index.ontology.short(r.p): int(r.n) for r in props}
-    per_fact = sparql(index, """SELECT ?f (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?f a nke:Fact .
+    per_fact = sparql(rdf, """SELECT ?f (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?f a nke:Fact .
         OPTIONAL { ?f prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc } } GROUP BY ?f""")
     counts = Counter(min(int(r.n), 3) for r in per_fact)
     assert stats.facts == len(per_fact)
@@ -246,3 +253,16 @@ def test_stats_command_json_and_bad_input(dist, tmp_path, root):
         done = _cli(*args, cwd=root)
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_every_source_gives_the_same_files(built, dist, rendered):
+    """The built N-Quads file, the build's quads and an rdflib Dataset read alike."""
+    for source in (dist / "nkelections.nq", built.dataset):
+        files, _ = render_network(source)
+        assert [n for n in rendered if files[n] != rendered[n]] == []
+
+
+def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
+    lines = sorted(rdf.serialize(format="nt").splitlines())
+    assert index.digest == hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    assert (index.triple_count, len(index.data)) == (built.summary.triples, len(rdf))

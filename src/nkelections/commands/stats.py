@@ -18,14 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load(args: argparse.Namespace):
-    """The dataset to work on: --input, or a fresh in-memory build of the project."""
+    """The dataset to work on: the --input file, or the quads of a fresh in-memory build."""
     if args.input is not None:
         from nkelections.network.convert import load_dataset
 
         return load_dataset(args.input)
     from nkelections.build import Paths, build_graph
 
-    return build_graph(Paths(project_root())).dataset
+    return build_graph(Paths(project_root())).quads
 
 
 def run(args: argparse.Namespace) -> int:

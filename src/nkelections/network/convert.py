@@ -8,14 +8,13 @@ they are summarised as counts (`sources`, `mentioned_in`), never drawn as nodes.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from nkelections.errors import NetworkError
 from nkelections.namespaces import (
@@ -23,7 +22,6 @@ from nkelections.namespaces import (
     NKE,
     NKR,
     OA,
-    ONTOLOGY_GRAPH,
     PROV,
     RDF,
     RDFS,
@@ -31,6 +29,7 @@ from nkelections.namespaces import (
     SKOS,
     WD,
 )
+from nkelections.network.triples import TripleIndex, load
 from nkelections.ontology import Ontology
 
 # Provenance plumbing: summarised as attributes, never nodes of the entity graph.
@@ -68,39 +67,30 @@ class Fact:
         return {q.document for q in self.quotes}
 
 
-def load_dataset(path: Path) -> Dataset:
-    """Read a built dataset (N-Quads or TriG) from dist/."""
+def load_dataset(path: Path) -> Path:
+    """Check that a built dataset (N-Quads or TriG) is there; GraphIndex reads it."""
     if not path.exists():
         raise NetworkError(f"{path} does not exist", hint="run 'nkelections build' first")
-    dataset = Dataset()
-    fmt = "trig" if path.suffix == ".trig" else "nquads"
-    try:
-        dataset.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many parser-specific types
-        raise NetworkError(f"{path} could not be read as {fmt}: {exc}".splitlines()[0]) from exc
-    return dataset
+    return path
 
 
 class GraphIndex:
-    """Lookups over one built dataset that the networks, the explorer and stats share."""
+    """Lookups over one built dataset that the networks, the explorer and stats share.
 
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
-        self.data: Graph = dataset.graph(DATA_GRAPH)
-        self.ontology = Ontology(dataset.graph(ONTOLOGY_GRAPH))
+    `source` is a path to a built N-Quads or TriG file, the build's Quads, or an rdflib Dataset.
+    """
+
+    def __init__(self, source):
+        loaded = load(source)
+        self.data: TripleIndex = loaded.data
+        self.ontology = Ontology(loaded.ontology)
+        self.triple_count = loaded.triple_count
+        self.digest = loaded.digest  # SHA-256 of the data graph's sorted N-Triples
         if len(self.data) == 0:
             raise NetworkError(f"the dataset has no triples in {DATA_GRAPH}",
                                hint="build the graph with 'nkelections build'")
-
-    @cached_property
-    def triple_count(self) -> int:
-        return sum(len(g) for g in self.dataset.graphs())
-
-    @cached_property
-    def digest(self) -> str:
-        """A SHA-256 of the data graph's sorted N-Triples: names the build, not the clock."""
-        lines = sorted(self.data.serialize(format="nt").splitlines())
-        return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+        self._labels: dict = {}
+        self._main_types: dict = {}
 
     @cached_property
     def types(self) -> dict[URIRef, set[URIRef]]:
@@ -126,6 +116,12 @@ class GraphIndex:
     def label(self, node) -> str:
         if isinstance(node, Literal):
             return str(node)
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self._find_label(node)
+        return found
+
+    def _find_label(self, node) -> str:
         for graph in (self.data, self.ontology.graph):
             for prop in (RDFS.label, SKOS.prefLabel):
                 value = graph.value(node, prop)
@@ -135,6 +131,12 @@ class GraphIndex:
 
     def main_type(self, iri: URIRef) -> URIRef | None:
         """The most specific class of a node (ties broken by name), ignoring generic types."""
+        key = frozenset(self.types.get(iri, ()))
+        if key not in self._main_types:
+            self._main_types[key] = self._most_specific(iri)
+        return self._main_types[key]
+
+    def _most_specific(self, iri: URIRef) -> URIRef | None:
         types = sorted(self.types.get(iri, set()) - GENERIC_TYPES) or \
             sorted(self.types.get(iri, set()))
         specific = [t for t in types
@@ -147,8 +149,9 @@ class GraphIndex:
         return self.ontology.short(cls) if cls is not None else "unknown"
 
     def is_concept(self, node) -> bool:
-        return (node, RDF.type, SKOS.Concept) in self.ontology.graph
+        return node in self.ontology.individuals
 
+    @cache  # noqa: B019 - one index per run, a few dozen properties
     def property_label(self, prop: URIRef) -> str:
         value = self.ontology.graph.value(prop, RDFS.label)
         return str(value) if value is not None else self.ontology.short(prop)
@@ -234,10 +237,15 @@ class GraphIndex:
         attrs["mentioned_in"] = len(self.mentioned_in.get(iri, ()))
         return attrs
 
-    def relations(self):
+    def relations(self) -> list[tuple]:
         """(s, p, o) between entities, sorted; rdf:type excluded."""
+        return self._relations
+
+    @cached_property
+    def _relations(self) -> list[tuple]:
+        entity_set, rdf_type = self.entity_set, RDF.type
         rows = [(s, p, o) for s in self.entities for p, o in self.data.predicate_objects(s)
-                if p != RDF.type and isinstance(o, URIRef) and o in self.entity_set]
+                if o in entity_set and p != rdf_type and isinstance(o, URIRef)]
         return sorted(rows)
 
 

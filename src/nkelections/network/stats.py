@@ -7,7 +7,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import networkx as nx
-from rdflib import Dataset
 
 from nkelections.namespaces import RDF
 from nkelections.network.convert import GraphIndex, entity_network
@@ -43,9 +42,10 @@ class Stats:
         return asdict(self)
 
 
-def compute_stats(dataset: Dataset) -> Stats:
-    """Counts over the data graph; centrality and components over the entity graph."""
-    index = GraphIndex(dataset)
+def compute_stats(source) -> Stats:
+    """Counts over the data graph; centrality and components over the entity graph.
+    `source` is what GraphIndex reads."""
+    index = GraphIndex(source)
     classes = Counter(index.ontology.short(o) for o in index.data.objects(None, RDF.type))
     properties = Counter(index.ontology.short(p) for _, p, _ in index.data)
     graph = entity_network(index)

@@ -132,8 +132,8 @@ def institutions(index: GraphIndex) -> nx.MultiDiGraph:
 def documents(index: GraphIndex) -> nx.MultiDiGraph:
     """Documents and their citations (with footnote numbers), publishers and authors."""
     graph = nx.MultiDiGraph(name="documents")
-    docs = [e for e in index.entities if _is_a(index, e, (NKE.Document,))]
-    for doc in docs:
+    docs = {e for e in index.entities if _is_a(index, e, (NKE.Document,))}
+    for doc in sorted(docs):
         add_entity(graph, index, doc)
     for node, fact in index.facts.items():
         if not _is_a(index, node, (NKE.Citation,)):

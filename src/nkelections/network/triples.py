@@ -1,0 +1,173 @@
+"""The built dataset read for the networks: pyoxigraph parses, the data graph is indexed in
+plain dicts, and each distinct term becomes an rdflib term once.
+
+rdflib's Dataset parses a full election (1.6 million triples) in about 45 s and several GB;
+the views only need lookups by subject and by a few predicates, which dicts of lists give at a
+fraction of that. `TripleIndex` answers the few rdflib Graph calls the views make (`value`,
+`objects`, `subjects`, `subject_objects`, `predicate_objects`, `in`, `len`, iteration).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
+
+from nkelections.errors import NetworkError
+from nkelections.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, XSD
+
+XSD_STRING = str(XSD.string)
+BATCH = 200_000  # N-Quads lines handed to the parser at once when reading the build's quads
+
+
+class Terms:
+    """pyoxigraph terms to rdflib terms and to rdflib's N-Triples text (which names the build
+    in the digest: rdflib normalises some literals), each distinct term converted once."""
+
+    def __init__(self) -> None:
+        self.cache: dict = {}
+
+    def __call__(self, term) -> tuple:
+        found = self.cache.get(term)
+        if found is None:
+            rdf = _rdflib_term(term)
+            text = _quoteLiteral(rdf) if isinstance(rdf, Literal) else rdf.n3()
+            found = self.cache[term] = (rdf, text)
+        return found
+
+
+def _rdflib_term(term):
+    if type(term) is ox.NamedNode:
+        return URIRef(term.value)
+    if type(term) is ox.Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    if type(term) is ox.BlankNode:
+        return BNode(term.value)
+    raise NetworkError(f"unexpected RDF term {term}")
+
+
+class TripleIndex:
+    """One graph's triples by subject and by predicate, read-only once built."""
+
+    def __init__(self) -> None:
+        self.by_subject: dict = defaultdict(list)
+        self._by_predicate: dict = {}  # filled per predicate on first use: few are asked for
+        self.count = 0
+
+    def add(self, s, p, o) -> None:
+        self.by_subject[s].append((p, o))
+        self.count += 1
+
+    def pairs(self, p) -> list[tuple]:
+        """(subject, object) pairs of one predicate."""
+        found = self._by_predicate.get(p)
+        if found is None:
+            found = self._by_predicate[p] = [(s, o) for s, po in self.by_subject.items()
+                                             for q, o in po if q == p]
+        return found
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple]:
+        for s, pairs in self.by_subject.items():
+            for p, o in pairs:
+                yield s, p, o
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        return any((p is None or q == p) and (o is None or v == o)
+                   for q, v in self.by_subject.get(s, ()))
+
+    def predicate_objects(self, s) -> list[tuple]:
+        return self.by_subject.get(s, [])
+
+    def objects(self, s, p) -> Iterator:
+        if s is None:
+            return (o for _, o in self.pairs(p))
+        return (o for q, o in self.by_subject.get(s, ()) if q == p)
+
+    def value(self, s, p):
+        return next(self.objects(s, p), None)
+
+    def subjects(self, p, o) -> Iterator:
+        return (s for s, v in self.pairs(p) if o is None or v == o)
+
+    def subject_objects(self, p) -> list[tuple]:
+        return self.pairs(p)
+
+
+@dataclass
+class Loaded:
+    """What the networks need from a dataset: the data graph indexed, the ontology graph in
+    rdflib, the number of triples in all graphs, and the data graph's digest."""
+
+    data: TripleIndex
+    ontology: Graph
+    triple_count: int
+    digest: str
+
+
+def load(source) -> Loaded:
+    """Read a built dataset: a path to N-Quads or TriG, the build's result or its Quads, or an
+    rdflib Dataset."""
+    if isinstance(source, Path):
+        return _index(_file_quads(source))
+    if isinstance(source, Dataset):
+        return _index(ox.parse(source.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS))
+    return _index(_build_quads(getattr(source, "quads", source)))
+
+
+def _file_quads(path: Path) -> Iterator[ox.Quad]:
+    if not path.exists():
+        raise NetworkError(f"{path} does not exist", hint="run 'nkelections build' first")
+    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
+    try:
+        yield from ox.parse(path=path, format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        name = "trig" if fmt == ox.RdfFormat.TRIG else "nquads"
+        raise NetworkError(f"{path} could not be read as {name}: {exc}".splitlines()[0]) from exc
+
+
+def _build_quads(quads) -> Iterator[ox.Quad]:
+    """The build's quads (N-Triples text) through pyoxigraph's parser, a batch at a time."""
+    lines: list[str] = []
+    for line in quads.nquads():
+        lines.append(line)
+        if len(lines) >= BATCH:
+            yield from ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS)
+            lines.clear()
+    yield from ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS)
+
+
+def _index(quads: Iterable[ox.Quad]) -> Loaded:
+    terms, data, ontology = Terms(), TripleIndex(), Graph()
+    data_name, ontology_name = ox.NamedNode(str(DATA_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
+    lines, count = [], 0
+    for quad in quads:
+        count += 1
+        (s, ns), (p, np), (o, no) = terms(quad.subject), terms(quad.predicate), terms(quad.object)
+        if quad.graph_name == data_name:
+            lines.append(f"{ns} {np} {no} .")
+            data.add(s, p, o)
+        elif quad.graph_name == ontology_name:
+            ontology.add((s, p, o))
+    return Loaded(data, ontology, count, _digest(lines))
+
+
+def _digest(lines: list[str]) -> str:
+    """SHA-256 of the sorted N-Triples lines joined by newlines, hashed a line at a time."""
+    lines.sort()
+    digest = hashlib.sha256()
+    for i, line in enumerate(lines):
+        digest.update((line if i == 0 else "\n" + line).encode("utf-8"))
+    return digest.hexdigest()
