@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,8 @@ def found(report) -> set[tuple[str, str, str, str]]:
 
 # --- the real graph --------------------------------------------------------------------
 
-def test_built_graph_conforms(base, shapes):
-    report = validate(base, shapes)
+def test_built_graph_conforms(base, shapes, reference):
+    report = pyshacl_report(reference, "", base, shapes)
     violations = [r for r in report.results if r.severity == "Violation"]
     assert report.conforms, format_text(report)
     assert not violations
@@ -146,15 +147,94 @@ def test_at_least_forty_cases_each_with_an_expectation():
 
 
 @pytest.fixture(scope="session")
-def base_results(base, shapes) -> set[tuple[str, str, str, str]]:
+def reference() -> dict:
+    """pySHACL's reports by case, so the oxigraph comparison does not run pySHACL again."""
+    return {}
+
+
+def pyshacl_report(reference: dict, key: str, graph: Graph, shapes: Graph):
+    if key not in reference:
+        reference[key] = validate(graph, shapes, engine="pyshacl")
+    return reference[key]
+
+
+@pytest.fixture(scope="session")
+def base_results(base, shapes, reference) -> set[tuple[str, str, str, str]]:
     """What the real graph already reports (warnings and infos only, as it conforms)."""
-    return found(validate(base, shapes))
+    return found(pyshacl_report(reference, "", base, shapes))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_catalogue_case(case, base, shapes, base_results):
-    report = validate(overlay(base, case), shapes)
+def test_catalogue_case(case, base, shapes, base_results, reference):
+    report = pyshacl_report(reference, case.stem, overlay(base, case), shapes)
     assert found(report) - base_results == expected(case), format_text(report)
+
+
+# --- the oxigraph engine gives pySHACL's results, record for record ----------------------
+
+def records(report) -> Counter:
+    return Counter(report.results)
+
+
+def test_oxigraph_matches_pyshacl_on_the_real_graph(base, shapes, reference):
+    ours = validate(base, shapes, engine="oxigraph")
+    assert records(ours) == records(pyshacl_report(reference, "", base, shapes))
+    assert ours.results, "the real graph has a warning and infos to compare"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_oxigraph_matches_pyshacl_on_catalogue_case(case, base, shapes, reference):
+    graph = overlay(base, case)
+    theirs = records(pyshacl_report(reference, case.stem, graph, shapes))
+    ours = records(validate(graph, shapes, engine="oxigraph"))
+    assert ours - theirs == Counter() and theirs - ours == Counter(), (
+        f"only oxigraph: {sorted(ours - theirs, key=repr)}\n"
+        f"only pyshacl: {sorted(theirs - ours, key=repr)}")
+
+
+def test_oxigraph_refuses_an_unsupported_feature_in_one_line(dist, tmp_path, capsys):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<urn:s> a sh:NodeShape ; sh:targetClass rdfs:Class ;\n"
+        "  sh:property [ sh:path [ sh:zeroOrMorePath rdfs:subClassOf ] ; sh:minCount 1 ] .\n",
+        encoding="utf-8")
+    assert main(["validate", str(dist / "nkelections.trig"), "--shapes", str(shapes)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "sh:zeroOrMorePath" in err and "--engine pyshacl" in err
+    assert main(["validate", str(dist / "nkelections.trig"), "--shapes", str(shapes),
+                 "--engine", "pyshacl"]) in (0, 1)
+
+
+def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(base, tmp_path):
+    from nkelections.errors import ValidationError
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ; sh:sparql [ sh:select \"\"\"
+            SELECT $this ?l WHERE {
+                { ?x rdfs:label ?l FILTER (?x = $this) } UNION { $this rdfs:comment ?l } }
+        \"\"\" ] .""", format="turtle")
+    with pytest.raises(ValidationError, match=r"\$this in a FILTER .* pyshacl"):
+        validate(base, shapes, engine="oxigraph")
+
+
+def test_oxigraph_keeps_the_datatypes_the_file_wrote(tmp_path, capsys):
+    data = tmp_path / "data.nt"
+    data.write_text('<https://w3id.org/nkelections/id/p> '
+                    '<http://www.w3.org/ns/oa#start> '
+                    '"5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
+                    '<https://w3id.org/nkelections/id/p> '
+                    '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+                    '<http://www.w3.org/ns/oa#TextPositionSelector> .\n', encoding="utf-8")
+    main(["validate", str(data), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    shapes_hit = {g["shape"] for g in doc["shapes"]}
+    assert "nkesh:TextPositionSelector-start" not in shapes_hit  # the store says xsd:integer
+    assert "nkesh:TextPositionSelector-end" in shapes_hit
 
 
 # --- the SUBSTR rule agrees with Python offsets on non-ASCII text -----------------------
@@ -206,10 +286,12 @@ def test_command_fails_on_a_broken_file(dist, tmp_path, capsys):
      ".nq", "line 2"),
     ("{}", ".csv", "cannot tell the RDF format"),
 ])
-def test_command_input_errors_exit_2_with_one_line(tmp_path, capsys, content, suffix, needle):
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_command_input_errors_exit_2_with_one_line(tmp_path, capsys, content, suffix, needle,
+                                                   engine):
     path = tmp_path / f"bad{suffix}"
     path.write_text(content, encoding="utf-8")
-    assert main(["validate", str(path)]) == 2
+    assert main(["validate", str(path), "--engine", engine]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(path) in err and needle in err
 

@@ -1,8 +1,11 @@
 """Validate a graph against the SHACL shapes: load, run an engine, group the results by shape.
 
-`validate(data, shapes)` returns a `Report`; engines are looked up by name in `ENGINES`, so a
-faster engine can be added beside pySHACL (the reference) without touching the callers. Every
-engine returns a standard SHACL validation report graph, which `Report` reads.
+`validate_files(paths, shapes)` (what the command calls) and `validate(graph, shapes)` return a
+`Report`; engines are looked up by name in `ENGINES`: "oxigraph" (the default: pyoxigraph reads
+the files, every shape is evaluated over the whole graph at once, see `shacl_oxigraph`) and
+"pyshacl" (the reference: rdflib reads the files, pySHACL validates node by node). Each engine
+reads the data its own way and returns a standard SHACL validation report graph, which `Report`
+reads.
 """
 
 from __future__ import annotations
@@ -128,25 +131,83 @@ class _QueryText(str):
     """A query text whose parsing is left to the cached translation."""
 
 
-ENGINES: dict[str, Callable[[Graph, Graph], Graph]] = {"pyshacl": _pyshacl}
+@dataclass(frozen=True)
+class Engine:
+    """How one SHACL engine reads the data and validates it. `load` reads files (adding the
+    ontology file when the data lacks the ontology), `adopt` takes an rdflib graph already in
+    memory; both return the engine's own holder of the data, which `run` validates into a SHACL
+    report graph and which `label` and `size` read."""
+
+    load: Callable[[list[Path], Path | None], object]
+    adopt: Callable[[Graph], object]
+    run: Callable[[object, Graph], Graph]
+    label: Callable[[object, Node], str | None]
+    size: Callable[[object], int]
+
+
+def _rdflib_load(paths: list[Path], ontology: Path | None) -> Graph:
+    data = load_graph(paths)
+    return data if ontology is None or has_ontology(data) else merge([data, _parse(ontology)])
+
+
+def _rdflib_label(data: Graph, node: Node) -> str | None:
+    label = data.value(node, RDFS.label) if node is not None else None
+    return str(label) if label else None
+
+
+def _oxigraph() -> Engine:
+    from nkelections import oxigraph_data, shacl_oxigraph
+
+    return Engine(load=oxigraph_data.load_files, adopt=oxigraph_data.from_graph,
+                  run=shacl_oxigraph.validate_store, label=lambda d, n: d.label(n),
+                  size=lambda d: d.triples)
+
+
+ENGINES: dict[str, Callable[[], Engine]] = {
+    "oxigraph": _oxigraph,
+    "pyshacl": lambda: Engine(load=_rdflib_load, adopt=lambda g: g, run=_pyshacl,
+                              label=_rdflib_label, size=len),
+}
+DEFAULT_ENGINE = "oxigraph"
+
+
+def _engine(name: str) -> Engine:
+    if name not in ENGINES:
+        raise ValidationError(f"unknown engine '{name}'", hint="one of " + ", ".join(ENGINES))
+    return ENGINES[name]()
 
 
 def validate(data: Graph, shapes: Graph, *, ontology: Graph | None = None,
              engine: str = "pyshacl") -> Report:
     """Validate `data` (plus `ontology`, when given, for the class hierarchy and the concept
     schemes) against `shapes`. Never prints; raises ValidationError if it cannot run."""
-    if engine not in ENGINES:
-        raise ValidationError(f"unknown engine '{engine}'", hint="one of " + ", ".join(ENGINES))
+    chosen = _engine(engine)
     merged = merge([data] if ontology is None else [data, ontology])
+    return _run(chosen, engine, chosen.adopt(merged), shapes)
+
+
+def validate_files(paths: list[Path], shapes: Graph, *, ontology: Path | None = None,
+                   engine: str = DEFAULT_ENGINE) -> Report:
+    """Validate RDF files read together; `ontology` is added when they do not carry the
+    ontology. The engine reads the files itself (pyoxigraph never goes through rdflib)."""
+    chosen = _engine(engine)
     started = time.perf_counter()
-    report_graph = ENGINES[engine](merged, shapes)
+    data = chosen.load(list(paths), ontology)
+    return _run(chosen, engine, data, shapes, started)
+
+
+def _run(chosen: Engine, name: str, data, shapes: Graph, started: float | None = None) -> Report:
+    started = time.perf_counter() if started is None else started
+    report_graph = chosen.run(data, shapes)
     seconds = time.perf_counter() - started
-    results = read_results(report_graph, merged, shapes)
-    return Report(results, engine, seconds, len(merged), report_graph)
+    results = read_results(report_graph, lambda node: chosen.label(data, node), shapes)
+    return Report(results, name, seconds, chosen.size(data), report_graph)
 
 
-def read_results(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
-    """The sh:ValidationResult nodes of a SHACL report, as Result records."""
+def read_results(report: Graph, label: Callable[[Node], str | None],
+                 shapes: Graph) -> list[Result]:
+    """The sh:ValidationResult nodes of a SHACL report, as Result records; `label` gives a
+    focus node's rdfs:label from the data."""
     names = Graph(bind_namespaces="none")
     bind_prefixes(names)
     names.bind(*SHAPES_PREFIX)
@@ -159,11 +220,10 @@ def read_results(report: Graph, data: Graph, shapes: Graph) -> list[Result]:
             return report.value(node, prop)
         focus = one(SH.focusNode)
         severity = str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
-        label = data.value(focus, RDFS.label) if focus is not None else None
         results.append(Result(
             shape=_name(one(SH.sourceShape), names, shapes),
             component=_name(one(SH.sourceConstraintComponent), names),
-            severity=severity, focus=_name(focus, names), label=str(label) if label else None,
+            severity=severity, focus=_name(focus, names), label=label(focus),
             path=_name(one(SH.resultPath), names, report) if one(SH.resultPath) else None,
             value=_name(one(SH.value), names) if one(SH.value) is not None else None,
             message=str(one(SH.resultMessage) or ""),
@@ -300,5 +360,5 @@ FORMATTERS: dict[str, Callable[[Report, str], str]] = {
     "text": format_text, "turtle": format_turtle, "json": format_json,
 }
 
-__all__ = ["Result", "Report", "ENGINES", "FORMATTERS", "validate", "load_graph", "load_shapes",
-           "merge", "has_ontology", "read_results"]
+__all__ = ["Result", "Report", "Engine", "ENGINES", "DEFAULT_ENGINE", "FORMATTERS", "validate",
+           "validate_files", "load_graph", "load_shapes", "merge", "has_ontology", "read_results"]

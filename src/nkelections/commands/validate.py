@@ -14,7 +14,7 @@ from nkelections.cli import add_format_option, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from nkelections.validate import ENGINES, FORMATTERS
+    from nkelections.validate import DEFAULT_ENGINE, ENGINES, FORMATTERS
 
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="RDF files to validate together (.trig, .nq, .ttl, .nt, .jsonld); "
@@ -22,27 +22,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser, FORMATTERS, "text")
     parser.add_argument("--shapes", type=Path, metavar="FILE",
                         help="the shapes graph (default: ontology/shapes.ttl)")
-    parser.add_argument("--engine", choices=list(ENGINES), default="pyshacl",
-                        help="SHACL engine (default: pyshacl, the reference)")
+    parser.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
+                        help=f"SHACL engine (default: {DEFAULT_ENGINE}, the whole graph at once; "
+                             "pyshacl is the reference, node by node)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.validate import (
-        FORMATTERS,
-        has_ontology,
-        load_graph,
-        load_shapes,
-        validate,
-    )
+    from nkelections.validate import FORMATTERS, load_shapes, validate_files
 
     root = project_root()
     files = args.files or [root / "dist" / "nkelections.trig"]
-    data = load_graph(files)
     shapes = load_shapes(args.shapes or root / "ontology" / "shapes.ttl")
     # Files from dist/ carry the ontology; other files get the project's, which the shapes
     # need for the class hierarchy and the concept schemes.
-    ontology = None if has_ontology(data) else load_graph([root / "ontology" / "nkelections.ttl"])
-    report = validate(data, shapes, ontology=ontology, engine=args.engine)
+    report = validate_files(files, shapes, ontology=root / "ontology" / "nkelections.ttl",
+                            engine=args.engine)
     source = ", ".join(_shown(f, root) for f in files)
     sys.stdout.write(FORMATTERS[args.format](report, source))
     return 0 if report.conforms else 1
