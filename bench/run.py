@@ -325,8 +325,8 @@ class Scale:
             self.rows.append(Row("network export", unavailable(why)))
             return
         out = self.root / "network-out"
-        ours = self.time([NKE, "network", "--out", str(out), "--no-pictures", "--no-explorer",
-                          "--quiet"])
+        ours = self.time([NKE, "network", "--input", str(self.nquads()), "--out", str(out),
+                          "--no-pictures", "--no-explorer", "--quiet"])
         self.rows.append(Row("network export (GraphML, GEXF, JSON, DOT)", ours))
 
 

@@ -28,10 +28,11 @@ class Span:
 def locate(spec: EvidenceSpec, corpus: Corpus) -> Span:
     """The span of spec's quote in its document; a quote that is not there is an error."""
     doc = corpus.documents[spec.document]
-    found = doc.occurrences(spec.quote)
-    if len(found) >= spec.occurrence:
-        start = found[spec.occurrence - 1]
+    found = doc.occurrences(spec.quote, spec.occurrence)
+    if len(found) == spec.occurrence:
+        start = found[-1]
         return Span(doc.id, start, start + len(spec.quote))
+    found = doc.occurrences(spec.quote)
     short = spec.quote if len(spec.quote) <= 80 else spec.quote[:77] + "..."
     if found:
         raise CurationError(f"the quote {short!r} occurs {len(found)} time(s) in {doc.file}, "

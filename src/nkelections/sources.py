@@ -51,10 +51,12 @@ class Document:
     def is_excluded(self, start: int, end: int) -> bool:
         return any(r.overlaps(start, end) for r in self.excluded)
 
-    def occurrences(self, needle: str) -> list[int]:
-        """Start offsets of every occurrence of needle that lies wholly in the document proper."""
+    def occurrences(self, needle: str, wanted: int | None = None) -> list[int]:
+        """Start offsets of the occurrences of needle that lie wholly in the document proper:
+        all of them, or only the first `wanted` (each further search reads the rest of the
+        text, which for thousands of quotes in a long text is most of the build's time)."""
         found, at = [], self.text.find(needle)
-        while at >= 0:
+        while at >= 0 and (wanted is None or len(found) < wanted):
             if not self.is_excluded(at, at + len(needle)):
                 found.append(at)
             at = self.text.find(needle, at + 1)

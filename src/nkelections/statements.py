@@ -139,6 +139,9 @@ class _Reader:
         self.references: list[tuple[str, str]] = []  # (entity id, where)
         self.statement_ids: dict[str, tuple] = {}
         self.iris: dict[str, URIRef] = {}  # entity id -> IRI, made once however often it is used
+        # (datatype, text) -> literal: rdflib parses each typed literal into a Python value,
+        # and figures, dates and flags repeat
+        self.literals: dict[tuple[URIRef, str], Literal] = {}
 
     def entity(self, node: Node) -> None:
         ident = self._slug(node.get("id"), node.where)
@@ -242,11 +245,10 @@ class _Reader:
         if pattern is not None and not pattern.match(raw):
             label = f"'{name}' " if name else ""
             raise CurationError(f"{label}value {raw!r} is not {WHAT[datatype]}", where=where)
-        if datatype == XSD.string:
-            return Literal(raw)
-        if datatype == XSD.decimal and "." not in raw:
-            raw += ".0"  # canonical form, as Turtle writers abbreviate it: formats stay equal
-        return Literal(raw, datatype=datatype)
+        found = self.literals.get((datatype, raw))
+        if found is None:
+            found = self.literals[(datatype, raw)] = _typed_literal(datatype, raw)
+        return found
 
     def check_references(self, corpus: Corpus) -> None:
         known = set(self.curation.entities) | set(corpus.documents) | set(self.statement_ids)
@@ -264,6 +266,14 @@ class _Reader:
             raise CurationError(f"id {value!r} is not a slug", where=where,
                                 hint="use lower-case letters, digits and single hyphens")
         return value
+
+
+def _typed_literal(datatype: URIRef, raw: str) -> Literal:
+    if datatype == XSD.string:
+        return Literal(raw)
+    if datatype == XSD.decimal and "." not in raw:
+        raw += ".0"  # canonical form, as Turtle writers abbreviate it: formats stay equal
+    return Literal(raw, datatype=datatype)
 
 
 def _as_list(value) -> list:
