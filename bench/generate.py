@@ -8,11 +8,14 @@ those bulletins.
 
 At scale 1 it has the 27,858 deputies of the 2023 local elections: each a person with a
 generated name, elected in one constituency to one people's assembly (provincial, city or
-county, under one of 12 provinces), with a membership and a per-constituency share of votes in
-favour, both supported by the bulletin line that names the deputy. Every name, place and figure
-is generated: the texts say so in their first line. Top-level ids (election-2023-local, the
-three assembly levels, north-korea, kcna) are the real ones, so the competency queries in
-queries/ find something to answer.
+county, under one of 12 provinces), with a membership and a per-constituency share of votes for
+and against, all supported by the bulletin line that names the deputy. Each assembly has its
+deputies elected and its turnout (located at its province, city or county), quoted from its
+heading; the summary gives the share for and against at each level (no location), so the shapes
+and queries that pair figures by election, measure, scope and location have real work. Every
+name, place and figure is generated: the texts say so in their first line. Top-level ids
+(election-2023-local, the three assembly levels, north-korea, kcna) are the real ones, so the
+competency queries in queries/ find something to answer.
 
 Deterministic: the same scale and seed give byte-identical files.
 """
@@ -60,6 +63,7 @@ class Assembly:
     place: str  # id of the province or city/county
     province: str
     seats: int = 0
+    turnout: str = "100.00"
     deputies: list[tuple[str, str, str]] = field(default_factory=list)  # (id, name, share)
 
 
@@ -74,6 +78,13 @@ class Election:
     @property
     def deputies(self) -> int:
         return sum(a.seats for a in self.assemblies)
+
+    def level_shares(self, scope: str) -> tuple[str, str]:
+        """The share for and against over every constituency of a scope (their mean)."""
+        shares = [float(share) for a in self.assemblies if _scope(a) == scope
+                  for _, _, share in a.deputies]
+        share_for = f"{sum(shares) / len(shares):.2f}"
+        return share_for, _against(share_for)
 
 
 def deputies_at(scale: float) -> int:
@@ -107,7 +118,15 @@ def plan(scale: float, seed: int = 2023) -> Election:
             name = next(people)
             share = f"{100 - round(rng.random() ** 4 * 0.6, 2):.2f}"
             assembly.deputies.append((f"deputy-{_slug(name)}", name, share))
+    turnouts = random.Random(f"nkelections-bench-{seed}-turnout")  # keeps the draws above stable
+    for assembly in assemblies:
+        assembly.turnout = f"{100 - round(turnouts.random() ** 3 * 0.8, 2):.2f}"
     return Election(scale, seed, provinces, places, assemblies)
+
+
+def _against(share_for: str) -> str:
+    """The share against that makes the share for add up to 100 (no blank ballots here)."""
+    return f"{100 - float(share_for):.2f}"
 
 
 def _allocate(rng: random.Random, assemblies: list[Assembly], seats: int) -> None:
@@ -157,18 +176,32 @@ def _q(text: str) -> str:
 
 
 def _line(n: int, name: str, share: str) -> str:
-    return f"Constituency No. {n}: {name} was elected deputy with {share}% of the votes in favour."
+    return (f"Constituency No. {n}: {name} was elected deputy with {share}% of the votes in "
+            f"favour and {_against(share)}% against.")
 
 
 def _header(assembly: Assembly) -> str:
     noun = "deputy was" if assembly.seats == 1 else "deputies were"
-    return f"{assembly.label}: {assembly.seats} {noun} elected."
+    return f"{assembly.label}: {assembly.seats} {noun} elected; turnout was {assembly.turnout}%."
 
 
 def _summary_sentence(election: Election) -> str:
     return ("Elections to the provincial (municipal), city (district) and county people's "
             "assemblies were held on 26 November 2023, in total electing "
             f"{election.deputies:,} deputies to the assemblies.")
+
+
+LEVEL_SCOPES = {  # the summary's level-wide shares: figure id part -> (scope, assemblies)
+    "provincial": ("nkv:scope-provincial", "provincial (municipal) people's assemblies"),
+    "city-county": ("nkv:scope-city-and-county", "city (district) and county people's assemblies"),
+}
+
+
+def _level_sentence(election: Election, level: str) -> str:
+    scope, noun = LEVEL_SCOPES[level]
+    share_for, against = election.level_shares(scope)
+    return (f"In the elections to the {noun}, {share_for}% of the votes were cast for the "
+            f"candidates and {against}% against them.")
 
 
 def bulletin(election: Election, province: tuple[str, str]) -> str:
@@ -191,6 +224,7 @@ def summary_text(election: Election) -> str:
         "name and figure below is generated; this is not a real document.", "",
         "Summary of the results of the local elections", "",
         _summary_sentence(election), "",
+        *(_level_sentence(election, level) for level in LEVEL_SCOPES), "",
     ])
 
 
@@ -225,6 +259,7 @@ def fixed_entities(election: Election) -> dict[str, str]:
                 figureOf=ELECTION, measure="nkv:measure-deputies-elected",
                 value=str(election.deputies), unit="nkv:unit-count",
                 scope="nkv:scope-whole-election"),
+        *_level_figures(election),
     ]
     places = [_entity("north-korea", "Country", "North Korea")]
     places += [_entity(pid, "Province", label, **{"schema:containedInPlace": "north-korea"})
@@ -234,17 +269,35 @@ def fixed_entities(election: Election) -> dict[str, str]:
     for assembly in election.assemblies:
         places.append(_entity(assembly.id, "PeoplesAssembly", assembly.label,
                               level=f"nkv:level-{assembly.level}", jurisdiction=assembly.place))
+        where = {"schema:location": assembly.place}  # else all assemblies of a level conflict
         places.append(_entity(
             f"figure-{assembly.id}-deputies", "Figure",
             f"deputies elected to the {assembly.label}, {assembly.seats}", figureOf=ELECTION,
             measure="nkv:measure-deputies-elected", value=str(assembly.seats),
-            unit="nkv:unit-count", scope=_scope(assembly)))
+            unit="nkv:unit-count", scope=_scope(assembly), **where))
+        places.append(_entity(
+            f"figure-{assembly.id}-turnout", "Figure",
+            f"turnout in the election of the {assembly.label}, {assembly.turnout}%",
+            figureOf=ELECTION, measure="nkv:measure-turnout", value=assembly.turnout,
+            unit="nkv:unit-percent", scope=_scope(assembly), **where))
     return {
         "bodies.yaml": _entity_file("Synthetic benchmark data: outlets and assembly levels.",
                                     bodies),
         "elections.yaml": _entity_file("Synthetic benchmark data: the election.", elections),
         "places.yaml": _entity_file("Synthetic benchmark data: places and assemblies.", places),
     }
+
+
+def _level_figures(election: Election) -> list[str]:
+    blocks = []
+    for level, (scope, noun) in LEVEL_SCOPES.items():
+        for measure, value in zip(("for", "against"), election.level_shares(scope), strict=True):
+            blocks.append(_entity(
+                f"figure-2023-share-{measure}-{level}", "Figure",
+                f"share {measure} the candidates in the elections to the {noun}, {value}%",
+                figureOf=ELECTION, measure=f"nkv:measure-share-{measure}", value=value,
+                unit="nkv:unit-percent", scope=scope))
+    return blocks
 
 
 def _scope(assembly: Assembly) -> str:
@@ -272,6 +325,12 @@ def deputy_entities(election: Election, province: str, place_class: str) -> str:
                 f"share for the deputy in {assembly.label} constituency No. {n}, {share}%",
                 figureOf=ELECTION, measure="nkv:measure-share-for", value=share,
                 unit="nkv:unit-percent", scope=_scope(assembly), **{"schema:location": con}))
+            blocks.append(_entity(
+                f"figure-{con}-share-against", "Figure",
+                f"share against the deputy in {assembly.label} constituency No. {n}, "
+                f"{_against(share)}%", figureOf=ELECTION, measure="nkv:measure-share-against",
+                value=_against(share), unit="nkv:unit-percent", scope=_scope(assembly),
+                **{"schema:location": con}))
     return _entity_file("Synthetic benchmark data: deputies, constituencies, memberships, "
                         "results.", blocks)
 
@@ -289,11 +348,13 @@ def statements(election: Election, province: str, document: str) -> str:
         if assembly.province != province:
             continue
         blocks.append(_evidence(_header(assembly), [
-            f"figure-{assembly.id}-deputies", f"[{ELECTION}, electsBody, {assembly.id}]"]))
+            f"figure-{assembly.id}-deputies", f"figure-{assembly.id}-turnout",
+            f"[{ELECTION}, electsBody, {assembly.id}]"]))
         for n, (pid, name, share) in enumerate(assembly.deputies, 1):
             con = f"constituency-{assembly.id.removeprefix('assembly-')}-{n}"
             blocks.append(_evidence(_line(n, name, share),
-                                    [f"membership-{pid}", f"figure-{con}-share-for"]))
+                                    [f"membership-{pid}", f"figure-{con}-share-for",
+                                     f"figure-{con}-share-against"]))
     return f"# Synthetic benchmark data.\ndocument: {document}\nevidence:\n" + "".join(blocks)
 
 
@@ -303,8 +364,11 @@ def summary_statements(election: Election) -> str:
              *(f"[{ELECTION}, electsBody, {b}-peoples-assemblies]"
                for b in ("provincial", "city", "county")),
              "figure-2023-deputies-elected"]
+    levels = [_evidence(_level_sentence(election, level),
+                        [f"figure-2023-share-{m}-{level}" for m in ("for", "against")],
+                        attributed=True) for level in LEVEL_SCOPES]
     return ("# Synthetic benchmark data.\ndocument: bench-summary\nevidence:\n"
-            + _evidence(_summary_sentence(election), facts, attributed=True))
+            + _evidence(_summary_sentence(election), facts, attributed=True) + "".join(levels))
 
 
 def committee() -> str:

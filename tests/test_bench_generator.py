@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nkelections.build import Paths, build_graph
-from nkelections.namespaces import DATA_GRAPH, NKE, OA, ORG, RDF, SCHEMA
+from nkelections.namespaces import DATA_GRAPH, NKE, NKV, OA, ORG, RDF, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = 0.002
@@ -81,7 +81,32 @@ def test_output_builds_and_every_quote_round_trips(generated):
         end = next(int(o) for s in selectors for o in g.objects(s, OA.end))
         assert text[start:end] == exact
         checked += 1
-    # one line per deputy, one header per assembly, one summary sentence
-    assert checked == election.deputies + len(election.assemblies) + 1
+    # one line per deputy, one header per assembly, the summary sentence and one per level
+    assert checked == election.deputies + len(election.assemblies) + 1 + 2
     for member in members:
         assert (member, RDF.type, NKE.Fact) in g  # quoted memberships are facts
+
+
+def _figures(g, measure: str) -> dict:
+    """Figures of one measure, by their location (None for level- and election-wide ones)."""
+    found: dict = {}
+    for figure in g.subjects(NKE.measure, NKV[measure]):
+        place = g.value(figure, SCHEMA.location)
+        found.setdefault(place, []).append(g.value(figure, NKE.value).toPython())
+    return found
+
+
+def test_every_constituency_has_both_shares_and_they_add_up(generated):
+    out, election = generated
+    g = build_graph(Paths(out)).dataset.graph(DATA_GRAPH)
+    shares_for, against = _figures(g, "measure-share-for"), _figures(g, "measure-share-against")
+    assert set(shares_for) == set(against)
+    assert len(shares_for) == election.deputies + 1  # every constituency, and no location
+    assert len(shares_for[None]) == len(against[None]) == 2  # one per level scope
+    for place, values in shares_for.items():
+        if place is not None:
+            assert len(values) == len(against[place]) == 1
+            assert values[0] + against[place][0] == 100
+    turnouts = _figures(g, "measure-turnout")
+    assert len(turnouts) == len(election.assemblies)  # one per assembly, at its place
+    assert None not in turnouts

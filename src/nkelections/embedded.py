@@ -19,7 +19,7 @@ from nkelections.query import Engine, Query, Result, from_oxigraph, oxigraph_syn
 
 STORE_DIR = "store"
 NQUADS = "nkelections.nq"
-LOAD_CHUNK_LINES = 500_000
+LOAD_CHUNK_LINES = 250_000
 
 
 def write_store(source, target: Path) -> Path:
@@ -54,7 +54,7 @@ def fill_new_store(source, target: Path) -> Path:
 
 
 def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
-    """Load an N-Quads file a few hundred thousand lines at a time. In one call pyoxigraph's
+    """Load an N-Quads file a quarter of a million lines at a time. In one call pyoxigraph's
     bulk loader held about 0.7 KB per quad (1.1 GB for a full election); in chunks its memory
     stays bounded whatever the size, at about the same speed (bench/RESULTS.md)."""
     with nquads.open("rb") as lines:

@@ -382,6 +382,9 @@ class EndpointEngine(Engine):
 
         client = SPARQLWrapper(self.url)
         client.setQuery(query.text)
+        # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
+        # (a header saying "removes" was sent as a MOVE update); we parsed the query and know it.
+        client.queryType = query.form
         client.setMethod(POST)
         client.setTimeout(int(max(1, self.timeout)))
         client.setOnlyConneg(True)
