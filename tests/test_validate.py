@@ -222,6 +222,24 @@ def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(base, tmp_p
         validate(base, shapes, engine="oxigraph")
 
 
+def test_oxigraph_finds_a_missing_optional_when_others_have_it():
+    """`{ OPTIONAL { $this p ?o } FILTER (!BOUND(?o)) }` joined with the focus nodes after the
+    OPTIONAL would see the other nodes' values and miss the one without: the focus must go first."""
+    data = Graph().parse(data="""
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <urn:a> a <urn:C> ; rdfs:label "a" .  <urn:b> a <urn:C> ; rdfs:label "b" .
+        <urn:c> a <urn:C> .""", format="turtle")
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:sparql [ sh:select \"\"\"
+            SELECT $this WHERE {
+                OPTIONAL { $this <http://www.w3.org/2000/01/rdf-schema#label> ?l }
+                FILTER (!BOUND(?l)) }\"\"\" ] .""", format="turtle")
+    for engine in ("oxigraph", "pyshacl"):
+        report = validate(data, shapes, engine=engine)
+        assert [r.focus for r in report.results] == ["<urn:c>"], engine
+
+
 def test_oxigraph_keeps_the_datatypes_the_file_wrote(tmp_path, capsys):
     data = tmp_path / "data.nt"
     data.write_text('<https://w3id.org/nkelections/id/p> '

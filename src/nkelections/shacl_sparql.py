@@ -71,11 +71,7 @@ def bulk_query(text: str, where) -> BulkQuery:
         found = BRACE.search(text, select.end()) if select else None
     if found is None:
         raise ValidationError(f"cannot find the WHERE clause of the SPARQL constraint {where}")
-    # The focus pattern goes at the end of the outer group: Oxigraph's planner then keeps the
-    # join order it picks for the constraint alone (at the start it chose far worse plans).
-    close = _closing_brace(text, found.end())
-    head, tail = text[:close], text[close:]
-    algebra = _algebra(head + " " + MARKER + tail, where)
+    head, tail, algebra = _place_focus(text, found.end(), where)
     projected = algebra.get("PV") or []
     projects_this = THIS in projected
     if not projects_this:  # the focus must come back with each row
@@ -87,6 +83,33 @@ def bulk_query(text: str, where) -> BulkQuery:
             f"the oxigraph engine cannot run the SPARQL constraint {where} over the whole graph "
             f"at once: it uses {problem}", hint="use --engine pyshacl for this shapes graph")
     return BulkQuery(head, tail, projects_this, _computed(algebra))
+
+
+def _place_focus(text: str, opened: int, where) -> tuple[str, str, CompValue]:
+    """Split `text` where the focus pattern goes: at the end of the outer group, where Oxigraph's
+    planner keeps the join order it picks for the constraint alone (at the start it chose far
+    worse plans), unless an OPTIONAL there reads $this without its left side binding it
+    (`{ OPTIONAL { $this ?p ?o } FILTER(!BOUND(?o)) }`): only the start then keeps the meaning."""
+    close = _closing_brace(text, opened)
+    for split in (close, opened):
+        head, tail = text[:split], text[split:]
+        algebra = _algebra(head + " " + MARKER + tail, where)
+        if not _unbound_optional(_pattern(algebra)):
+            return head, tail, algebra
+    raise ValidationError(
+        f"the oxigraph engine cannot run the SPARQL constraint {where} over the whole graph at "
+        "once: it has an OPTIONAL that reads $this inside a group that does not bind it",
+        hint="use --engine pyshacl for this shapes graph")
+
+
+def _unbound_optional(node) -> bool:
+    """Whether some OPTIONAL mentions ?this while the pattern to its left may leave it unbound:
+    pre-binding fixes ?this inside it, a join after the fact does not."""
+    if not isinstance(node, CompValue):
+        return False
+    if node.name == "LeftJoin" and _mentions(node.p2) and not _binds(node.p1):
+        return True
+    return any(_unbound_optional(node.get(key)) for key in ("p", "p1", "p2"))
 
 
 def _closing_brace(text: str, start: int) -> int:
