@@ -58,9 +58,8 @@ class OxData:
         """An rdfs:label of `node` (the smallest, so the choice is stable), or None."""
         if node is None or isinstance(node, Literal):
             return None
-        rows = self.query(f"SELECT (MIN(?l) AS ?l) WHERE {{ {to_ox(node)} <{RDFS.label}> ?l }}")
-        found = next(iter(rows))[0]
-        return (found.value or None) if found is not None else None
+        rows = self.query(f"SELECT ?l WHERE {{ {to_ox(node)} <{RDFS.label}> ?l }}")
+        return min((row[0].value for row in rows), default=None) or None
 
     def has_ontology(self) -> bool:
         return bool(self.query(f"ASK {{ <{ONTOLOGY_IRI}> <{RDF.type}> <{OWL.Ontology}> }}"))

@@ -151,8 +151,9 @@ def _rdflib_load(paths: list[Path], ontology: Path | None) -> Graph:
 
 
 def _rdflib_label(data: Graph, node: Node) -> str | None:
-    label = data.value(node, RDFS.label) if node is not None else None
-    return str(label) if label else None
+    """The smallest rdfs:label of `node`, as the oxigraph engine picks: stable when it has two."""
+    labels = data.objects(node, RDFS.label) if node is not None else ()
+    return min(map(str, labels), default=None) or None
 
 
 def _oxigraph() -> Engine:
