@@ -29,8 +29,8 @@ build: setup ## build the graph into dist/
 validate: setup ## validate dist/ against ontology/shapes.ttl
 	$(NKE) validate
 
-test: setup ## run the test suite
-	$(BIN)/python -m pytest -q
+test: setup ## run the test suite (one worker per core: pytest-xdist)
+	$(BIN)/python -m pytest -q -n auto
 
 bench: setup ## time build, validate, queries, load and network at 0.1x, 1x, 3x beside Jena and Oxigraph (at most 20 min); writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

@@ -47,6 +47,13 @@ from stores import stop
 CQ = competency_queries()
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 ENGINES = ["oxigraph", "rdflib", "endpoint"]
+# Known gaps: (query, engine) pairs not run, each with its reason.
+KNOWN_GAPS = {
+    ("cq-35-conflicting-figures.rq", "rdflib"):
+        "written for Oxigraph's planner at scale (each side a sub-select, joined by hashing); "
+        "rdflib joins sub-selects as nested loops and takes about 7 minutes on the seed graph. "
+        "The embedded store and the endpoint still check its answer.",
+}
 
 
 # --- engines ----------------------------------------------------------------------------------
@@ -153,6 +160,8 @@ def assert_same(actual, expected, label: str) -> None:
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
 @pytest.mark.parametrize("path", CQ, ids=[p.name for p in CQ])
 def test_competency_query(path, engine):
+    if (path.name, engine.name) in KNOWN_GAPS:
+        pytest.skip(KNOWN_GAPS[path.name, engine.name])
     expected = expected_file(path)
     assert expected is not None, (f"no expected result for {path.name}; run "
                                   ".venv/bin/python tests/regenerate_expected.py")
