@@ -1,0 +1,54 @@
+"""bench/report.py: the verdicts RESULTS.md gives, from rows made here (no benchmark is run)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import report
+        import run
+        yield run, report
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def _query_rows(run, *seconds):
+    return [run.Row(f"query cq-{i:02d}", run.Timing(seconds=[s])) for i, s in enumerate(seconds)]
+
+
+def test_seed_target_is_met_only_when_every_query_is_within_it(bench):
+    run, report = bench
+    met = report.seed_verdicts(_query_rows(run, 0.1, 0.2, 0.3))
+    missed = report.seed_verdicts(_query_rows(run, 0.1, 0.2, 0.31))
+    assert ": met (median 0.20 s, slowest 0.30 s)" in met[0]
+    assert "**missed**" in missed[0] and "slowest 0.31 s" in missed[0]
+
+
+def test_seed_target_is_not_measured_when_a_query_timed_out(bench):
+    run, report = bench
+    rows = _query_rows(run, 0.1) + [run.Row("query cq-99", run.Timing(status="timed out"))]
+    assert "not measured" in report.seed_verdicts(rows)[0]
+
+
+def test_the_seed_graph_has_its_own_section_and_stays_out_of_the_growth_fit(bench, tmp_path):
+    run, report = bench
+    results = {report.SEED: _query_rows(run, 0.1), 0.1: _query_rows(run, 0.2),
+               1.0: _query_rows(run, 2.0)}
+    info = {report.SEED: {"deputies": "the five source texts", "triples": "11,214"},
+            0.1: {"deputies": "2,786"}, 1.0: {"deputies": "27,858"}}
+    out = tmp_path / "RESULTS.md"
+    report.write(out, "make bench", results, info, Path(sys.executable).parent, [])
+    text = out.read_text(encoding="utf-8")
+    assert "## Seed graph: the five source texts, 11,214 triples" in text
+    growth = text.split("## How cost grows with scale (ours)")[1]
+    assert "| query cq-00 | 0.20 s | 2.00 s | 1.00 | linear or better |" in growth
+    assert "Scale 0×" not in text
