@@ -45,7 +45,7 @@ def fill_new_store(source, target: Path) -> Path:
             store.bulk_load(source.serialize(format="nquads", encoding="utf-8"),
                             ox.RdfFormat.N_QUADS)
         # Each bulk load leaves its own files; compacting them halves the time of the joins
-        # that read the store later (cq-27 at 1x: 35 s before, 17 s after; bench/RESULTS.md).
+        # that read the store later (cq-27 at 1x: 35 s before, 17 s after, bench/inprocess.py).
         store.optimize()
         store.flush()
         del store
