@@ -1,9 +1,11 @@
 """Child process of the benchmark: time each competency query on the embedded store, in process.
 
-`python bench/inprocess.py DIST RUNS QUERY.rq ...` opens the default engine once (the store
-`nkelections build` writes) and prints JSON lines: first the engine and the time to open it,
-then for each query the seconds of each run (start-up excluded: that is the CLI's cost,
-measured separately). One line per query, flushed, so a run stopped early keeps what it did.
+`python bench/inprocess.py DIST RUNS ENGINE QUERY.rq ...` opens the engine once (`oxigraph`, the
+on-disk store `nkelections build` writes, or `oxigraph-memory`, its N-Quads loaded into memory)
+and prints JSON lines: first the engine and the time to open it, then for each query a line
+when it starts and one with the seconds of each run (start-up excluded: that is the CLI's
+cost, measured separately). Lines are flushed, so that the parent can stop a query that runs
+too long and start again with the next one, keeping what was done.
 """
 
 from __future__ import annotations
@@ -15,22 +17,27 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from nkelections.query import DEFAULT_ENGINE, load_query, open_engine, run_query
+    from nkelections.query import load_query, open_engine, run_query
 
-    dist, runs, files = Path(argv[0]), int(argv[1]), [Path(a) for a in argv[2:]]
+    dist, runs, engine_name = Path(argv[0]), int(argv[1]), argv[2]
+    files = [Path(a) for a in argv[3:]]
     start = time.perf_counter()
-    engine = open_engine(DEFAULT_ENGINE, dist)
-    print(json.dumps({"engine": DEFAULT_ENGINE, "open": time.perf_counter() - start}),
-          flush=True)
+    engine = open_engine(engine_name, dist)
+    emit({"engine": engine_name, "open": time.perf_counter() - start})
     for path in files:
         query = load_query(str(path), path.parent)
+        emit({"start": path.stem})
         times = []
         for _ in range(runs):
             start = time.perf_counter()
             run_query(engine, query)  # the Result holds every row: nothing is left lazy
             times.append(time.perf_counter() - start)
-        print(json.dumps({"query": path.stem, "seconds": times}), flush=True)
+        emit({"query": path.stem, "seconds": times})
     return 0
+
+
+def emit(record: dict) -> None:
+    print(json.dumps(record), flush=True)
 
 
 if __name__ == "__main__":

@@ -87,10 +87,16 @@ def table(rows) -> list[str]:
         theirs = "; ".join(f"{name} {cell(t)}" + (f" ({memory(t)})" if memory(t) else "")
                            for name, t in row.theirs.items())
         note = row.ours.note if row.ours.median is not None else ""
-        inside = f"{statistics.median(row.embedded):.3f} s" if row.embedded else ""
+        inside = _inside(row)
         lines.append(f"| {row.step} | {cell(row.ours)} | {memory(row.ours)} | {inside} | "
                      f"{theirs} | {ratio(row)} | {note.strip()} |")
     return lines
+
+
+def _inside(row) -> str:
+    if isinstance(row.embedded, str):
+        return row.embedded
+    return f"{statistics.median(row.embedded):.3f} s" if row.embedded else ""
 
 
 def growth(results: dict[float, list]) -> list[str]:
@@ -142,16 +148,26 @@ def verdicts(rows) -> list[str]:
     out.append(_verdict("validate ratio to Jena SHACL at most 1.0", rat, lambda r: r <= 1.0,
                         f"{rat:.2f}" if rat else (val.ours.status if val else "")))
     queries = [r for r in rows if r.step.startswith("query ")]
-    inside = [statistics.median(r.embedded) for r in queries if r.embedded]
-    slowest = max(inside) if inside and len(inside) == len(queries) else None
-    out.append(_verdict("each query at most 1 s on the embedded store (in process)", slowest,
-                        lambda t: t <= 1.0, f"slowest {slowest:.3f} s" if slowest
-                        else "not all measured"))
-    med = statistics.median(inside) if inside else None
+    inside = [statistics.median(r.embedded) for r in queries if isinstance(r.embedded, list)]
+    stopped = [r.step[len("query "):] for r in queries if isinstance(r.embedded, str)]
+    slow = [r.step[len("query "):] for r in queries
+            if isinstance(r.embedded, list) and statistics.median(r.embedded) > 1.0]
+    if stopped:  # a query stopped at the time limit is over 1 s: the target is missed
+        out.append(_verdict("each query at most 1 s on the embedded store (in process)", 2.0,
+                            lambda t: t <= 1.0, f"{len(stopped)} stopped at the time limit: "
+                            f"{', '.join(stopped)}; over 1 s: {', '.join(slow) or 'none'}"))
+    else:
+        slowest = max(inside) if inside and len(inside) == len(queries) else None
+        out.append(_verdict("each query at most 1 s on the embedded store (in process)",
+                            slowest, lambda t: t <= 1.0,
+                            f"slowest {slowest:.3f} s; over 1 s: {', '.join(slow) or 'none'}"
+                            if slowest else "not all measured"))
+    # a stopped query counts as slower than every answered one in the median
+    med = statistics.median(inside + [math.inf] * len(stopped)) if inside else None
     out.append(_verdict("median query at most 0.1 s on the embedded store (in process)", med,
                         lambda t: t <= 0.1, f"{med:.3f} s" if med is not None else "not measured"))
     wall = [r.ours.median for r in queries if r.ours.median is not None]
-    if wall:
+    if wall and len(wall) == len(queries):
         out.append(f"- for comparison, `nkelections query` as a whole process (start-up "
                    f"included): median {statistics.median(wall):.2f} s, slowest {max(wall):.2f} s")
     peaks = [r.ours.peak_kib for r in rows if r.ours.peak_kib]

@@ -52,3 +52,32 @@ def test_the_seed_graph_has_its_own_section_and_stays_out_of_the_growth_fit(benc
     growth = text.split("## How cost grows with scale (ours)")[1]
     assert "| query cq-00 | 0.20 s | 2.00 s | 1.00 | linear or better |" in growth
     assert "Scale 0×" not in text
+
+
+def _embedded_rows(run, *runs):
+    return [run.Row(f"query cq-{i:02d}", run.Timing(status="skipped"), embedded=r)
+            for i, r in enumerate(runs)]
+
+
+def test_a_query_stopped_at_the_limit_misses_the_per_query_target(bench):
+    run, report = bench
+    answered = report.verdicts(_embedded_rows(run, [0.01], [0.5]))
+    stopped = report.verdicts(_embedded_rows(run, [0.01], "stopped after 30 s"))
+    each = next(v for v in answered if v.startswith("- each query"))
+    assert ": met (slowest 0.500 s; over 1 s: none)" in each
+    each = next(v for v in stopped if v.startswith("- each query"))
+    assert "**missed**" in each and "stopped at the time limit: cq-01" in each
+    median = next(v for v in stopped if v.startswith("- median query"))
+    assert "**missed**" in median  # the stopped query counts as the slowest
+
+
+def test_stream_child_stops_the_piece_that_runs_too_long(bench):
+    run, _ = bench
+    script = ("import json, time\n"
+              "for name, pause in (('quick', 0), ('stuck', 60)):\n"
+              "    print(json.dumps({'start': name}), flush=True)\n"
+              "    time.sleep(pause)\n"
+              "    print(json.dumps({'query': name, 'seconds': [pause]}), flush=True)\n")
+    lines, peak, stuck = run.stream_child([sys.executable, "-c", script], 1.0, run.Budget(30))
+    assert stuck == "stuck"
+    assert {"query": "quick", "seconds": [0]} in lines and peak > 0

@@ -29,6 +29,7 @@ from nkelections.query import (
     bind,
     list_queries,
     load_query,
+    open_engine,
     query_form,
     run_query,
     where_brace,
@@ -46,7 +47,7 @@ from stores import stop
 
 CQ = competency_queries()
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-ENGINES = ["oxigraph", "rdflib", "endpoint"]
+ENGINES = ["oxigraph", "oxigraph-memory", "rdflib", "endpoint"]
 # Known gaps: (query, engine) pairs not run, each with its reason.
 KNOWN_GAPS = {
     ("cq-35-conflicting-figures.rq", "rdflib"):
@@ -66,6 +67,12 @@ def store_dir(built, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def oxigraph_engine(store_dir):
     return OxigraphEngine(open_store(store_dir), str(store_dir))
+
+
+@pytest.fixture(scope="session")
+def oxigraph_memory_engine(dist):
+    """What `--engine oxigraph-memory` opens: dist/nkelections.nq loaded into memory."""
+    return open_engine("oxigraph-memory", dist)
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +124,7 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
 
 @pytest.fixture()
 def engine(request):
-    return request.getfixturevalue(f"{request.param}_engine")
+    return request.getfixturevalue(f"{request.param.replace('-', '_')}_engine")
 
 
 # --- comparing answers --------------------------------------------------------------------------

@@ -435,6 +435,12 @@ def _oxigraph(dist: Path, endpoint: str | None, timeout: float) -> Engine:
     return OxigraphEngine.from_dist(dist)
 
 
+def _oxigraph_memory(dist: Path, endpoint: str | None, timeout: float) -> Engine:
+    from nkelections.embedded import OxigraphEngine
+
+    return OxigraphEngine.in_memory(dist)
+
+
 def _rdflib(dist: Path, endpoint: str | None, timeout: float) -> Engine:
     return RdflibEngine.from_file(dist / "nkelections.nq")
 
@@ -447,6 +453,7 @@ def _endpoint(dist: Path, endpoint: str | None, timeout: float) -> Engine:
 
 ENGINES: dict[str, Callable[[Path, str | None, float], Engine]] = {
     "oxigraph": _oxigraph,
+    "oxigraph-memory": _oxigraph_memory,
     "rdflib": _rdflib,
     "endpoint": _endpoint,
 }

@@ -3,9 +3,11 @@
 pySHACL runs `sh:select` once per focus node with `$this` pre-bound. Joining `$this` with the
 whole target set at the start of the outer WHERE group gives the same rows, focus by focus,
 whenever every use of `$this` is inside a group where it is already bound: then pre-binding and
-the join cannot be told apart. Sub-selects, MINUS, aggregates, LIMIT/OFFSET, and a FILTER or BIND
-that reads `$this` in a nested group that does not bind it, can tell them apart: such a
-constraint is refused (pySHACL then remains the way to run it).
+the join cannot be told apart. A sub-select is the same when it projects `$this` (as SHACL asks of
+every sub-select) and either binds it in every row or does not read it. MINUS, aggregates,
+LIMIT/OFFSET, other sub-selects, and a FILTER or BIND that reads `$this` in a nested group that
+does not bind it, can tell them apart: such a constraint is refused (pySHACL then remains the way
+to run it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from nkelections.errors import ValidationError
 
 THIS = Variable("this")
-MARKER = "?this <urn:nkelections:focus> ?this . "
+MARKER = "{ ?this <urn:nkelections:focus> ?this } "  # a group: legal after any pattern
 WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 BRACE = re.compile(r"\{")
 SELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.I)
@@ -147,6 +149,8 @@ def _check(node) -> str | None:
     """The first construct under which a join with the focus nodes differs from pre-binding."""
     if not isinstance(node, CompValue):
         return None
+    if _sub_select(node):
+        return _check_sub_select(node.p)
     if node.name in REFUSED or node.name in WRAPPERS:
         return REFUSED.get(node.name, "a sub-select")
     if node.name in ("Filter", "Extend") and _mentions(node.expr) and not _binds(node.p):
@@ -162,10 +166,44 @@ def _check(node) -> str | None:
     return None
 
 
+def _sub_select(node: CompValue) -> bool:
+    return node.name == "ToMultiSet" and isinstance(node.p, CompValue) \
+        and node.p.name != "values"
+
+
+def _check_sub_select(select: CompValue) -> str | None:
+    """A sub-select is joined like a group when it projects ?this and either binds it in every
+    row or never reads it; under it the usual checks apply."""
+    if _slice(select):
+        return REFUSED["Slice"]
+    inner = _pattern(select)
+    if not _projects_this(select):
+        return "a sub-select that does not project $this"
+    if _mentions(inner) and not _binds(inner):
+        return "a sub-select that reads $this without binding it in every row"
+    return _check(inner)
+
+
+def _slice(select: CompValue) -> bool:
+    return any(node.name == "Slice" for node in _wrappers(select))
+
+
+def _projects_this(select: CompValue) -> bool:
+    return any(THIS in (node.get("PV") or []) for node in _wrappers(select))
+
+
+def _wrappers(node):
+    while isinstance(node, CompValue) and (node.name in WRAPPERS or node.name == "Slice"):
+        yield node
+        node = node.p
+
+
 def _binds(node) -> bool:
     """Whether every solution of `node` binds ?this."""
     if not isinstance(node, CompValue):
         return False
+    if _sub_select(node):
+        return _projects_this(node.p) and _binds(_pattern(node.p))
     if node.name == "BGP":
         return any(THIS in triple for triple in node.triples)
     if node.name == "Join":
