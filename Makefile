@@ -30,7 +30,7 @@ validate: setup ## validate dist/ against ontology/shapes.ttl
 	$(NKE) validate
 
 test: setup ## run the test suite (one worker per core: pytest-xdist)
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 bench: setup ## time build, validate, queries, load and network at 0.1x, 1x, 3x beside Jena and Oxigraph (at most 20 min); writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

@@ -91,6 +91,53 @@ def test_replace_removes_triples_that_are_not_in_dist(loaded, dist):
         assert replaced.graphs[0].after == expected_counts(dist)[graph]
 
 
+def test_bulk_load_gives_the_counts_of_dist(tmp_path, dist, capsys):
+    """`--bulk` sends Oxigraph's `no_transaction` parameter: its bulk loader fills an empty
+    store, and the counts afterwards match dist/ as the transactional load's do."""
+    if stores.skip_reason("oxigraph"):
+        pytest.skip(stores.skip_reason("oxigraph"))
+    with stores.STARTERS["oxigraph"](tmp_path / "oxigraph") as running:
+        assert main(["load", "--endpoint", running.query, "--dist", str(dist), "--bulk"]) == 0
+        client = _Recording()
+        report = load(dist / "nkelections.nq", running.query, replace=True, bulk=True,
+                      client=client)
+    assert {g.iri: g.after for g in report.graphs} == expected_counts(dist)
+    assert {g.before for g in report.graphs} == {g.expected for g in report.graphs}
+    puts = [url for method, url in client.sent if method == "PUT"]
+    assert len(puts) == len(report.graphs)
+    assert all("no_transaction" in urllib.parse.parse_qs(urllib.parse.urlsplit(u).query,
+                                                         keep_blank_values=True) for u in puts)
+
+
+class _Recording(Client):
+    """A client that notes each request's method and URL."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent: list[tuple[str, str]] = []
+
+    def request(self, method, url, *args, **kwargs):
+        self.sent.append((method, url))
+        return super().request(method, url, *args, **kwargs)
+
+
+def test_bulk_asks_oxigraph_for_its_bulk_loader_and_nobody_else():
+    assert endpoints_for("http://h:7878/query")[1].bulk == "no_transaction"
+    for url in ("http://h:3030/ds/sparql", "http://h:8890/sparql", "http://h:7001/"):
+        assert endpoints_for(url)[1].bulk is None, url
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--endpoint", "http://127.0.0.1:1/ds/sparql", "--bulk"], "fuseki has no bulk loader"),
+    (["--endpoint", "http://127.0.0.1:1/query", "--bulk", "--method", "update"],
+     "--bulk goes with the Graph Store Protocol"),
+])
+def test_bulk_where_it_cannot_work_is_one_line_before_any_request(args, message, dist, capsys):
+    assert main(["load", *args, "--dist", str(dist)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
 def test_store_holds_the_same_triples_as_dist(loaded, dist):
     client = Client()
     for graph, triples in read_graphs(dist / "nkelections.nq").items():

@@ -31,6 +31,9 @@ from nkelections.validate import (
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
 CASES = sorted((Path(__file__).parent / "shapes").glob("*.ttl"))
+# One xdist group per case, so both tests of a case run on one worker and share its pySHACL report
+# (`make test` runs `--dist loadgroup`); pySHACL is most of each case's time.
+CASE_PARAMS = [pytest.param(c, id=c.stem, marks=pytest.mark.xdist_group(c.stem)) for c in CASES]
 EXPECT = re.compile(r"^# expect: (\S+) (\S+) (\S+) (\S+)$", re.M)
 NKESH = SHAPES_PREFIX[1]
 # Parameter -> constraint component, for the SHACL Core and SPARQL parameters the shapes use.
@@ -164,7 +167,7 @@ def base_results(base, shapes, reference) -> set[tuple[str, str, str, str]]:
     return found(pyshacl_report(reference, "", base, shapes))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", CASE_PARAMS)
 def test_catalogue_case(case, base, shapes, base_results, reference):
     report = pyshacl_report(reference, case.stem, overlay(base, case), shapes)
     assert found(report) - base_results == expected(case), format_text(report)
@@ -182,7 +185,7 @@ def test_oxigraph_matches_pyshacl_on_the_real_graph(base, shapes, reference):
     assert ours.results, "the real graph has a warning and infos to compare"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", CASE_PARAMS)
 def test_oxigraph_matches_pyshacl_on_catalogue_case(case, base, shapes, reference):
     graph = overlay(base, case)
     theirs = records(pyshacl_report(reference, case.stem, graph, shapes))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from operator import itemgetter
 from typing import TextIO
 
 from nkelections.namespaces import PREFIXES, RDF
@@ -40,29 +41,38 @@ class Compactor:
         return iri
 
 
+class _IriText(dict):
+    """N-Triples IRI '<...>' -> its compact IRI as JSON text, computed once per IRI. A dict
+    with __missing__, so the lookup of a known IRI (millions at scale) stays in C."""
+
+    def __init__(self, compact: Compactor):
+        super().__init__()
+        self.compact = compact
+
+    def __missing__(self, nt: str) -> str:
+        found = self[nt] = json.dumps(self.compact(nt[1:-1]), ensure_ascii=False)
+        return found
+
+
 class _Values:
     """N-Triples terms to JSON-LD text: an IRI as a JSON string, a literal as a value object."""
 
     def __init__(self, compact: Compactor):
-        self.compact = compact
-        self.iris: dict[str, str] = {}
+        self.iris = _IriText(compact)
 
     def iri(self, nt: str) -> str:
-        found = self.iris.get(nt)
-        if found is None:
-            found = self.iris[nt] = json.dumps(self.compact(nt[1:-1]), ensure_ascii=False)
-        return found
+        return self.iris[nt]
 
     def value(self, nt: str) -> str:
         if nt[0] == "<":
-            return '{"@id": ' + self.iri(nt) + "}"
+            return '{"@id": ' + self.iris[nt] + "}"
         end = nt.rindex('"') + 1  # the suffix (@lang or ^^<type>) holds no quote
         text, suffix = nt[:end], nt[end:]
         if not suffix:
             return text
         if suffix[0] == "@":
             return '{"@value": ' + text + ', "@language": "' + suffix[1:] + '"}'
-        return '{"@value": ' + text + ', "@type": ' + self.iri(suffix[2:]) + "}"
+        return '{"@value": ' + text + ', "@type": ' + self.iris[suffix[2:]] + "}"
 
 
 def write_jsonld(quads: Quads, out: TextIO) -> None:
@@ -74,21 +84,22 @@ def write_jsonld(quads: Quads, out: TextIO) -> None:
         graph = quads.graphs[name]
         out.write(("," if g else "") + '\n  {"@id": ' + values.iri(graph.nt_name) + ', "@graph": [')
         nodes = (_node(s, list(triples), values)
-                 for s, triples in groupby(graph.sorted(), key=lambda t: t[0]))
+                 for s, triples in groupby(graph.sorted(), key=itemgetter(0)))
         out.write(",".join("\n   " + node for node in nodes))
         out.write("\n  ]}")
     out.write("\n ]}\n")
 
 
 def _node(subject: str, triples: list[Triple], values: _Values) -> str:
-    parts = ['"@id": ' + values.iri(subject)]
-    for predicate, group in groupby(triples, key=lambda t: t[1]):
+    iris, value = values.iris, values.value
+    parts = ['"@id": ' + iris[subject]]
+    for predicate, group in groupby(triples, key=itemgetter(1)):
         objects = [o for _, _, o in group]
         if predicate == NT_TYPE and all(o[0] == "<" for o in objects):
             key = '"@type"'
-            items = [values.iri(o) for o in objects]
+            items = [iris[o] for o in objects]
         else:
-            key = values.iri(predicate)
-            items = [values.value(o) for o in objects]
+            key = iris[predicate]
+            items = [value(o) for o in objects]
         parts.append(key + ": [" + ", ".join(items) + "]")
     return "{" + ", ".join(parts) + "}"
