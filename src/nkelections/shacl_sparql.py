@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Literal, Variable
 from rdflib.plugins.sparql import prepareQuery
@@ -132,10 +133,17 @@ def _closing_brace(text: str, start: int) -> int:
 
 def _algebra(text: str, where) -> CompValue:
     try:
-        return prepareQuery(text).algebra
+        return _prepared(text)
     except Exception as exc:  # rdflib's parser raises many types
         raise ValidationError(f"the SPARQL constraint {where} does not parse: "
                               f"{' '.join(str(exc).split())[:200]}") from exc
+
+
+@lru_cache(maxsize=1024)
+def _prepared(text: str) -> CompValue:
+    """rdflib's parse, about 80 ms a constraint: once per text for the whole process (the
+    algebra is only read), as a catalogue of graphs meets the same constraints again."""
+    return prepareQuery(text).algebra
 
 
 def _pattern(algebra: CompValue) -> CompValue:

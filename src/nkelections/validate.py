@@ -99,6 +99,11 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     return report
 
 
+# Kept across runs, so a process that validates many graphs with one shapes graph (the test
+# catalogue, a long session) parses each constraint once, not once per graph.
+_TRANSLATED: dict[tuple, object] = {}
+
+
 @contextmanager
 def _parse_each_query_once():
     """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib
@@ -107,7 +112,9 @@ def _parse_each_query_once():
     from rdflib.plugins.sparql import processor
 
     parse, translate = processor.parseQuery, processor.translateQuery
-    cache: dict[tuple, object] = {}
+    cache = _TRANSLATED
+    if len(cache) > 1024:  # many shapes graphs in one process: start again
+        cache.clear()
 
     def deferred_parse(text):
         return _QueryText(text) if isinstance(text, str) else parse(text)
