@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -99,11 +100,6 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     return report
 
 
-# Kept across runs, so a process that validates many graphs with one shapes graph (the test
-# catalogue, a long session) parses each constraint once, not once per graph.
-_TRANSLATED: dict[tuple, object] = {}
-
-
 @contextmanager
 def _parse_each_query_once():
     """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib
@@ -112,9 +108,6 @@ def _parse_each_query_once():
     from rdflib.plugins.sparql import processor
 
     parse, translate = processor.parseQuery, processor.translateQuery
-    cache = _TRANSLATED
-    if len(cache) > 1024:  # many shapes graphs in one process: start again
-        cache.clear()
 
     def deferred_parse(text):
         return _QueryText(text) if isinstance(text, str) else parse(text)
@@ -122,16 +115,23 @@ def _parse_each_query_once():
     def cached_translate(tree, base=None, init_ns=None):
         if not isinstance(tree, _QueryText):
             return translate(tree, base, init_ns)
-        key = (str(tree), base, tuple(sorted((init_ns or {}).items())))
-        if key not in cache:
-            cache[key] = translate(parse(str(tree)), base, init_ns)
-        return cache[key]
+        return _translated(str(tree), base, tuple(sorted((init_ns or {}).items())))
 
     processor.parseQuery, processor.translateQuery = deferred_parse, cached_translate
     try:
         yield
     finally:
         processor.parseQuery, processor.translateQuery = parse, translate
+
+
+@lru_cache(maxsize=1024)
+def _translated(text: str, base, namespaces: tuple):
+    """Kept across runs, so a process that validates many graphs with one shapes graph (the
+    test catalogue, a long session) parses each constraint once, not once per graph."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return translateQuery(parseQuery(text), base, dict(namespaces) or None)
 
 
 class _QueryText(str):
