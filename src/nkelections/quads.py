@@ -71,7 +71,10 @@ class GraphTriples:
     def sorted(self) -> list[Triple]:
         """The triples in sorted order (kept until the graph changes)."""
         if len(self._sorted) != len(self.triples):
-            self._sorted = sorted(self.triples)
+            # By the joined line, the same order as the tuples' (no N-Triples term is a proper
+            # prefix of another but for a literal's @lang or ^^type, and those sort after the
+            # space), and comparing one string is about half the time of three.
+            self._sorted = sorted(self.triples, key=" ".join)
         return self._sorted
 
     def add(self, triple) -> None:

@@ -7,8 +7,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -19,6 +20,15 @@ from nkelections.quads import Quads
 
 NQUADS = "nkelections.nq"
 NTRIPLES = "nkelections.nt"
+CHUNK_LINES = 250_000
+
+
+class ChunkSink(Protocol):
+    """Takes the N-Quads a chunk file at a time (the build's store filler, embedded.py)."""
+
+    def load(self, chunk: Path) -> None: ...
+
+    def finish(self) -> object: ...
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -36,9 +46,11 @@ class Rendering:
     from the sorted quads; the other formats are converted from those files by streaming them
     through pyoxigraph, so no format holds the whole graph as objects in memory."""
 
-    def __init__(self, quads: Quads, folder: Path):
+    def __init__(self, quads: Quads, folder: Path,
+                 nquads_chunks: Callable[[Path], None] | None = None):
         self.quads = quads
         self.folder = folder
+        self.nquads_chunks = nquads_chunks
         self.written: dict[str, Path] = {}
 
     def file(self, name: str) -> Path:
@@ -56,6 +68,21 @@ def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Pat
             out.writelines(source(rendering.quads))
 
     return export
+
+
+def _nquads(rendering: Rendering, path: Path) -> None:
+    """The N-Quads file; with a chunk consumer, each CHUNK_LINES lines are also written to a
+    file of their own and handed over as soon as they are (the build's store loads them in a
+    thread while the rest is written; the consumer deletes each chunk file)."""
+    if rendering.nquads_chunks is None:
+        return _lines(Quads.nquads)(rendering, path)
+    lines = rendering.quads.nquads()
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for n, chunk in enumerate(iter(lambda: "".join(islice(lines, CHUNK_LINES)), "")):
+            out.write(chunk)
+            part = path.with_name(f".{path.name}.part-{n}")
+            part.write_text(chunk, encoding="utf-8", newline="\n")
+            rendering.nquads_chunks(part)
 
 
 def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], None]:
@@ -82,7 +109,7 @@ def _context(rendering: Rendering, path: Path) -> None:
 
 # Exporters by file name: each writes one file. Adding a format is one entry.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
-    NQUADS: _lines(Quads.nquads),
+    NQUADS: _nquads,
     NTRIPLES: _lines(Quads.ntriples),
     "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
     "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
@@ -92,25 +119,24 @@ EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
 
 
 def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
-                  with_nquads: Callable[[Path], Future] | None = None) -> list[Path]:
+                  nquads_sink: ChunkSink | None = None) -> list[Path]:
     """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
     Everything is written before anything is moved, so a failure leaves dist/ as it was.
-    with_nquads, when given, starts a job on the staged N-Quads file (the build fills the
-    embedded store from it) that runs while the other formats are written; it is awaited
-    before anything moves.
+    nquads_sink, when given, is handed the N-Quads a chunk file at a time as they are
+    written (the build fills the embedded store from them while the other formats are
+    written), and is finished before anything moves: its error stops the move too.
     """
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
     try:
-        rendering = Rendering(quads, staging)
-        job = with_nquads(rendering.file(NQUADS)) if with_nquads else None
+        rendering = Rendering(quads, staging, nquads_sink.load if nquads_sink else None)
         for name in EXPORTERS:
             rendering.file(name)
         for name, text in (extra or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
-        if job is not None:
-            job.result()  # re-raises the job's error
+        if nquads_sink is not None:
+            nquads_sink.finish()
         written = []
         for name in [*EXPORTERS, *(extra or {})]:
             os.replace(staging / name, dist / name)

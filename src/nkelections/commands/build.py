@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,23 +35,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_files_and_store(quads, dist: Path, extra: dict[str, str]) -> None:
-    """The RDF files, and the embedded store `query` opens, filled from the staged N-Quads in
-    a thread while the other formats are written (pyoxigraph's loader releases the GIL)."""
-    from nkelections.embedded import STORE_DIR, fill_new_store, replace_store
+    """The RDF files, and the embedded store `query` opens, filled from the N-Quads chunks
+    in a thread while the files are written; nothing moves into dist/ until both are done."""
+    from nkelections.embedded import STORE_DIR, StoreFiller, replace_store
     from nkelections.serialize import write_outputs
 
     store = dist / STORE_DIR
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        jobs: list[Future] = []
-
-        def fill_store(nquads: Path) -> Future:
-            jobs.append(pool.submit(fill_new_store, nquads, store))
-            return jobs[-1]
-
-        try:
-            write_outputs(quads, dist, extra, with_nquads=fill_store)
-        except BaseException:
-            if jobs and jobs[0].exception() is None:
-                shutil.rmtree(jobs[0].result(), ignore_errors=True)
-            raise
-    replace_store(jobs[0].result(), store)
+    filler = StoreFiller(store)
+    try:
+        write_outputs(quads, dist, extra, nquads_sink=filler)
+    except BaseException:
+        filler.abandon()
+        raise
+    replace_store(filler.staging, store)
