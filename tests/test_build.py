@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -167,6 +168,11 @@ def test_rebuild_is_byte_identical(tmp_path, root):
         names)
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
+    # the store, filled while the graph was assembled, holds the quads of the file, no more
+    store = ox.Store.read_only(str(first / "store"))
+    written = ox.parse(path=str(first / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
+    assert {str(q) for q in store} == {str(q) for q in written}
+    assert not [p.name for p in first.iterdir() if p.name.startswith(".")]  # nothing staged
 
 
 def test_serializations_hold_the_same_triples(dist):

@@ -1,4 +1,5 @@
-"""The build's quad set and its writers: N-Quads text, streamed JSON-LD, the chunked store load."""
+"""The build's quad set and its writers: N-Quads text, streamed JSON-LD, conversions in
+processes of their own, the quads handed to a sink as they are added, the chunked store load."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from nkelections import embedded
+from nkelections import embedded, quads, serialize
+from nkelections.errors import BuildError
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
 from nkelections.quads import Quads
 from nkelections.serialize import write_outputs
@@ -18,7 +20,10 @@ AWKWARD_TEXTS = [
 
 
 def awkward_quads() -> Quads:
-    quads = Quads()
+    return _fill_awkward(Quads())
+
+
+def _fill_awkward(quads: Quads) -> Quads:
     g = quads.graph(DATA_GRAPH)
     node = NKR["thing"]
     g.add((node, RDF.type, NKE.Figure))
@@ -84,3 +89,45 @@ def test_store_loaded_in_chunks_holds_every_quad(written, tmp_path, monkeypatch)
                                                         tmp_path / "store")))
     expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
     assert as_set(store) == expected
+
+
+def test_large_conversions_run_elsewhere_and_write_the_same_bytes(written, tmp_path,
+                                                                  monkeypatch):
+    started = []
+
+    class Spy(serialize._Conversion):
+        def __init__(self, *args):
+            started.append(args[1].name)
+            super().__init__(*args)
+
+    monkeypatch.setattr(serialize, "CONVERT_ELSEWHERE_BYTES", 0)  # every conversion is large
+    monkeypatch.setattr(serialize, "_Conversion", Spy)
+    write_outputs(awkward_quads(), tmp_path)
+    assert sorted(started) == ["nkelections.trig", "nkelections.ttl"]
+    for name in started:
+        assert (tmp_path / name).read_bytes() == (written / name).read_bytes()
+
+
+def test_a_failed_conversion_is_one_error_and_nothing_moves(tmp_path, monkeypatch):
+    failing = tmp_path / "python"
+    failing.write_text("#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\n"
+                       "exit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(serialize, "CONVERT_ELSEWHERE_BYTES", 0)
+    monkeypatch.setattr(serialize.sys, "executable", str(failing))
+    dist = tmp_path / "dist"
+    with pytest.raises(BuildError, match="could not write nkelections.trig: OSError.*No space"):
+        write_outputs(awkward_quads(), dist)
+    assert list(dist.iterdir()) == []
+
+
+def test_a_sink_is_handed_every_quad_as_it_is_added(monkeypatch):
+    monkeypatch.setattr(quads, "SINK_LINES", 3)  # several pieces from a small graph
+    pieces: list[str] = []
+    built = _fill_awkward(Quads(sink=pieces.append))
+    handed_before_flush = len(pieces)
+    built.flush()
+    assert handed_before_flush > 1 and len(pieces) > handed_before_flush
+    handed = ox.parse("".join(pieces).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    expected = ox.parse("".join(built.nquads()).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    assert as_set(handed) == as_set(expected)

@@ -78,6 +78,20 @@ class Ontology:
     def is_subclass(self, cls: URIRef, parent: URIRef) -> bool:
         return cls == parent or parent in self.superclasses.get(cls, set())
 
+    def any_subclass(self, types: tuple[URIRef, ...], parents: tuple[URIRef, ...]) -> bool:
+        """Whether any of types is (a subclass of) any of parents; cached, since a large
+        dataset asks it once per entity about the same few combinations of types."""
+        key = (types, parents)
+        found = self._subclass_answers.get(key)
+        if found is None:
+            found = self._subclass_answers[key] = any(
+                self.is_subclass(t, p) for t in types for p in parents)
+        return found
+
+    @cached_property
+    def _subclass_answers(self) -> dict[tuple, bool]:
+        return {}
+
     @cached_property
     def _resolved(self) -> dict[str, URIRef]:
         return {}  # name -> IRI: the same few names recur on every entity of a large dataset
@@ -90,19 +104,35 @@ class Ontology:
             found = self._resolved[name] = URIRef(iri) if iri else URIRef(name)
         return found
 
+    # Known names are looked up by the name itself: rdflib hashes and compares URIRefs in
+    # Python, and a full election asks about the same few names a million times.
+    @cached_property
+    def _properties_by_name(self) -> dict[str, Property]:
+        return {}
+
+    @cached_property
+    def _classes_by_name(self) -> dict[str, URIRef]:
+        return {}
+
     def property(self, name: str, where: str) -> Property:
-        iri = self.resolve_term(name)
-        if iri not in self.properties:
-            raise CurationError(f"unknown property '{name}'", where=where,
-                                hint=self._closest(name, self.properties))
-        return self.properties[iri]
+        found = self._properties_by_name.get(name)
+        if found is None:
+            iri = self.resolve_term(name)
+            if iri not in self.properties:
+                raise CurationError(f"unknown property '{name}'", where=where,
+                                    hint=self._closest(name, self.properties))
+            found = self._properties_by_name[name] = self.properties[iri]
+        return found
 
     def cls(self, name: str, where: str) -> URIRef:
-        iri = self.resolve_term(name)
-        if iri not in self.classes:
-            raise CurationError(f"unknown class '{name}'", where=where,
-                                hint=self._closest(name, self.classes))
-        return iri
+        found = self._classes_by_name.get(name)
+        if found is None:
+            iri = self.resolve_term(name)
+            if iri not in self.classes:
+                raise CurationError(f"unknown class '{name}'", where=where,
+                                    hint=self._closest(name, self.classes))
+            found = self._classes_by_name[name] = iri
+        return found
 
     def individual(self, name: str) -> URIRef | None:
         if ":" not in name:

@@ -5,30 +5,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from itertools import islice
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from nkelections.errors import BuildError
 from nkelections.jsonld import jsonld_context, write_jsonld
 from nkelections.namespaces import PREFIXES, bind_prefixes
 from nkelections.quads import Quads
 
 NQUADS = "nkelections.nq"
 NTRIPLES = "nkelections.nt"
-CHUNK_LINES = 250_000
-
-
-class ChunkSink(Protocol):
-    """Takes the N-Quads a chunk file at a time (the build's store filler, embedded.py)."""
-
-    def load(self, chunk: Path) -> None: ...
-
-    def finish(self) -> object: ...
+# From this size of source file on, a format pyoxigraph converts is written by a process of its
+# own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
+# election's Turtle and TriG take about 4 s each (smaller builds are not worth a process).
+CONVERT_ELSEWHERE_BYTES = 32 * 2**20
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -44,14 +40,17 @@ def union_graph(dataset: Dataset) -> Graph:
 class Rendering:
     """One dataset on its way to files in a staging folder. N-Quads and N-Triples are written
     from the sorted quads; the other formats are converted from those files by streaming them
-    through pyoxigraph, so no format holds the whole graph as objects in memory."""
+    through pyoxigraph, so no format holds the whole graph as objects in memory.
 
-    def __init__(self, quads: Quads, folder: Path,
-                 nquads_chunks: Callable[[Path], None] | None = None):
+    elsewhere=True lets large conversions run in processes of their own (see
+    CONVERT_ELSEWHERE_BYTES); `wait` waits for them."""
+
+    def __init__(self, quads: Quads, folder: Path, elsewhere: bool = False):
         self.quads = quads
         self.folder = folder
-        self.nquads_chunks = nquads_chunks
+        self.elsewhere = elsewhere
         self.written: dict[str, Path] = {}
+        self.pending: list[_Conversion] = []
 
     def file(self, name: str) -> Path:
         """The staged file `name`, written on first request (one format may need another)."""
@@ -60,6 +59,14 @@ class Rendering:
             EXPORTERS[name](self, path)
             self.written[name] = path
         return self.written[name]
+
+    def wait(self) -> None:
+        try:
+            for conversion in self.pending:
+                conversion.wait()
+        finally:
+            for conversion in self.pending:
+                conversion.stop()
 
 
 def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Path], None]:
@@ -70,31 +77,49 @@ def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Pat
     return export
 
 
-def _nquads(rendering: Rendering, path: Path) -> None:
-    """The N-Quads file; with a chunk consumer, each CHUNK_LINES lines are also written to a
-    file of their own and handed over as soon as they are (the build's store loads them in a
-    thread while the rest is written; the consumer deletes each chunk file)."""
-    if rendering.nquads_chunks is None:
-        return _lines(Quads.nquads)(rendering, path)
-    lines = rendering.quads.nquads()
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        for n, chunk in enumerate(iter(lambda: "".join(islice(lines, CHUNK_LINES)), "")):
-            out.write(chunk)
-            part = path.with_name(f".{path.name}.part-{n}")
-            part.write_text(chunk, encoding="utf-8", newline="\n")
-            rendering.nquads_chunks(part)
-
-
 def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], None]:
     """A format pyoxigraph writes from our sorted N-Quads or N-Triples file, in its order."""
-    source_format = ox.RdfFormat.from_extension(source.rsplit(".", 1)[-1])
-    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
 
     def export(rendering: Rendering, path: Path) -> None:
-        parsed = ox.parse(path=str(rendering.file(source)), format=source_format)
-        ox.serialize(parsed, output=str(path), format=fmt, prefixes=prefixes)
+        source_path = rendering.file(source)
+        if rendering.elsewhere and source_path.stat().st_size >= CONVERT_ELSEWHERE_BYTES:
+            rendering.pending.append(_Conversion(source_path, path, fmt.file_extension))
+        else:
+            convert_file(source_path, path, fmt.file_extension)
 
     return export
+
+
+def convert_file(source: Path, target: Path, extension: str) -> None:
+    """Convert one RDF file to the format of `extension`, with the project's prefixes."""
+    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
+    parsed = ox.parse(path=str(source), format=ox.RdfFormat.from_extension(source.suffix[1:]))
+    ox.serialize(parsed, output=str(target), format=ox.RdfFormat.from_extension(extension),
+                 prefixes=prefixes)
+
+
+class _Conversion:
+    """convert_file in a Python process of its own (`python -m nkelections.serialize`): a
+    plain child process, not multiprocessing's, which would import the caller's main module
+    again in the child."""
+
+    def __init__(self, source: Path, target: Path, extension: str):
+        self.target = target
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "nkelections.serialize", str(source), str(target), extension],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def wait(self) -> None:
+        _, err = self.process.communicate()
+        if self.process.returncode != 0:
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise BuildError(f"could not write {self.target.name}: {last}",
+                             hint="check free disk space, then run `nkelections build` again")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
 def _jsonld(rendering: Rendering, path: Path) -> None:
@@ -109,7 +134,7 @@ def _context(rendering: Rendering, path: Path) -> None:
 
 # Exporters by file name: each writes one file. Adding a format is one entry.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
-    NQUADS: _nquads,
+    NQUADS: _lines(Quads.nquads),
     NTRIPLES: _lines(Quads.ntriples),
     "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
     "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
@@ -119,30 +144,32 @@ EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
 
 
 def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
-                  nquads_sink: ChunkSink | None = None) -> list[Path]:
+                  before_move: Callable[[], object] | None = None) -> list[Path]:
     """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
     Everything is written before anything is moved, so a failure leaves dist/ as it was.
-    nquads_sink, when given, is handed the N-Quads a chunk file at a time as they are
-    written (the build fills the embedded store from them while the other formats are
-    written), and is finished before anything moves: its error stops the move too.
+    before_move, when given, is called once everything is written (the build finishes its
+    store there); its error stops the move too.
     """
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
+    rendering = Rendering(quads, staging, elsewhere=True)
     try:
-        rendering = Rendering(quads, staging, nquads_sink.load if nquads_sink else None)
         for name in EXPORTERS:
             rendering.file(name)
         for name, text in (extra or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
-        if nquads_sink is not None:
-            nquads_sink.finish()
+        rendering.wait()
+        if before_move is not None:
+            before_move()
         written = []
         for name in [*EXPORTERS, *(extra or {})]:
             os.replace(staging / name, dist / name)
             written.append(dist / name)
         return written
     finally:
+        for conversion in rendering.pending:
+            conversion.stop()
         shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -157,3 +184,7 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+if __name__ == "__main__":  # a large conversion's own process (_Conversion)
+    convert_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

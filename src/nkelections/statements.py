@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -57,7 +58,7 @@ class Entity:
     note: str | None = None
     wikidata: str | None = None
 
-    @property
+    @cached_property
     def iri(self) -> URIRef:
         return NKR[self.id]
 

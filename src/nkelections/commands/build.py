@@ -16,15 +16,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.build import Paths, build_graph
+    from nkelections.build import Paths, build_graph, paused_gc
+    from nkelections.embedded import STORE_DIR, StoreFiller, replace_store
+    from nkelections.serialize import write_outputs
     from nkelections.store.docs import write_docs
 
     root = project_root()
     dist = args.dist or root / "dist"
-    result = build_graph(Paths(root))
-    summary = asdict(result.summary)
-    write_files_and_store(result.quads, dist,
-                          {"summary.json": json.dumps(summary, indent=1, sort_keys=True) + "\n"})
+    # The store `query` opens fills in a thread from the quads as they are assembled, and is
+    # finished before anything moves into dist/; a failure removes it and leaves dist/ alone.
+    filler = StoreFiller(dist / STORE_DIR)
+    try:
+        with paused_gc():  # the writers too walk millions of long-lived tuples
+            result = build_graph(Paths(root), sink=filler.load)
+            filler.close()
+            summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
+            write_outputs(result.quads, dist, {"summary.json": summary},
+                          before_move=filler.finish)
+    except BaseException:
+        filler.abandon()
+        raise
+    replace_store(filler.staging, dist / STORE_DIR)
     write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
     if not args.quiet:
         s = result.summary
@@ -32,19 +44,3 @@ def run(args: argparse.Namespace) -> int:
               f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
               f"{s.mentions} mentions, {s.triples} triples")
     return 0
-
-
-def write_files_and_store(quads, dist: Path, extra: dict[str, str]) -> None:
-    """The RDF files, and the embedded store `query` opens, filled from the N-Quads chunks
-    in a thread while the files are written; nothing moves into dist/ until both are done."""
-    from nkelections.embedded import STORE_DIR, StoreFiller, replace_store
-    from nkelections.serialize import write_outputs
-
-    store = dist / STORE_DIR
-    filler = StoreFiller(store)
-    try:
-        write_outputs(quads, dist, extra, nquads_sink=filler)
-    except BaseException:
-        filler.abandon()
-        raise
-    replace_store(filler.staging, store)

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
                              paths.root)
     names, kinds = {}, {}
     for entity in curation.entities.values():
-        if not any(ontology.is_subclass(t, c) for t in entity.types for c in NOT_MENTIONED):
+        if not ontology.any_subclass(tuple(entity.types), NOT_MENTIONED):
             names[entity.id] = [entity.label, *entity.aliases]
         kinds[entity.id] = ontology.short(entity.types[0])
     extraction = extract(args.file, names, args.document_id)
