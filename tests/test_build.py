@@ -169,8 +169,10 @@ def test_rebuild_is_byte_identical(tmp_path, root):
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
     # the store, filled while the graph was assembled, holds the quads of the file, no more
+    # (compared with the file loaded into a store, which normalises literals the same way)
     store = ox.Store.read_only(str(first / "store"))
-    written = ox.parse(path=str(first / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
+    written = ox.Store()
+    written.bulk_load(path=str(first / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
     assert {str(q) for q in store} == {str(q) for q in written}
     assert not [p.name for p in first.iterdir() if p.name.startswith(".")]  # nothing staged
 
