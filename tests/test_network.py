@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -15,7 +16,7 @@ import pytest
 from rdflib import URIRef
 
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
-from nkelections.network import render_network
+from nkelections.network import build_view, render_network, writers
 from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
 from nkelections.network.export import FORMATS
 from nkelections.network.stats import compute_stats
@@ -88,6 +89,60 @@ def test_graphml_reads_into_igraph(view, views, rendered, tmp_path):
     assert (g.vcount(), g.ecount()) == (views[view].number_of_nodes(),
                                         views[view].number_of_edges())
     assert set(g.vs["label"]) == {d["label"] for _, d in views[view].nodes(data=True)}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_streamed_exports_are_the_library_writers_text(view, fmt, index, rendered):
+    """The streaming writers give what networkx's (and pydot's) writers give."""
+    expected = writers.LIBRARY[fmt](build_view(index, view)).encode("utf-8")
+    assert rendered[f"{view}.{fmt}"] == expected
+
+
+def _odd_graphs():
+    """Graphs with what the writers must escape, quote or leave to the library writers."""
+    odd = nx.MultiDiGraph(name="odd & <names>", title='a "title"\nwith\ttabs\r')
+    odd.add_node("plain", label="L", n=3, flag=True, f=1.5, inf=math.inf, nan=math.nan,
+                 empty="", space="  ", amp="a&b<c>d\"e'", uni="평양 — é", nul="a\0b",
+                 kw="graph", num="12", lead="3abc", html="<b>x</b>", quoted='"q"', nl="x\ny")
+    for node in ("bare", "graph", "Node", "12", "3d", "with space", "평양", ""):
+        odd.add_node(node)
+    odd.add_node("edge", x=1)
+    odd.add_node("typed", flag=1)  # a name seen before with another type
+    odd.add_edge("plain", "bare", key="k1", property="p", label="l", sources=2)
+    odd.add_edge("plain", "bare", key="k2")
+    odd.add_edge("bare", "bare", key="self", w=False)
+    odd.add_edge("graph", "12", key=7, label="")
+    odd.add_edge("", "3d", key="", note="a&b")
+    simple = nx.DiGraph(name="")
+    simple.add_edge("a", "b", weight_=1)
+    simple.add_node("z", label="zz")
+    undirected = nx.Graph()
+    undirected.add_edge("a", "b", x="1")
+    undirected.add_edge("b", "b")
+    ported = nx.MultiDiGraph(name="to the library writers")
+    ported.add_edge("a:b", "c", key="k", start=1)
+    ported.add_node("v", viz={"size": 3})
+    defaults = nx.MultiDiGraph(node_default={"x": 1})
+    defaults.add_node("a", x=2)
+    many = nx.MultiDiGraph(name="more nodes than a run of JSON objects")
+    many.add_nodes_from((f"n{i}", {"i": i, "s": f"{i}\n}},\n   {{", "none": None})
+                        for i in range(2500))
+    many.add_node("n1200", nested=[1, {"a": 2}])
+    many.add_node("no data")
+    return [odd, simple, undirected, nx.MultiDiGraph(), ported, defaults, many]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_streamed_exports_escape_and_quote_as_the_libraries_do(fmt):
+    for graph in _odd_graphs():
+        try:
+            expected = writers.LIBRARY[fmt](graph.copy())
+        except (nx.NetworkXError, TypeError, ValueError) as error:
+            with pytest.raises(type(error)):
+                "".join(FORMATS[fmt](graph.copy()))
+        else:
+            assert "".join(FORMATS[fmt](graph.copy())) == expected
 
 
 def test_output_is_deterministic(built, rendered):
@@ -200,6 +255,24 @@ def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
         assert VIEWS[name].title.split(":")[0] in svg
         assert f"{index.triple_count} triples" in svg
         assert index.digest[:12] in svg
+
+
+
+def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(
+        built, monkeypatch):
+    import nkelections.network as network
+
+    monkeypatch.setattr(network, "MAX_DRAWN_NODES", 30)  # committees and institutions fit
+    files, summaries = render_network(built.quads, pictures=True, explorer=True)
+    notes = {s.name: s.note for s in summaries}
+    for name, summary in ((s.name, s) for s in summaries if s.name in VIEWS):
+        drawn = summary.nodes <= 30
+        assert (f"{name}.png" in files) is drawn and (f"{name}.svg" in files) is drawn
+        assert notes[name] == ("" if drawn else f"pictures skipped: {summary.nodes:,} nodes, "
+                               "over the 30 drawn")
+        assert all(f"{name}.{suffix}" in files for suffix in FORMATS)
+    assert "entities.png" not in files and "committees.png" in files
+    assert "explorer.html" not in files and notes["explorer.html"].startswith("skipped: ")
 
 
 def test_stats_agree_with_sparql(rdf, index, built):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +31,7 @@ from nkelections.namespaces import (
 )
 from nkelections.ontology import Ontology
 from nkelections.quads import GraphTriples, Quads, Sink
+from nkelections.runtime import paused_gc
 from nkelections.sources import Corpus, Document, load_corpus
 from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
 from nkelections.store.describe import add_description
@@ -100,21 +99,6 @@ def build_graph(paths: Paths, sink: Sink | None = None) -> BuildResult:
         except CurationError:
             # The fast YAML reader keeps no line numbers: read again with them to name the line.
             return _build(paths, lines=True, sink=sink)
-
-
-@contextmanager
-def paused_gc():
-    """Run without Python's cycle collector. A build makes millions of tuples that live to the
-    end, and each full collection walks them all again: about a fifth of a full election's
-    build (bench/generate.py, scale 1: 32 s of CPU with it, 26 s without). The build makes no
-    cycles worth collecting, and the collector runs again afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(paths: Paths, lines: bool, sink: Sink | None) -> BuildResult:

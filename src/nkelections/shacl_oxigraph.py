@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 
 import pyoxigraph as ox
 from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
@@ -43,7 +45,8 @@ from rdflib.term import Node
 
 from nkelections.errors import ValidationError
 from nkelections.namespaces import RDF, RDFS, SH
-from nkelections.oxigraph_data import OxData, to_ox, to_rdflib, view_graph
+from nkelections.oxigraph_data import XSD_STRING, OxData, to_ox, to_rdflib, view_graph
+from nkelections.runtime import paused_gc
 from nkelections.shacl_sparql import BulkQuery, bulk_query
 
 ALLOWED = {SH.Info, SH.Warning}  # severities that do not make a shape fail (pySHACL's flags)
@@ -59,29 +62,48 @@ def unsupported(what: str) -> ValidationError:
 
 
 class Report:
-    """One result: its focus node, its severity and pySHACL's (text, node, triples) record."""
+    """One result: its focus node, its severity and pySHACL's (text, node, triples) record.
 
-    __slots__ = ("focus", "severity", "record")
+    A record can be made when first read (`Report.later`): the results of a nested shape are
+    mostly only counted (does this value conform?), and pySHACL's record is most of their cost
+    (at scale, 100,000 selectors that are not quote selectors, for sh:qualifiedValueShape)."""
+
+    __slots__ = ("focus", "severity", "_record", "_make")
 
     def __init__(self, record):
-        self.record = record
+        self._record, self._make = record, None
         triples = record[2]
         self.focus = next(o[1] for _, p, o in triples if p == SH.focusNode)
         self.severity = next(o for _, p, o in triples if p == SH.resultSeverity)
+
+    @classmethod
+    def later(cls, c, focus, make) -> Report:
+        """The result of constraint `c` on `focus` whose record `make()` returns: pySHACL's
+        make_v_result gives it the focus node and the shape's severity."""
+        report = cls.__new__(cls)
+        report.focus, report.severity = focus, c.shape.severity
+        report._record, report._make = None, make
+        return report
+
+    @property
+    def record(self):
+        if self._record is None:
+            self._record, self._make = self._make(), None
+        return self._record
 
 
 def validate_store(data: OxData, shapes: Graph) -> Graph:
     """Validate the union of the store's graphs; returns a SHACL validation report graph."""
     try:
         engine = _Engine(data, shapes)
-        with _without_descriptions():
+        with _without_descriptions(), paused_gc():
             reports = engine.run()
+            records = [r.record for r in reports]
     except (ConstraintLoadError, ReportableRuntimeError, ValidationFailure) as exc:
         text = " ".join(str(getattr(exc, "message", exc)).split())[:300]
         raise ValidationError(f"the shapes cannot be used: {text}", where="oxigraph") from exc
     conforms = not any(r.severity not in ALLOWED for r in reports)
-    graph, _ = Validator.create_validation_report(engine.sg, conforms,
-                                                  [r.record for r in reports])
+    graph, _ = Validator.create_validation_report(engine.sg, conforms, records)
     return graph
 
 
@@ -104,6 +126,9 @@ class _Engine:
         self.sg = ShapesGraph(shapes)
         self.executor = SHACLExecutor(allow_infos=True, allow_warnings=True)
         self.instances: dict[Node, set[Node]] = {}
+        self.iris: dict[str, URIRef] = {}
+        self.uses: dict[ox.NamedNode, int] = {}
+        self.prefetched: dict[str, Future] = {}
         if self.sg.custom_constraints:
             raise unsupported("SHACL-SPARQL constraint components (sh:ConstraintComponent)")
         for shape in self.sg.shapes:  # refuse up front, whether or not the data reaches it
@@ -112,19 +137,61 @@ class _Engine:
 
     def run(self) -> list[Report]:
         reports = []
+        targets = self._targets()
+        with self._prefetching(targets):
+            for shape, pattern in targets:
+                foci = [self.term(this) for this, in self.data.query(
+                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")]
+                if foci:
+                    reports += self.evaluate(shape, foci, pattern)
+        return reports
+
+    def _targets(self) -> list[tuple]:
+        """(shape, target pattern) for every active shape with targets. Those with SPARQL
+        constraints come last, so that their queries, run meanwhile in another thread, are
+        done by the time their results are read."""
+        targets = []
         for shape in self.sg.shapes:
             if shape.deactivated:
                 continue
             if list(self.sg.objects(shape.node, SH.target)):
                 raise unsupported(f"SPARQL-based targets (sh:target) on {shape.node}")
             pattern = _target_pattern(shape)
-            if pattern is None:
-                continue
-            foci = [to_rdflib(row[0]) for row in self.data.query(
-                f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")]
-            if foci:
-                reports += self.evaluate(shape, foci, pattern)
-        return reports
+            if pattern is not None:
+                targets.append((shape, pattern))
+        return sorted(targets, key=lambda target: self._has_sparql(target[0]))
+
+    def _has_sparql(self, shape) -> bool:
+        return (shape.node, SH.sparql, None) in self.sg.graph
+
+    @contextmanager
+    def _prefetching(self, targets):
+        """Run the targeted shapes' SPARQL constraints in a second thread while this one
+        evaluates the rest. Oxigraph releases the GIL while it evaluates, and these queries
+        (each a join over the whole graph, with few rows) are most of its time, so on two
+        cores they cost next to nothing. The value-node queries stay here: they return a row
+        per value, every row takes the GIL back, and threads that hand it over for each row
+        are slower than one."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nkelections-sparql")
+        try:
+            for shape, pattern in targets:
+                for text in self._sparql_texts(shape, pattern):
+                    self.prefetched[text] = pool.submit(self._solutions, text)
+            yield
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            self.prefetched.clear()
+
+    def _sparql_texts(self, shape, pattern: str) -> list[str]:
+        """The bulk queries `sparql` will run for `shape` over `pattern`; none for a constraint
+        that cannot run in bulk, which `sparql` refuses when it reaches it."""
+        if not self._has_sparql(shape) or not self.data.query(f"ASK {{ {pattern} }}"):
+            return []  # (a shape without focus nodes is not evaluated, nor parsed)
+        try:
+            helpers = SPARQLBasedConstraint(shape).sparql_constraints
+            return [_plan(h)[1].text(pattern) for h in helpers if not h.deactivated]
+        except (ValidationError, ConstraintLoadError, ReportableRuntimeError):
+            return []
 
     # --- one shape over a set of focus nodes ------------------------------------------
 
@@ -169,12 +236,50 @@ class _Engine:
         path = shape.path()
         predicate = ox.NamedNode(str(path)) if isinstance(path, URIRef) else None
         fv: dict[Node, set[Node]] = {f: set() for f in foci}
-        original = self.data.original
+        term = self.term
+        if pattern is not None and predicate is not None and self._few_uses(predicate, foci):
+            pattern = None  # every pair of the predicate, the foci's kept below
         for f, v in self.pairs(_sparql_path(self.sg, path), foci, pattern):
-            focus = to_rdflib(f)
-            if focus in fv:
-                fv[focus].add(to_rdflib(original(f, predicate, v) if predicate else v))
+            values = fv.get(term(f))
+            if values is not None:
+                if predicate is not None and type(v) is ox.Literal:  # noqa: E721 (exact type)
+                    v = self.original(f, predicate, v)
+                values.add(term(v))
         return fv
+
+    def original(self, subject, predicate, value: ox.Literal) -> ox.Literal:
+        """`value` as the file wrote it (see OxData.original). Most subjects have one typed
+        literal for the predicate, and then the value read back is that literal: comparing it
+        through rdflib, as the general case must, costs more than the rest of the row."""
+        written = self.data.originals.get((subject, predicate))
+        if not written or value.language or value.datatype.value == XSD_STRING:
+            return value  # not a typed literal, so written as read
+        if len(written) == 1:
+            return next(iter(written))
+        return self.data.original(subject, predicate, value)
+
+    def term(self, node) -> Node:
+        """The rdflib term of a store term. IRIs are made once each, so the maps and sets here
+        (and pySHACL's) find them by identity: rdflib's __eq__ is Python code, and building
+        a URIRef checks its characters, both once per row otherwise."""
+        if type(node) is ox.NamedNode:  # noqa: E721 (the common case, checked exactly)
+            iri = node.value
+            found = self.iris.get(iri)
+            if found is None:
+                found = self.iris[iri] = URIRef(iri)
+            return found
+        return to_rdflib(node)
+
+    def _few_uses(self, predicate: ox.NamedNode, foci) -> bool:
+        """Whether the graph uses `predicate` in hardly more triples than there are focus nodes
+        (a figure's unit, a selector's offsets): then reading all its pairs and keeping the
+        foci's costs about half of joining them with the target pattern, which evaluates the
+        class and its subclasses again for every property."""
+        uses = self.uses.get(predicate)
+        if uses is None:
+            rows = self.data.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {predicate} ?o }}")
+            uses = self.uses[predicate] = int(next(iter(rows))[0].value)
+        return uses <= 2 * len(foci)
 
     def pairs(self, path: str, foci, pattern):
         if pattern is not None:
@@ -183,8 +288,7 @@ class _Engine:
             where = f"VALUES ?this {{ {' '.join(to_ox(f) for f in foci)} }} ?this {path} ?v ."
         else:
             where = f"?this {path} ?v ."
-        for row in self.data.query(f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}"):
-            yield row[0], row[1]
+        yield from self.data.query(f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}")
 
     # --- shape-based constraints: the inner shape runs once over all value nodes --------
 
@@ -227,12 +331,16 @@ class _Engine:
             for f, vs in fv.items():
                 for v in vs:
                     if v in failed:
-                        text, r_node, triples = c.make_v_result(self.view, f, value_node=v)
-                        for sub in failed[v]:
-                            triples.append((r_node, SH.detail, sub.record[1]))
-                            triples.extend(sub.record[2])
-                        reports.append(Report((text, r_node, triples)))
+                        reports.append(Report.later(c, f, partial(
+                            self._node_record, c, f, v, failed[v])))
         return reports
+
+    def _node_record(self, c, focus, value, details: list[Report]):
+        text, r_node, triples = c.make_v_result(self.view, focus, value_node=value)
+        for sub in details:
+            triples.append((r_node, SH.detail, sub.record[1]))
+            triples.extend(sub.record[2])
+        return text, r_node, triples
 
     def logical(self, c, fv) -> list[Report]:
         values = {v for vs in fv.values() for v in vs}
@@ -250,7 +358,7 @@ class _Engine:
             for f, vs in fv.items():
                 for v in vs:
                     if not _logic_passes(c, sum(v in p for p in passing), len(shapes)):
-                        reports.append(Report(c.make_v_result(self.view, f, value_node=v)))
+                        reports.append(self._result(c, f, v))
         return reports
 
     def qualified(self, c, fv) -> list[Report]:
@@ -269,7 +377,12 @@ class _Engine:
         return reports
 
     def _qualified_result(self, c, focus, component) -> Report:
-        return Report(c.make_v_result(self.view, focus, constraint_component=component))
+        return Report.later(c, focus, partial(c.make_v_result, self.view, focus,
+                                              constraint_component=component))
+
+    def _result(self, c, focus, value) -> Report:
+        return Report.later(c, focus, partial(c.make_v_result, self.view, focus,
+                                              value_node=value))
 
     def _siblings(self, c, node) -> list:
         if not c.is_disjoint:
@@ -285,15 +398,14 @@ class _Engine:
         for rule in c.class_rules:
             members = self._instances(rule)
             for f, vs in fv.items():
-                reports += [Report(c.make_v_result(self.view, f, value_node=v))
-                            for v in vs if v not in members]
+                reports += [self._result(c, f, v) for v in vs if v not in members]
         return reports
 
     def _instances(self, cls: Node) -> set[Node]:
         if cls not in self.instances:
             rows = self.data.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/"
                                    f"<{RDFS.subClassOf}>* {to_ox(cls)} }}")
-            self.instances[cls] = {to_rdflib(row[0]) for row in rows}
+            self.instances[cls] = {self.term(x) for x, in rows}
         return self.instances[cls]
 
     def _shape(self, node, where: str):
@@ -309,13 +421,11 @@ class _Engine:
         for helper in c.sparql_constraints:
             if helper.deactivated:
                 continue
-            _, text = helper.pre_bind_variables(URIRef("urn:nkelections:focus"))
-            plan = bulk_query(helper.apply_prefixes(text), helper.node)
+            text, plan = _plan(helper)
             rows = self._sparql_rows(plan, fv, pattern)
             for f, found in rows.items():
                 if plan.needs_rdflib(found, helper.messages):
-                    found = c._validate_sparql_query(helper.apply_prefixes(text), {"this": f},
-                                                     self.view)
+                    found = c._validate_sparql_query(text, {"this": f}, self.view)
                 reports += self._sparql_reports(c, helper, f, found)
         return reports
 
@@ -326,17 +436,23 @@ class _Engine:
                                   "through another shape")
             pattern = f"VALUES ?this {{ {' '.join(to_ox(f) for f in fv)} }}"
         grouped: dict[Node, list] = defaultdict(list)
-        results = self.data.query(plan.text(pattern))
-        names = [v.value for v in results.variables]
-        for row in results:
+        text = plan.text(pattern)
+        pending = self.prefetched.pop(text, None)
+        names, rows = pending.result() if pending is not None else self._solutions(text)
+        for row in rows:
             raw = dict(zip(names, row, strict=True))
             if isinstance(raw.get("path"), ox.NamedNode) and raw.get("this") is not None:
                 raw["value"] = self.data.original(raw["this"], raw["path"], raw.get("value"))
-            bound = {n: to_rdflib(t) for n, t in raw.items() if t is not None}
+            bound = {n: self.term(t) for n, t in raw.items() if t is not None}
             focus = bound["this"] if plan.projects_this else bound.pop("this")
             if focus in fv:
                 _add_row(grouped[focus], bound)
         return grouped
+
+    def _solutions(self, text: str) -> tuple[list[str], list]:
+        """A query's variable names and all its rows (read in whichever thread runs it)."""
+        results = self.data.query(text)
+        return [v.value for v in results.variables], list(results)
 
     def _sparql_reports(self, c, helper, f, violations) -> list[Report]:
         """pySHACL's SPARQLBasedConstraint._evaluate_sparql_constraint for one focus node."""
@@ -354,6 +470,13 @@ class _Engine:
                                          bound_vars=(t, p, value, var_dict), **kwargs)
             reports.append(Report(record))
         return reports
+
+
+def _plan(helper) -> tuple[str, BulkQuery]:
+    """A SPARQL constraint's query text (prefixes applied, $PATH substituted) and its plan."""
+    _, text = helper.pre_bind_variables(URIRef("urn:nkelections:focus"))
+    text = helper.apply_prefixes(text)
+    return text, bulk_query(text, helper.node)
 
 
 def _add_row(violations: list, var_dict: dict) -> None:
@@ -411,3 +534,4 @@ def _refuse_unbounded(sg, node, seen: set) -> None:
         if p in UNBOUNDED_PATHS:
             raise unsupported(f"the property path {re.sub('.*#', 'sh:', str(p))}")
         _refuse_unbounded(sg, o, seen)
+

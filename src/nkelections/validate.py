@@ -33,6 +33,7 @@ from nkelections.namespaces import (
     SHAPES,
     bind_prefixes,
 )
+from nkelections.oxigraph_data import rdf_file_format
 
 SHAPES_PREFIX = ("nkesh", str(SHAPES))
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -272,14 +273,7 @@ def load_graph(paths: Iterable[Path]) -> Graph:
 
 
 def _parse(path: Path) -> Graph:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ValidationError(f"cannot tell the RDF format of '{path.suffix}'", where=str(path),
-                              hint="use .trig, .nq, .ttl, .nt or .jsonld")
-    if not path.is_file():
-        raise ValidationError("no such file", where=str(path),
-                              hint="run `nkelections build` first" if "dist" in path.parts
-                              else None)
+    fmt = rdf_file_format(path, FORMATS)
     holder = Dataset() if fmt in QUAD_FORMATS else Graph(bind_namespaces="none")
     try:
         holder.parse(path, format=fmt)

@@ -16,8 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.build import Paths, build_graph, paused_gc
+    from nkelections.build import Paths, build_graph
     from nkelections.embedded import STORE_DIR, StoreFiller, replace_store
+    from nkelections.runtime import paused_gc
     from nkelections.serialize import write_outputs
     from nkelections.store.docs import write_docs
 

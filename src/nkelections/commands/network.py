@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
                               pictures=not args.no_pictures, explorer=not args.no_explorer)
     if not args.quiet:
         for s in summaries:
-            print(f"{s.name}: {s.nodes} nodes, {s.edges} edges")
+            note = f" ({s.note})" if s.note else ""
+            print(f"{s.name}: {s.nodes} nodes, {s.edges} edges{note}")
         print(f"wrote {out}")
     return 0

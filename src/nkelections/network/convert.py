@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 import networkx as nx
@@ -41,6 +41,8 @@ PLUMBING_CLASSES = frozenset({
 SKIPPED_LITERALS = frozenset({SCHEMA.text})
 # Types every fact or document also has; the node's `type` is its most specific other class.
 GENERIC_TYPES = frozenset({NKE.Fact, NKE.Document, PROV.Entity})
+NO_TYPES: frozenset[URIRef] = frozenset()
+NKR_TEXT, WD_TEXT = str(NKR), str(WD)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class Fact:
     triple: tuple | None  # (s, p, o) for an nke:Statement
     quotes: list[Quote] = field(default_factory=list)
 
-    @property
+    @cached_property  # asked once per edge and node the fact gives a source count to
     def documents(self) -> set[URIRef]:
         return {q.document for q in self.quotes}
 
@@ -89,21 +91,29 @@ class GraphIndex:
         if len(self.data) == 0:
             raise NetworkError(f"the dataset has no triples in {DATA_GRAPH}",
                                hint="build the graph with 'nkelections build'")
+        # Answers that depend on a few dozen properties or combinations of types, asked once
+        # per node or edge of a full election: each is worked out once.
         self._labels: dict = {}
         self._main_types: dict = {}
+        self._is_a: dict = {}
+        self._shorts: dict = {}
+        self._type_lists: dict = {}
+        self._columns: dict = {}
+        self._property_labels: dict = {}
 
     @cached_property
-    def types(self) -> dict[URIRef, set[URIRef]]:
+    def types(self) -> dict[URIRef, frozenset[URIRef]]:
+        """The classes of each typed IRI; frozen, so that a combination of types is a key."""
         types: dict[URIRef, set[URIRef]] = defaultdict(set)
         for s, o in self.data.subject_objects(RDF.type):
             if isinstance(s, URIRef):
                 types[s].add(o)
-        return types
+        return {s: frozenset(ts) for s, ts in types.items()}
 
     @cached_property
     def entities(self) -> list[URIRef]:
         """Typed nodes that are not provenance plumbing, sorted by IRI."""
-        return sorted(s for s, ts in self.types.items() if not ts & PLUMBING_CLASSES)
+        return sorted((s for s, ts in self.types.items() if not ts & PLUMBING_CLASSES), key=str)
 
     @cached_property
     def entity_set(self) -> set[URIRef]:
@@ -111,7 +121,23 @@ class GraphIndex:
 
     def node_id(self, iri: URIRef) -> str:
         text = str(iri)
-        return text[len(str(NKR)):] if text.startswith(str(NKR)) else text
+        return text[len(NKR_TEXT):] if text.startswith(NKR_TEXT) else text
+
+    def short(self, iri: URIRef) -> str:
+        """Ontology.short, remembered."""
+        found = self._shorts.get(iri)
+        if found is None:
+            found = self._shorts[iri] = self.ontology.short(iri)
+        return found
+
+    def is_a(self, iri: URIRef, classes: tuple[URIRef, ...]) -> bool:
+        """Whether a node has one of the classes or a subclass of one."""
+        key = (self.types.get(iri, NO_TYPES), classes)
+        found = self._is_a.get(key)
+        if found is None:
+            found = self._is_a[key] = any(self.ontology.is_subclass(t, c)
+                                          for t in key[0] for c in classes)
+        return found
 
     def label(self, node) -> str:
         if isinstance(node, Literal):
@@ -127,11 +153,11 @@ class GraphIndex:
                 value = graph.value(node, prop)
                 if value is not None:
                     return str(value)
-        return self.ontology.short(node)
+        return self.short(node)
 
     def main_type(self, iri: URIRef) -> URIRef | None:
         """The most specific class of a node (ties broken by name), ignoring generic types."""
-        key = frozenset(self.types.get(iri, ()))
+        key = self.types.get(iri, NO_TYPES)
         if key not in self._main_types:
             self._main_types[key] = self._most_specific(iri)
         return self._main_types[key]
@@ -146,23 +172,28 @@ class GraphIndex:
 
     def type_name(self, iri: URIRef) -> str:
         cls = self.main_type(iri)
-        return self.ontology.short(cls) if cls is not None else "unknown"
+        return self.short(cls) if cls is not None else "unknown"
 
     def is_concept(self, node) -> bool:
         return node in self.ontology.individuals
 
-    @cache  # noqa: B019 - one index per run, a few dozen properties
     def property_label(self, prop: URIRef) -> str:
-        value = self.ontology.graph.value(prop, RDFS.label)
-        return str(value) if value is not None else self.ontology.short(prop)
+        # remembered by the index, not by functools.cache, which would keep every index
+        # alive to the end of the process (and its hundreds of MB to be freed at exit)
+        found = self._property_labels.get(prop)
+        if found is None:
+            value = self.ontology.graph.value(prop, RDFS.label)
+            found = self._property_labels[prop] = \
+                str(value) if value is not None else self.short(prop)
+        return found
 
     @staticmethod
     def attribute_name(prop: URIRef) -> str:
         return Ontology.short(prop).replace(":", "_")
 
     def wikidata(self, iri: URIRef) -> str | None:
-        ids = sorted(str(o)[len(str(WD)):] for o in self.data.objects(iri, SCHEMA.sameAs)
-                     if str(o).startswith(str(WD)))
+        ids = sorted(str(o)[len(WD_TEXT):] for o in self.data.objects(iri, SCHEMA.sameAs)
+                     if str(o).startswith(WD_TEXT))
         return " ".join(ids) or None
 
     @cached_property
@@ -185,7 +216,7 @@ class GraphIndex:
     def facts(self) -> dict[URIRef, Fact]:
         """Every nke:Fact with its quotes, keyed by its node."""
         facts = {}
-        for node in sorted(self.data.subjects(RDF.type, NKE.Fact)):
+        for node in sorted_terms(self.data.subjects(RDF.type, NKE.Fact)):
             triple = None
             if (node, RDF.type, NKE.Statement) in self.data:
                 triple = (self.data.value(node, RDF.subject), self.data.value(node, RDF.predicate),
@@ -221,14 +252,17 @@ class GraphIndex:
                                     "type": self.type_name(iri)}
         values: dict[str, set[str]] = defaultdict(set)
         for p, o in self.data.predicate_objects(iri):
-            if p in SKIPPED_LITERALS or p == RDFS.label:
+            column = self._columns.get(p)
+            if column is None:
+                column = self._columns[p] = self._column(p)
+            if not column:
                 continue
             if isinstance(o, Literal):
-                values["aliases" if p == SKOS.altLabel else self.attribute_name(p)].add(str(o))
-            elif p != RDF.type and self.is_concept(o):
-                values[self.attribute_name(p)].add(self.label(o))
+                values[column[0]].add(str(o))
+            elif column[1] is not None and self.is_concept(o):
+                values[column[1]].add(self.label(o))
         attrs.update({k: " | ".join(sorted(v)) for k, v in sorted(values.items())})
-        attrs["types"] = " ".join(sorted(self.ontology.short(t) for t in self.types[iri]))
+        attrs["types"] = self._type_list(self.types.get(iri, NO_TYPES))
         wikidata = self.wikidata(iri)
         if wikidata:
             attrs["wikidata"] = wikidata
@@ -237,20 +271,45 @@ class GraphIndex:
         attrs["mentioned_in"] = len(self.mentioned_in.get(iri, ()))
         return attrs
 
+    def _column(self, p: URIRef) -> tuple:
+        """Where node_attributes puts a property's values: nowhere (the text, too large, and
+        the label, already `label`), else under a name for literals and one for concepts
+        (none for rdf:type, whose classes are `types`)."""
+        if p in SKIPPED_LITERALS or p == RDFS.label:
+            return ()
+        name = self.attribute_name(p)
+        return ("aliases" if p == SKOS.altLabel else name, None if p == RDF.type else name)
+
+    def _type_list(self, types: frozenset[URIRef]) -> str:
+        found = self._type_lists.get(types)
+        if found is None:
+            found = self._type_lists[types] = " ".join(sorted(self.short(t) for t in types))
+        return found
+
     def relations(self) -> list[tuple]:
         """(s, p, o) between entities, sorted; rdf:type excluded."""
         return self._relations
 
     @cached_property
     def _relations(self) -> list[tuple]:
-        entity_set, rdf_type = self.entity_set, RDF.type
+        entity_set, rdf_type = self.entity_set, self.data.predicates.get(RDF.type)
         rows = [(s, p, o) for s in self.entities for p, o in self.data.predicate_objects(s)
-                if o in entity_set and p != rdf_type and isinstance(o, URIRef)]
-        return sorted(rows)
+                if o in entity_set and p is not rdf_type and isinstance(o, URIRef)]
+        # all IRIs: their text orders them as rdflib does, without a Python call per comparison
+        return sorted(rows, key=lambda row: (str(row[0]), str(row[1]), str(row[2])))
+
+
+def sorted_terms(terms) -> list:
+    """sorted(terms), by text when all are IRIs (the order rdflib gives them), so that a few
+    hundred thousand are not compared one rdflib call at a time."""
+    terms = list(terms)
+    if all(type(t) is URIRef for t in terms):
+        return sorted(terms, key=str)
+    return sorted(terms)
 
 
 def edge_attributes(index: GraphIndex, s: URIRef, p: URIRef, o) -> dict:
-    return {"property": index.ontology.short(p), "label": index.property_label(p),
+    return {"property": index.short(p), "label": index.property_label(p),
             "sources": index.sources(s, p, o)}
 
 
@@ -263,7 +322,7 @@ def add_entity(graph: nx.MultiDiGraph, index: GraphIndex, iri: URIRef, **extra) 
 
 def add_relation(graph: nx.MultiDiGraph, index: GraphIndex, s: URIRef, p: URIRef, o) -> None:
     u, v = add_entity(graph, index, s), add_entity(graph, index, o)
-    graph.add_edge(u, v, key=index.ontology.short(p), **edge_attributes(index, s, p, o))
+    graph.add_edge(u, v, key=index.short(p), **edge_attributes(index, s, p, o))
 
 
 def entity_network(index: GraphIndex) -> nx.MultiDiGraph:

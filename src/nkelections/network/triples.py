@@ -13,6 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,9 +22,11 @@ from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from nkelections.errors import NetworkError
 from nkelections.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, XSD
+from nkelections.runtime import paused_gc
 
 XSD_STRING = str(XSD.string)
 BATCH = 200_000  # N-Quads lines handed to the parser at once when reading the build's quads
+DIGEST_BATCH = 10_000  # sorted lines hashed at once
 
 
 class Terms:
@@ -34,11 +37,12 @@ class Terms:
         self.cache: dict = {}
 
     def __call__(self, term) -> tuple:
-        found = self.cache.get(term)
-        if found is None:
-            rdf = _rdflib_term(term)
-            text = _quoteLiteral(rdf) if isinstance(rdf, Literal) else rdf.n3()
-            found = self.cache[term] = (rdf, text)
+        return self.cache.get(term) or self.add(term)
+
+    def add(self, term) -> tuple:
+        rdf = _rdflib_term(term)
+        text = _quoteLiteral(rdf) if isinstance(rdf, Literal) else rdf.n3()
+        found = self.cache[term] = (rdf, text)
         return found
 
 
@@ -49,21 +53,34 @@ def _rdflib_term(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else _iri(datatype))
     if type(term) is ox.BlankNode:
         return BNode(term.value)
     raise NetworkError(f"unexpected RDF term {term}")
 
 
+@cache
+def _iri(text: str) -> URIRef:
+    """A datatype's IRI, made once: a few datatypes type hundreds of thousands of literals."""
+    return URIRef(text)
+
+
 class TripleIndex:
-    """One graph's triples by subject and by predicate, read-only once built."""
+    """One graph's triples by subject and by predicate, read-only once built.
+
+    Each predicate is held as one object, and a predicate asked about is swapped for that
+    object first, so that scans compare by identity: rdflib compares terms in Python, and the
+    scans compare millions of predicates."""
 
     def __init__(self) -> None:
         self.by_subject: dict = defaultdict(list)
+        self.predicates: dict = {}  # each predicate: itself, the object the index holds
         self._by_predicate: dict = {}  # filled per predicate on first use: few are asked for
+        self._by_object: dict = {}  # likewise, each predicate's subjects by object
         self.count = 0
 
     def add(self, s, p, o) -> None:
+        p = self.predicates.setdefault(p, p)
         self.by_subject[s].append((p, o))
         self.count += 1
 
@@ -71,8 +88,9 @@ class TripleIndex:
         """(subject, object) pairs of one predicate."""
         found = self._by_predicate.get(p)
         if found is None:
+            held = self.predicates.get(p)
             found = self._by_predicate[p] = [(s, o) for s, po in self.by_subject.items()
-                                             for q, o in po if q == p]
+                                             for q, o in po if q is held]
         return found
 
     def __len__(self) -> int:
@@ -85,7 +103,11 @@ class TripleIndex:
 
     def __contains__(self, triple) -> bool:
         s, p, o = triple
-        return any((p is None or q == p) and (o is None or v == o)
+        if p is not None:
+            p = self.predicates.get(p)
+            if p is None:
+                return False
+        return any((p is None or q is p) and (o is None or v == o)
                    for q, v in self.by_subject.get(s, ()))
 
     def predicate_objects(self, s) -> list[tuple]:
@@ -94,13 +116,27 @@ class TripleIndex:
     def objects(self, s, p) -> Iterator:
         if s is None:
             return (o for _, o in self.pairs(p))
-        return (o for q, o in self.by_subject.get(s, ()) if q == p)
+        p = self.predicates.get(p)
+        return (o for q, o in self.by_subject.get(s, ()) if q is p) if p is not None \
+            else iter(())
 
     def value(self, s, p):
         return next(self.objects(s, p), None)
 
     def subjects(self, p, o) -> Iterator:
-        return (s for s, v in self.pairs(p) if o is None or v == o)
+        if o is None:
+            return (s for s, _ in self.pairs(p))
+        return iter(self._subjects_by_object(p).get(o, ()))
+
+    def _subjects_by_object(self, p) -> dict:
+        """A predicate's subjects by object, in the index's order: asked for instances of a
+        class, a scan would compare each of a few hundred thousand types in Python."""
+        found = self._by_object.get(p)
+        if found is None:
+            found = self._by_object[p] = defaultdict(list)
+            for s, o in self.pairs(p):
+                found[o].append(s)
+        return found
 
     def subject_objects(self, p) -> list[tuple]:
         return self.pairs(p)
@@ -150,24 +186,35 @@ def _build_quads(quads) -> Iterator[ox.Quad]:
 
 
 def _index(quads: Iterable[ox.Quad]) -> Loaded:
-    terms, data, ontology = Terms(), TripleIndex(), Graph()
-    data_name, ontology_name = ox.NamedNode(str(DATA_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
-    lines, count = [], 0
-    for quad in quads:
-        count += 1
-        (s, ns), (p, np), (o, no) = terms(quad.subject), terms(quad.predicate), terms(quad.object)
-        if quad.graph_name == data_name:
-            lines.append(f"{ns} {np} {no} .")
-            data.add(s, p, o)
-        elif quad.graph_name == ontology_name:
-            ontology.add((s, p, o))
-    return Loaded(data, ontology, count, _digest(lines))
+    with paused_gc():
+        terms, data, ontology = Terms(), TripleIndex(), Graph()
+        data_name, ontology_name = ox.NamedNode(str(DATA_GRAPH)), ox.NamedNode(str(ONTOLOGY_GRAPH))
+        # The cache and the index looked up in the loop itself: a call per term and per triple
+        # was a third of the time. Terms are converted once, so each predicate is one object.
+        lookup, convert, by_subject = terms.cache.get, terms.add, data.by_subject
+        lines, count = [], 0
+        for quad in quads:
+            count += 1
+            s, p, o = quad.subject, quad.predicate, quad.object
+            (s, ns), (p, np), (o, no) = lookup(s) or convert(s), lookup(p) or convert(p), \
+                lookup(o) or convert(o)
+            graph_name = quad.graph_name
+            if graph_name == data_name:
+                lines.append(f"{ns} {np} {no} .")
+                by_subject[s].append((p, o))
+            elif graph_name == ontology_name:
+                ontology.add((s, p, o))
+        del terms, lookup, convert  # the N-Triples text of every term, no longer needed
+        data.count = len(lines)
+        data.predicates = {p: p for pairs in by_subject.values() for p, _ in pairs}
+        return Loaded(data, ontology, count, _digest(lines))
 
 
 def _digest(lines: list[str]) -> str:
-    """SHA-256 of the sorted N-Triples lines joined by newlines, hashed a line at a time."""
+    """SHA-256 of the sorted N-Triples lines joined by newlines, hashed a batch at a time."""
     lines.sort()
     digest = hashlib.sha256()
-    for i, line in enumerate(lines):
-        digest.update((line if i == 0 else "\n" + line).encode("utf-8"))
+    for start in range(0, len(lines), DIGEST_BATCH):
+        text = "\n".join(lines[start:start + DIGEST_BATCH])
+        digest.update(("\n" + text if start else text).encode("utf-8"))
     return digest.hexdigest()

@@ -12,7 +12,13 @@ import networkx as nx
 from rdflib import URIRef
 
 from nkelections.namespaces import NKE, ORG, PROV, SCHEMA
-from nkelections.network.convert import GraphIndex, add_entity, add_relation, entity_network
+from nkelections.network.convert import (
+    GraphIndex,
+    add_entity,
+    add_relation,
+    entity_network,
+    sorted_terms,
+)
 
 BODY_LIKE = (NKE.Body, ORG.Organization)
 INSTITUTION_CLASSES = (NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision, NKE.Body,
@@ -27,8 +33,8 @@ class View:
     build: Callable[[GraphIndex], nx.MultiDiGraph]
 
 
-def _is_a(index: GraphIndex, iri: URIRef, classes) -> bool:
-    return any(index.ontology.is_subclass(t, c) for t in index.types.get(iri, ()) for c in classes)
+def _is_a(index: GraphIndex, iri: URIRef, classes: tuple) -> bool:
+    return index.is_a(iri, classes)
 
 
 def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
@@ -123,7 +129,7 @@ def institutions(index: GraphIndex) -> nx.MultiDiGraph:
     for s, p, o in index.relations():
         if s in keep and o in keep:
             add_relation(graph, index, s, p, o)
-    for iri in sorted(keep):
+    for iri in sorted_terms(keep):
         if _is_a(index, iri, (NKE.Election, NKE.Law, NKE.LawVersion, NKE.Decision)):
             add_entity(graph, index, iri)
     return graph
@@ -133,7 +139,7 @@ def documents(index: GraphIndex) -> nx.MultiDiGraph:
     """Documents and their citations (with footnote numbers), publishers and authors."""
     graph = nx.MultiDiGraph(name="documents")
     docs = {e for e in index.entities if _is_a(index, e, (NKE.Document,))}
-    for doc in sorted(docs):
+    for doc in sorted_terms(docs):
         add_entity(graph, index, doc)
     for node, fact in index.facts.items():
         if not _is_a(index, node, (NKE.Citation,)):
