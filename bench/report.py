@@ -109,10 +109,7 @@ def growth(results: dict[float, list]) -> list[str]:
         points = []
         for s in scales:
             row = next((r for r in results[s] if r.step == step), None)
-            median = row.ours.median if row else None
-            if median is None and row and row.theirs:
-                continue
-            points.append((s, median))
+            points.append((s, row.ours.median if row else None))  # "—" where it did not finish
         known = [(s, t) for s, t in points if t]
         if not known:
             continue
@@ -146,7 +143,7 @@ def verdicts(rows) -> list[str]:
     rat = val.ours.median / jena.median if val and jena and val.ours.median and jena.median \
         else None
     out.append(_verdict("validate ratio to Jena SHACL at most 1.0", rat, lambda r: r <= 1.0,
-                        f"{rat:.2f}" if rat else (val.ours.status if val else "")))
+                        f"{rat:.2f}" if rat else _no_ratio(val, jena)))
     queries = [r for r in rows if r.step.startswith("query ")]
     inside = [statistics.median(r.embedded) for r in queries if isinstance(r.embedded, list)]
     stopped = [r.step[len("query "):] for r in queries if isinstance(r.embedded, str)]
@@ -175,6 +172,15 @@ def verdicts(rows) -> list[str]:
     out.append(_verdict("peak memory of our steps at most 2 GiB", peak, lambda m: m <= 2.0,
                         f"{peak:.2f} GiB" if peak else "not measured"))
     return out
+
+
+def _no_ratio(val, jena) -> str:
+    """Why there is no validate ratio: which side did not finish, and how it ended."""
+    if val is None:
+        return "no validate step"
+    if val.ours.median is None:
+        return f"ours {val.ours.status}"
+    return f"Jena shacl {jena.status}" if jena else "no Jena"
 
 
 def seed_verdicts(rows) -> list[str]:

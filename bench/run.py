@@ -275,10 +275,10 @@ class Scale:
         counts = {name: _results(path) for name, path in reports.items()
                   if path.exists() and finished[name]}
         if counts:
-            same = len(set(counts.values())) == 1 and len(counts) == 2
+            verdict = ("same" if len(set(counts.values())) == 1 else "DIFFERENT") \
+                if len(counts) == 2 else "nothing to compare: only these finished"
             ours.note = (ours.note + " results: " + ", ".join(
-                f"{name} {n}" for name, n in counts.items())
-                + (" (same)" if same else " (DIFFERENT)")).strip()
+                f"{name} {n}" for name, n in counts.items()) + f" ({verdict})").strip()
         self.rows.append(Row("validate (SHACL, whole graph)", ours, {"Jena shacl": theirs}))
 
     def query_names(self) -> list[str]:
@@ -343,11 +343,15 @@ class Scale:
                 break
             done[stuck] = f"stopped after {QUERY_LIMIT:.0f} s"
             todo = [n for n in todo if n not in done]
-        timing = Timing(seconds=[sum(opened)], peak_kib=peak)
         answered = sum(1 for v in done.values() if isinstance(v, list))
-        timing.note = (f"engine {engine}, its store loaded in {min(opened, default=0):.2f} s; "
-                       f"{self.runs} runs of each query; {answered} of {len(names)} queries "
-                       f"answered, {len(done) - answered} stopped after {QUERY_LIMIT:.0f} s")
+        if opened:
+            timing = Timing(seconds=[sum(opened)], peak_kib=peak)
+            timing.note = (f"engine {engine}, its store loaded in {min(opened):.2f} s; "
+                           f"{self.runs} runs of each query; {answered} of {len(names)} queries "
+                           f"answered, {len(done) - answered} stopped after {QUERY_LIMIT:.0f} s")
+        else:  # no process got as far as opening the store
+            timing = Timing(status="skipped", peak_kib=peak, note="run budget spent"
+                            if self.budget.left() <= 5 else "the store did not open")
         # the label names the step alone: the growth table matches rows across scales by it
         self.rows.append(Row(f"load the store for {len(names)} queries in one process "
                              f"({engine})", timing))

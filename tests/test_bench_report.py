@@ -81,3 +81,26 @@ def test_stream_child_stops_the_piece_that_runs_too_long(bench):
     lines, peak, stuck = run.stream_child([sys.executable, "-c", script], 1.0, run.Budget(30))
     assert stuck == "stuck"
     assert {"query": "quick", "seconds": [0]} in lines and peak > 0
+
+
+def test_growth_table_keeps_a_column_per_scale_when_a_step_did_not_finish(bench):
+    run, report = bench
+    step = "load into the Oxigraph server"
+
+    def rows(timing):
+        return [run.Row(step, timing, {"Oxigraph CLI": run.Timing(seconds=[1.0])})]
+
+    lines = report.growth({0.1: rows(run.Timing(seconds=[2.0])),
+                           1.0: rows(run.Timing(seconds=[20.0])),
+                           3.0: rows(run.Timing(status="skipped", note="run budget spent"))})
+    header, row = lines[0], next(line for line in lines if line.startswith(f"| {step} "))
+    assert row.count("|") == header.count("|")
+    assert "| 2.00 s | 20.00 s | — | 1.00 |" in row
+
+
+def test_validate_ratio_says_which_side_did_not_finish(bench):
+    run, report = bench
+    val = run.Row("validate (SHACL, whole graph)", run.Timing(seconds=[100.0]),
+                  {"Jena shacl": run.Timing(status="timed out")})
+    line = next(v for v in report.verdicts([val]) if "validate ratio" in v)
+    assert line.endswith("not measured (Jena shacl timed out)")
