@@ -313,12 +313,16 @@ class Scale:
             row = next(r for r in self.rows if r.step == f"query {name}")
             row.ours = self.time([NKE, "query", str(query), "--format", _results_format(query)],
                                  runs=1, limit=QUERY_LIMIT)
+            # the data is in named graphs: each engine is asked for their union as the default
+            # graph, as our store and server give it (without, both answer from an empty graph)
             if loaded.get("oxigraph"):
                 row.theirs["Oxigraph CLI"] = self.time(
-                    [OXIGRAPH, "query", "--location", str(ox_store), "--query-file", str(query),
+                    [OXIGRAPH, "query", "--location", str(ox_store), "--union-default-graph",
+                     "--query-file", str(query),
                      "--results-format", _results_format(query).replace("turtle", "ttl")],
                     runs=1, limit=QUERY_LIMIT)
-            tdbquery = jena_command("tdbquery", "--loc", str(tdb), "--query", str(query))
+            tdbquery = jena_command("tdbquery", "--loc", str(tdb), "--set",
+                                    "tdb:unionDefaultGraph=true", "--query", str(query))
             if loaded.get("jena") and tdbquery:
                 row.theirs["Jena ARQ on TDB2"] = self.time(tdbquery, runs=1, limit=QUERY_LIMIT)
 
