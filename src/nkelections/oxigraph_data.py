@@ -124,9 +124,7 @@ def _load_all(paths: list[Path], ontology: Path | None, load) -> tuple[ox.Store,
     store, originals = ox.Store(), {}
     for path in paths:
         load(store, path, originals)
-    if ontology is not None and not store.query(
-            f"ASK {{ <{ONTOLOGY_IRI}> <{RDF.type}> <{OWL.Ontology}> }}",
-            use_default_graph_as_union=True):
+    if ontology is not None and not OxData(store).has_ontology():
         load(store, ontology, originals)
     return store, originals
 

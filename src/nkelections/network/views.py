@@ -33,16 +33,12 @@ class View:
     build: Callable[[GraphIndex], nx.MultiDiGraph]
 
 
-def _is_a(index: GraphIndex, iri: URIRef, classes: tuple) -> bool:
-    return index.is_a(iri, classes)
-
-
 def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
     """People, posts and bodies: each membership is an edge person -role-> body."""
     graph = nx.MultiDiGraph(name="committees")
     data = index.data
     for membership in index.entities:
-        if not _is_a(index, membership, (ORG.Membership,)):
+        if not index.is_a(membership, (ORG.Membership,)):
             continue
         person, body = data.value(membership, ORG.member), data.value(membership, ORG.organization)
         if person is None or body is None:
@@ -55,7 +51,7 @@ def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
                        membership=index.node_id(membership),
                        sources=len(fact.documents) if fact else 0)
     for s, p, o in index.relations():
-        if p in (ORG.subOrganizationOf, ORG.memberOf) and _is_a(index, o, BODY_LIKE):
+        if p in (ORG.subOrganizationOf, ORG.memberOf) and index.is_a(o, BODY_LIKE):
             add_relation(graph, index, s, p, o)
     return graph
 
@@ -68,7 +64,7 @@ def who_said_what(index: GraphIndex) -> nx.MultiDiGraph:
     for node, fact in index.facts.items():
         claimants = sorted({a for q in fact.quotes for a in q.stated_by}
                            | set(index.data.objects(node, PROV.wasAttributedTo)))
-        is_claim = _is_a(index, node, (NKE.Claim,))
+        is_claim = index.is_a(node, (NKE.Claim,))
         if not (is_claim or claimants or node in disputed):
             continue
         claim = _add_fact(graph, index, fact, disputed=node in disputed)
@@ -125,12 +121,12 @@ def _edge(graph: nx.MultiDiGraph, u: str, v: str, label: str, sources: int) -> N
 def institutions(index: GraphIndex) -> nx.MultiDiGraph:
     """Laws, decisions, bodies and elections, and the relations among them."""
     graph = nx.MultiDiGraph(name="institutions")
-    keep = {e for e in index.entities if _is_a(index, e, INSTITUTION_CLASSES)}
+    keep = {e for e in index.entities if index.is_a(e, INSTITUTION_CLASSES)}
     for s, p, o in index.relations():
         if s in keep and o in keep:
             add_relation(graph, index, s, p, o)
     for iri in sorted_terms(keep):
-        if _is_a(index, iri, (NKE.Election, NKE.Law, NKE.LawVersion, NKE.Decision)):
+        if index.is_a(iri, (NKE.Election, NKE.Law, NKE.LawVersion, NKE.Decision)):
             add_entity(graph, index, iri)
     return graph
 
@@ -138,11 +134,11 @@ def institutions(index: GraphIndex) -> nx.MultiDiGraph:
 def documents(index: GraphIndex) -> nx.MultiDiGraph:
     """Documents and their citations (with footnote numbers), publishers and authors."""
     graph = nx.MultiDiGraph(name="documents")
-    docs = {e for e in index.entities if _is_a(index, e, (NKE.Document,))}
+    docs = {e for e in index.entities if index.is_a(e, (NKE.Document,))}
     for doc in sorted_terms(docs):
         add_entity(graph, index, doc)
     for node, fact in index.facts.items():
-        if not _is_a(index, node, (NKE.Citation,)):
+        if not index.is_a(node, (NKE.Citation,)):
             continue
         citing = index.data.value(node, NKE.citingDocument)
         cited = index.data.value(node, NKE.citedDocument)
@@ -152,7 +148,7 @@ def documents(index: GraphIndex) -> nx.MultiDiGraph:
                            key=index.node_id(node), property="nke:Citation", label="cites",
                            footnote=str(footnote or ""), sources=len(fact.documents))
     for s, p, o in index.relations():
-        if s in docs and (p in DOCUMENT_LINKS or _is_a(index, o, (NKE.Document,)) or
+        if s in docs and (p in DOCUMENT_LINKS or index.is_a(o, (NKE.Document,)) or
                           str(p).startswith("http://purl.org/dc/terms/")):
             add_relation(graph, index, s, p, o)
     return graph
