@@ -206,7 +206,7 @@ def write(path: Path, command: str, results: dict[float, list], info: dict[float
              "## How to read this", "",
              "Each step runs as its own process; times are wall-clock medians of n runs, "
              "memory is that process's peak resident set (ru_maxrss). Our steps are the "
-             "project's own commands (`nkelections build`, `validate`, `query`, `load`, "
+             "project's own commands (`nkelections build`, `index`, `validate`, `query`, `load`, "
              "`network`) on a synthetic election made by bench/generate.py (scale 1 = 27,858 "
              "deputies). Theirs are whole processes too (JVM start included for Jena). "
              "'ours / theirs' below 1 means we are faster.", "",

@@ -218,17 +218,16 @@ class Scale:
         election = generate.generate(self.root, self.scale)
         self.info["deputies"] = f"{election.deputies:,}"
 
-    def steps(self) -> tuple:
-        # Our steps, which the targets are about, come first; the references that are not a
-        # ratio of a target (Jena's parse, the per-query comparison) take what is left.
-        return (self.build, self.validate, self.queries, self.load, self.network, self.parse,
-                self.compare_queries)
+    # Our steps, which the targets are about, come first; the references that are not a
+    # ratio of a target (Jena's parse, the per-query comparison) take what is left.
+    STEPS = ("build", "index", "validate", "queries", "load", "network", "parse",
+             "compare_queries")
 
     def run_all(self, progress: tqdm) -> list[Row]:
         self.prepare()
-        for step in self.steps():
-            progress.set_description(f"{self.scale:g}x {step.__name__}")
-            step()
+        for step in self.STEPS:
+            progress.set_description(f"{self.scale:g}x {step}")
+            getattr(self, step)()
             progress.update(1)
         return self.rows
 
@@ -247,6 +246,15 @@ class Scale:
         if summary.exists():
             import json
             self.info["triples"] = f"{json.loads(summary.read_text())['triples']:,}"
+
+    def index(self) -> None:
+        """The on-disk store `nkelections query` reads, made from the built N-Quads (the build
+        leaves none; the first query would make it)."""
+        if self.nquads() is None:
+            self.rows.append(Row("index the embedded store", unavailable("no built graph")))
+            return
+        ours = self.time([NKE, "index", "--quiet"])
+        self.rows.append(Row("index the embedded store (N-Quads to dist/store/)", ours))
 
     def nquads(self) -> Path | None:
         path = self.dist / "nkelections.nq"
@@ -419,8 +427,7 @@ class Seed(Scale):
             shutil.copytree(PROJECT / name, self.root / name)
         self.info["deputies"] = "the five source texts"
 
-    def steps(self) -> tuple:
-        return (self.build, self.seed_queries)
+    STEPS = ("build", "index", "seed_queries")
 
     def seed_queries(self) -> None:
         """Each query as a user runs it, a whole `nkelections query` process on the default
@@ -509,7 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="nkelections-bench-"))
     results, info, previous = {}, {}, None
     try:
-        with tqdm(total=6 * len(args.scales) + 2, unit="step") as progress:
+        with tqdm(total=len(Seed.STEPS) + len(Scale.STEPS) * len(args.scales),
+                  unit="step") as progress:
             seed = Seed(report.SEED, work, budget, SEED_SHARE, args.runs or RUNS[0.1])
             results[report.SEED] = seed.run_all(progress)
             info[report.SEED] = seed.info

@@ -168,13 +168,32 @@ def test_rebuild_is_byte_identical(tmp_path, root):
         names)
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
-    # the store, filled while the graph was assembled, holds the quads of the file, no more
-    # (compared with the file loaded into a store, which normalises literals the same way)
-    store = ox.Store.read_only(str(first / "store"))
-    written = ox.Store()
-    written.bulk_load(path=str(first / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
-    assert {str(q) for q in store} == {str(q) for q in written}
     assert not [p.name for p in first.iterdir() if p.name.startswith(".")]  # nothing staged
+
+
+def test_index_writes_the_store_of_the_built_quads(tmp_path, root):
+    """The build leaves no store (an old one answers for old files); `index` makes it from the
+    N-Quads, holding the quads of the file, no more."""
+    env = {**os.environ, "NKELECTIONS_ROOT": str(root)}
+    out = tmp_path / "dist"
+    (out / "store").mkdir(parents=True)
+    (out / "store" / "CURRENT").write_text("a store of an older build\n")
+
+    def nke(*args):
+        run = subprocess.run([sys.executable, "-m", "nkelections", *args, "--dist", str(out)],
+                             env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    nke("build", "-q")
+    assert not (out / "store").exists()
+    assert "pyLODE" in (out / "docs" / "ontology.html").read_text(encoding="utf-8")
+    assert nke("index") == f"indexed {out / 'store'}\n"
+    store = ox.Store.read_only(str(out / "store"))
+    written = ox.Store()  # normalises literals as the store does
+    written.bulk_load(path=str(out / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
+    assert {str(q) for q in store} == {str(q) for q in written}
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_serializations_hold_the_same_triples(dist):

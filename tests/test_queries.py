@@ -51,8 +51,9 @@ ENGINES = ["oxigraph", "oxigraph-memory", "rdflib", "endpoint"]
 # Known gaps: (query, engine) pairs not run, each with its reason.
 KNOWN_GAPS = {
     ("cq-35-conflicting-figures.rq", "rdflib"):
-        "written for Oxigraph's planner at scale (each side a sub-select, joined by hashing); "
-        "rdflib joins sub-selects as nested loops and takes about 7 minutes on the seed graph. "
+        "written for Oxigraph's planner at scale (the figures for no place are two sub-selects, "
+        "joined by hashing); rdflib joins sub-selects as nested loops and takes minutes on the "
+        "seed graph (over 200 s). "
         "The embedded store and the endpoint still check its answer.",
 }
 

@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from nkelections import embedded
 from nkelections.embedded import write_store
+from nkelections.errors import StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 README_SECTION = re.compile(r"<!-- section:query -->(.*?)<!-- /section:query -->", re.S)
@@ -120,11 +122,24 @@ def test_unknown_name_suggests_the_closest(qdist):
     assert_usage_error(nke("disagreements", dist=qdist), "cq-33-disagreements")
 
 
-def test_store_missing_falls_back_to_nquads(qdist, tmp_path):
+def test_a_missing_store_is_indexed_by_the_first_query(qdist, tmp_path):
     shutil.copy(qdist / "nkelections.nq", tmp_path / "nkelections.nq")
     assert nke("cq-01-elections", dist=tmp_path).stdout == nke("cq-01-elections",
                                                                dist=qdist).stdout
+    assert (tmp_path / "store" / "CURRENT").is_file()
     assert_usage_error(nke("cq-01-elections", dist=tmp_path / "empty"), "nkelections build")
+
+
+def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(qdist, tmp_path,
+                                                                          monkeypatch):
+    def refuse(dist):
+        raise StoreError("cannot write the store: read-only file system")
+
+    shutil.copy(qdist / "nkelections.nq", tmp_path / "nkelections.nq")
+    monkeypatch.setattr(embedded, "index_dist", refuse)
+    engine = embedded.OxigraphEngine.from_dist(tmp_path)
+    assert engine.source == str(tmp_path / "nkelections.nq")
+    assert len(engine.store) == len(embedded.OxigraphEngine.from_dist(qdist).store)
 
 
 def test_default_path_does_not_import_rdflib(qdist):

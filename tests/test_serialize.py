@@ -1,5 +1,5 @@
 """The build's quad set and its writers: N-Quads text, streamed JSON-LD, conversions in
-processes of their own, the quads handed to a sink as they are added, the chunked store load."""
+processes of their own, the JSON-LD written by a forked copy, the chunked store load."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from nkelections import embedded, quads, serialize
+from nkelections import embedded, serialize
 from nkelections.errors import BuildError
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
 from nkelections.quads import Quads
@@ -121,13 +121,17 @@ def test_a_failed_conversion_is_one_error_and_nothing_moves(tmp_path, monkeypatc
     assert list(dist.iterdir()) == []
 
 
-def test_a_sink_is_handed_every_quad_as_it_is_added(monkeypatch):
-    monkeypatch.setattr(quads, "SINK_LINES", 3)  # several pieces from a small graph
-    pieces: list[str] = []
-    built = _fill_awkward(Quads(sink=pieces.append))
-    handed_before_flush = len(pieces)
-    built.flush()
-    assert handed_before_flush > 1 and len(pieces) > handed_before_flush
-    handed = ox.parse("".join(pieces).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    expected = ox.parse("".join(built.nquads()).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    assert as_set(handed) == as_set(expected)
+def test_a_forked_jsonld_writer_writes_the_same_bytes(written, tmp_path, monkeypatch):
+    forked = []
+
+    class Spy(serialize.Forked):
+        def __init__(self, fn, *args):
+            forked.append(fn.__name__)
+            super().__init__(fn, *args)
+
+    monkeypatch.setattr(serialize, "FORK_FROM_QUADS", 0)  # every graph is large
+    monkeypatch.setattr(serialize, "Forked", Spy)
+    write_outputs(awkward_quads(), tmp_path)
+    assert forked == ["_write_jsonld_file"]
+    name = "nkelections.jsonld"
+    assert (tmp_path / name).read_bytes() == (written / name).read_bytes()

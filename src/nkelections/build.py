@@ -30,7 +30,7 @@ from nkelections.namespaces import (
     XSD,
 )
 from nkelections.ontology import Ontology
-from nkelections.quads import GraphTriples, Quads, Sink
+from nkelections.quads import GraphTriples, Quads
 from nkelections.runtime import paused_gc
 from nkelections.sources import Corpus, Document, load_corpus
 from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
@@ -88,24 +88,22 @@ class BuildResult:
         return self.quads.to_rdflib()
 
 
-def build_graph(paths: Paths, sink: Sink | None = None) -> BuildResult:
-    """Read and check every input, then assemble the dataset. Raises NkeError on bad input.
-
-    sink, when given, is handed the quads as N-Quads text while they are assembled (see
-    quads.GraphTriples); a failed build may have handed some of them already."""
+def build_graph(paths: Paths) -> BuildResult:
+    """Read and check every input, then assemble the dataset, its graphs sorted for the
+    writers. Raises NkeError on bad input."""
     with paused_gc():
         try:
-            return _build(paths, lines=False, sink=sink)
+            return _build(paths, lines=False)
         except CurationError:
             # The fast YAML reader keeps no line numbers: read again with them to name the line.
-            return _build(paths, lines=True, sink=sink)
+            return _build(paths, lines=True)
 
 
-def _build(paths: Paths, lines: bool, sink: Sink | None) -> BuildResult:
+def _build(paths: Paths, lines: bool) -> BuildResult:
     ontology = Ontology.load(paths.ontology)
     corpus = load_corpus(paths.sources, paths.root)
     curation = load_curation(paths.data, corpus, ontology, paths.root, lines)
-    quads = Quads(sink)
+    quads = Quads()
     onto_graph = quads.graph(ONTOLOGY_GRAPH)
     for triple in ontology.graph:
         onto_graph.add(triple)
@@ -116,14 +114,12 @@ def _build(paths: Paths, lines: bool, sink: Sink | None) -> BuildResult:
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
     add_description(quads, summary)  # VoID+DCAT, in its own graph
-    quads.flush()
     quads.terms.iris.clear()  # the IRI cache has done its work; free its memory for the writers
     return BuildResult(quads, summary)
 
 
 class _Assembler:
-    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus,
-                 curation: Curation):
+    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus, curation: Curation):
         self.g = graph
         self.ontology = ontology
         self.corpus = corpus
@@ -183,8 +179,9 @@ class _Assembler:
         for alias in entity.aliases:
             g.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
         if entity.description:
-            g.add((iri, SCHEMA.description, Literal(" ".join(entity.description.split()),
-                                                    lang="en")))
+            g.add(
+                (iri, SCHEMA.description, Literal(" ".join(entity.description.split()), lang="en"))
+            )
         if entity.note:
             g.add((iri, NKE.curatorNote, Literal(" ".join(entity.note.split()))))
         for attribute in entity.attributes:
@@ -198,15 +195,21 @@ class _Assembler:
             span = locate(spec, self.corpus)
             earlier = spans.get(span)
             if earlier is not None and _attribution(earlier) != _attribution(spec):
-                raise CurationError(f"the same quote is attributed differently at {earlier.where}",
-                                    where=spec.where, hint="merge the two entries")
+                raise CurationError(
+                    f"the same quote is attributed differently at {earlier.where}",
+                    where=spec.where,
+                    hint="merge the two entries",
+                )
             spans.setdefault(span, spec)
             evidence = NKR["evidence/" + span.slug]
             if earlier is None:
                 self.add_evidence_node(evidence, span, spec)
             for fact in spec.facts:
-                node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
+                node = (
+                    self.statement(fact, statements)
+                    if isinstance(fact, StatementSpec)
                     else NKR[fact]
+                )
                 self.supported.add(node)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
@@ -219,10 +222,14 @@ class _Assembler:
         g = self.g
         g.add((evidence, RDF.type, NKE.Evidence))
         g.add((evidence, RDF.type, OA.Annotation))
-        add_text_target(g, str(evidence), self.corpus.documents[span.document], span.start,
-                        span.end)
-        for prop, value in ((NKE.statedBy, spec.stated_by), (NKE.reportedBy, spec.reported_by),
-                            (NKE.reportedIn, spec.reported_in)):
+        add_text_target(
+            g, str(evidence), self.corpus.documents[span.document], span.start, span.end
+        )
+        for prop, value in (
+            (NKE.statedBy, spec.stated_by),
+            (NKE.reportedBy, spec.reported_by),
+            (NKE.reportedIn, spec.reported_in),
+        ):
             if value:
                 g.add((evidence, prop, NKR[value]))
                 if prop == NKE.statedBy:
@@ -240,8 +247,12 @@ class _Assembler:
             known[spec.key] = node
             subject = NKR[spec.subject]
             self.g.add((subject, spec.prop.iri, spec.value))
-            for triple in ((node, RDF.type, NKE.Statement), (node, RDF.subject, subject),
-                           (node, RDF.predicate, spec.prop.iri), (node, RDF.object, spec.value)):
+            for triple in (
+                (node, RDF.type, NKE.Statement),
+                (node, RDF.subject, subject),
+                (node, RDF.predicate, spec.prop.iri),
+                (node, RDF.object, spec.value),
+            ):
                 self.g.add(triple)
         if spec.year_inferred:
             self.g.add((node, NKE.yearInferred, Literal(True)))
@@ -265,14 +276,18 @@ class _Assembler:
         for entity in self.curation.entities.values():
             is_fact = self.ontology.any_subclass(tuple(entity.types), (NKE.Fact,))
             if is_fact and entity.iri not in self.supported:
-                raise CurationError(f"'{entity.id}' is a fact but no quote supports it",
-                                    where=entity.where,
-                                    hint="add it to the 'facts' of an evidence entry in "
-                                         "data/statements/")
+                raise CurationError(
+                    f"'{entity.id}' is a fact but no quote supports it",
+                    where=entity.where,
+                    hint="add it to the 'facts' of an evidence entry in data/statements/",
+                )
 
     def add_mentions(self) -> None:
-        names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
-                 if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
+        names = {
+            e.id: [e.label, *e.aliases]
+            for e in self.curation.entities.values()
+            if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)
+        }
         gazetteer, count = Gazetteer(names), 0
         for doc in self.corpus:
             for m in gazetteer.find(doc):
@@ -296,9 +311,11 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
         for fact in spec.facts:
             if isinstance(fact, StatementSpec) and fact.id:
                 if ids.setdefault(fact.key, fact.id) != fact.id:
-                    raise CurationError(f"this statement already has the id '{ids[fact.key]}', "
-                                        f"not '{fact.id}'", where=fact.where,
-                                        hint="use one id for one subject-property-value")
+                    raise CurationError(
+                        f"this statement already has the id '{ids[fact.key]}', not '{fact.id}'",
+                        where=fact.where,
+                        hint="use one id for one subject-property-value",
+                    )
     return ids
 
 

@@ -20,6 +20,7 @@ from nkelections.errors import NkeError
 COMMANDS: dict[str, str] = {
     "build": "check the curated data against the texts and write the graph to dist/",
     "validate": "validate the graph (or given files) against the SHACL shapes",
+    "index": "index dist/ into the embedded store queries read (else the first query does)",
     "query": "run a SPARQL query (a competency question, a file or -e TEXT)",
     "load": "load the graph into a SPARQL 1.1 store",
     "serve": "serve the graph as a read-only SPARQL endpoint and linked data",
@@ -45,8 +46,13 @@ def project_root() -> Path:
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices, default: str) -> None:
-    parser.add_argument("--format", "-f", choices=list(choices), default=default,
-                        help=f"output format (default: {default})")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=list(choices),
+        default=default,
+        help=f"output format (default: {default})",
+    )
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None:

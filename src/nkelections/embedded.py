@@ -1,7 +1,10 @@
 """The persistent embedded store: pyoxigraph's on-disk (RocksDB) store under dist/store/.
 
-`nkelections build` writes it once; queries then open it read-only and need no reparse. The
-named graphs are kept; queries see their union as the default graph, as in the rdflib engine.
+It is an index of dist/nkelections.nq, made once per build: by `nkelections index`, or by the
+first query that finds it missing (the build removes the old one). Queries then open it
+read-only and need no reparse. The named graphs are kept; queries see their union as the
+default graph, as in the rdflib engine. The build does not fill it itself: RocksDB's loading
+and compaction cost about as much CPU as the rest of a full election's build (bench/).
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ import gc
 import itertools
 import shutil
 import tempfile
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,61 +35,6 @@ def write_store(source, target: Path) -> Path:
     return replace_store(fill_new_store(source, target), target)
 
 
-class StoreFiller:
-    """A new store beside target, filled in a thread of its own from N-Quads text as the build
-    assembles it (build.build_graph's sink), so that loading overlaps the assembling and the
-    writing of the files. pyoxigraph's loader releases the GIL; at most QUEUED pieces of text
-    wait for it, so memory stays bounded when the build is faster than the store. `finish`
-    compacts the store once `close`d, and `finish` returns its folder for `replace_store`."""
-
-    QUEUED = 4
-
-    def __init__(self, target: Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.target = target
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-        self.store: ox.Store | None = ox.Store(str(self.staging))
-        self.pool = ThreadPoolExecutor(max_workers=1)  # one worker: pieces load in order
-        self.slots = threading.BoundedSemaphore(self.QUEUED)
-        self.jobs: list[Future] = []
-
-    def load(self, nquads: str) -> None:
-        self.slots.acquire()
-        self.jobs.append(self.pool.submit(self._load, nquads.encode("utf-8")))
-
-    def _load(self, data: bytes) -> None:
-        try:
-            self.store.bulk_load(data, ox.RdfFormat.N_QUADS)
-        finally:
-            self.slots.release()
-
-    def close(self) -> None:
-        """Every quad has been handed over: compact the store in the thread once it is
-        loaded, while the caller goes on (writing the files)."""
-        self.jobs.append(self.pool.submit(_compact, self.store))
-
-    def finish(self) -> Path:
-        """Wait for the loading (and the compaction, if closed) and return the folder."""
-        try:
-            for job in self.jobs:
-                job.result()  # re-raises a piece's error
-            self.store = None
-            gc.collect()  # the RocksDB handle closes when the last reference goes
-            return self.staging
-        except (OSError, SyntaxError) as exc:
-            self.abandon()
-            raise StoreError(f"cannot write the store: {exc}", where=str(self.target)) from exc
-        finally:
-            self.pool.shutdown()
-
-    def abandon(self) -> None:
-        """Stop, and remove the half-filled store."""
-        self.pool.shutdown(cancel_futures=True)
-        self.store = None
-        gc.collect()
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
 def _compact(store: ox.Store) -> None:
     # Each bulk load leaves its own files; compacting them halves the time of the joins
     # that read the store later (cq-27 at 1x: 35 s before, 17 s after, bench/inprocess.py).
@@ -105,8 +51,9 @@ def fill_new_store(source, target: Path) -> Path:
         if isinstance(source, Path):
             _bulk_load_in_chunks(store, source)
         else:
-            store.bulk_load(source.serialize(format="nquads", encoding="utf-8"),
-                            ox.RdfFormat.N_QUADS)
+            store.bulk_load(
+                source.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS
+            )
         _compact(store)
         del store
         gc.collect()  # the RocksDB handle closes when the object goes
@@ -137,12 +84,35 @@ def replace_store(staging: Path, target: Path) -> Path:
 
 
 def _swap(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
+    old = _move_aside(target)
     staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_aside(target: Path) -> Path | None:
+    """Rename target, if it exists, to a fresh hidden sibling, and return where it went."""
+    if not target.exists():
+        return None
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    old.rmdir()
+    target.rename(old)
+    return old
+
+
+def index_dist(dist: Path) -> Path:
+    """Write dist/store/ from dist/nkelections.nq, replacing any old one."""
+    if not (dist / NQUADS).is_file():
+        raise StoreError(f"no {dist / NQUADS}", hint="run `nkelections build` first")
+    return write_store(dist / NQUADS, dist / STORE_DIR)
+
+
+def remove_store(path: Path) -> None:
+    """Remove a store, first moving it aside in one rename so no reader finds half of one."""
+    try:
+        old = _move_aside(path)
+    except OSError as exc:
+        raise StoreError(f"cannot remove the old store: {exc}", where=str(path)) from exc
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -154,8 +124,11 @@ def open_store(path: Path) -> ox.Store:
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(f"cannot open the store: {exc}", where=str(path),
-                         hint="run `nkelections build` to rewrite it") from exc
+        raise StoreError(
+            f"cannot open the store: {exc}",
+            where=str(path),
+            hint="run `nkelections build` to rewrite it",
+        ) from exc
 
 
 def load_nquads(path: Path) -> ox.Store:
@@ -179,13 +152,20 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_dist(cls, dist: Path) -> OxigraphEngine:
-        """dist/store/ when it is there, else dist/nkelections.nq loaded into memory."""
-        if (dist / STORE_DIR / "CURRENT").is_file():
-            return cls(open_store(dist / STORE_DIR), str(dist / STORE_DIR))
-        if (dist / NQUADS).is_file():
-            return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
-        raise StoreError(f"neither {dist / STORE_DIR} nor {dist / NQUADS} exists",
-                         hint="run `nkelections build` first")
+        """dist/store/, made from dist/nkelections.nq first if the build left none (once per
+        build); where dist/ cannot be written, the N-Quads loaded into memory instead."""
+        store = dist / STORE_DIR
+        if not (store / "CURRENT").is_file():
+            if not (dist / NQUADS).is_file():
+                raise StoreError(
+                    f"neither {store} nor {dist / NQUADS} exists",
+                    hint="run `nkelections build` first",
+                )
+            try:
+                index_dist(dist)
+            except StoreError:
+                return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
+        return cls(open_store(store), str(store))
 
     @classmethod
     def in_memory(cls, dist: Path) -> OxigraphEngine:
@@ -200,8 +180,7 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_dataset(cls, dataset) -> OxigraphEngine:
         store = ox.Store()
-        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"),
-                        ox.RdfFormat.N_QUADS)
+        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
         return cls(store, "memory")
 
     def run(self, query: Query) -> Result:

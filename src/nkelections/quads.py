@@ -11,7 +11,7 @@ small commands and the tests) asks for `to_rdflib()`.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -19,8 +19,6 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from nkelections.namespaces import XSD, bind_prefixes
 
 Triple = tuple[str, str, str]
-Sink = Callable[[str], None]  # takes N-Quads text
-SINK_LINES = 250_000  # N-Quads lines a sink takes at once: about 60 MB of text at most
 XSD_STRING = str(XSD.string)
 
 
@@ -61,20 +59,14 @@ def _literal(term: Literal) -> ox.Literal:
 
 
 class GraphTriples:
-    """One named graph: `add` takes rdflib or pyoxigraph terms, as rdflib's Graph.add does.
+    """One named graph: `add` takes rdflib or pyoxigraph terms, as rdflib's Graph.add does."""
 
-    With a sink, the triples added are also handed to it as N-Quads text, SINK_LINES at a
-    time and on `flush`, in the order they came (the build fills its store from them while
-    it is still assembling; a triple added twice may be handed twice)."""
-
-    def __init__(self, name: str, terms: Terms, sink: Sink | None = None):
+    def __init__(self, name: str, terms: Terms):
         self.name = name
         self.nt_name = terms.iri(name)
         self.terms = terms
         self.triples: set[Triple] = set()
         self._sorted: list[Triple] = []
-        self.sink = sink
-        self.fresh: list[Triple] = []  # added since the last flush, when there is a sink
 
     def sorted(self) -> list[Triple]:
         """The triples in sorted order (kept until the graph changes)."""
@@ -90,16 +82,6 @@ class GraphTriples:
         s, p, o = triple
         triple = (term(s), term(p), term(o))
         self.triples.add(triple)
-        if self.sink is not None:
-            self.fresh.append(triple)
-            if len(self.fresh) >= SINK_LINES:
-                self.flush()
-
-    def flush(self) -> None:
-        """Hand the triples added since the last flush to the sink."""
-        if self.fresh:
-            graph, fresh, self.fresh = self.nt_name, self.fresh, []
-            self.sink("".join([f"{s} {p} {o} {graph} .\n" for s, p, o in fresh]))
 
     def __len__(self) -> int:
         return len(self.triples)
@@ -111,21 +93,15 @@ class GraphTriples:
 class Quads:
     """The named graphs of one dataset, in the order their names sort."""
 
-    def __init__(self, sink: Sink | None = None) -> None:
+    def __init__(self) -> None:
         self.terms = Terms()
         self.graphs: dict[str, GraphTriples] = {}
-        self.sink = sink
 
     def graph(self, name) -> GraphTriples:
         key = str(name)
         if key not in self.graphs:
-            self.graphs[key] = GraphTriples(key, self.terms, self.sink)
+            self.graphs[key] = GraphTriples(key, self.terms)
         return self.graphs[key]
-
-    def flush(self) -> None:
-        """Hand every graph's triples not yet handed to the sink."""
-        for graph in self.graphs.values():
-            graph.flush()
 
     def __len__(self) -> int:
         return sum(len(g) for g in self.graphs.values())
@@ -166,5 +142,5 @@ def literal_of_type(nt: str, datatype: str) -> str | None:
     """The lexical form of an N-Triples literal of `datatype`, else None."""
     suffix = f'"^^<{datatype}>'
     if nt.startswith('"') and nt.endswith(suffix):
-        return nt[1:-len(suffix)]
+        return nt[1 : -len(suffix)]
     return None

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Iterator
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from nkelections.errors import BuildError
 
 
 @contextmanager
@@ -22,3 +29,76 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class Forked:
+    """fn(*args) running in a forked copy of this process, on the other core, while this one
+    goes on; `result()` waits and returns its (picklable) value or raises its exception.
+
+    A fork shares the parent's memory copy-on-write, so a step that reads the whole built graph
+    (the VoID counts, the JSON-LD writer) starts at once, with nothing to pickle but its small
+    result. Where fork is missing, or threads run (a fork copies only the calling thread, and
+    any lock another one held stays locked), fn runs here and now instead."""
+
+    def __init__(self, fn: Callable, *args) -> None:
+        self.pid = 0
+        self.done: tuple[bool, object] | None = None
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            self.done = _outcome(fn, args)
+            return
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: report through the pipe, then leave without cleanups
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(_pickled(_outcome(fn, args)))
+            os._exit(0)
+        os.close(write)
+        self.pipe = os.fdopen(read, "rb")
+
+    def result(self):
+        if self.done is None:
+            with self.pipe:
+                data = self.pipe.read()  # before waiting: a full pipe would block the child
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+            self.done = (
+                pickle.loads(data)
+                if data
+                else (
+                    False,
+                    BuildError(
+                        "a worker process died without an answer",
+                        hint="check free memory, then run the command again",
+                    ),
+                )
+            )
+        ok, value = self.done
+        if not ok:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the child if it still runs (the caller failed and will not ask for result)."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+            self.pipe.close()
+
+
+def _outcome(fn: Callable, args: tuple) -> tuple[bool, object]:
+    try:
+        return True, fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        return False, exc
+
+
+def _pickled(outcome: tuple[bool, object]) -> bytes:
+    try:
+        return pickle.dumps(outcome)
+    except Exception:  # noqa: BLE001 - a value or an exception pickle cannot carry: say what
+        ok, value = outcome
+        text = str(value) if not ok else f"cannot hand back a {type(value).__name__}"
+        return pickle.dumps((False, BuildError(text)))

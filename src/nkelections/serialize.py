@@ -18,6 +18,7 @@ from nkelections.errors import BuildError
 from nkelections.jsonld import jsonld_context, write_jsonld
 from nkelections.namespaces import PREFIXES, bind_prefixes
 from nkelections.quads import Quads
+from nkelections.runtime import Forked
 
 NQUADS = "nkelections.nq"
 NTRIPLES = "nkelections.nt"
@@ -25,6 +26,9 @@ NTRIPLES = "nkelections.nt"
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
 # election's Turtle and TriG take about 4 s each (smaller builds are not worth a process).
 CONVERT_ELSEWHERE_BYTES = 32 * 2**20
+# From this many quads on, the JSON-LD (about 6 s of Python at 1x) is written by a forked copy
+# of this process, which shares the sorted quads rather than reading them again.
+FORK_FROM_QUADS = 200_000
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -42,15 +46,15 @@ class Rendering:
     from the sorted quads; the other formats are converted from those files by streaming them
     through pyoxigraph, so no format holds the whole graph as objects in memory.
 
-    elsewhere=True lets large conversions run in processes of their own (see
-    CONVERT_ELSEWHERE_BYTES); `wait` waits for them."""
+    elsewhere=True lets large conversions and the JSON-LD run in processes of their own (see
+    CONVERT_ELSEWHERE_BYTES, FORK_FROM_QUADS); `wait` waits for them."""
 
     def __init__(self, quads: Quads, folder: Path, elsewhere: bool = False):
         self.quads = quads
         self.folder = folder
         self.elsewhere = elsewhere
         self.written: dict[str, Path] = {}
-        self.pending: list[_Conversion] = []
+        self.pending: list[_Conversion | Forked] = []
 
     def file(self, name: str) -> Path:
         """The staged file `name`, written on first request (one format may need another)."""
@@ -62,11 +66,11 @@ class Rendering:
 
     def wait(self) -> None:
         try:
-            for conversion in self.pending:
-                conversion.wait()
+            for work in self.pending:
+                work.result()
         finally:
-            for conversion in self.pending:
-                conversion.stop()
+            for work in self.pending:
+                work.stop()
 
 
 def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Path], None]:
@@ -94,8 +98,9 @@ def convert_file(source: Path, target: Path, extension: str) -> None:
     """Convert one RDF file to the format of `extension`, with the project's prefixes."""
     prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
     parsed = ox.parse(path=str(source), format=ox.RdfFormat.from_extension(source.suffix[1:]))
-    ox.serialize(parsed, output=str(target), format=ox.RdfFormat.from_extension(extension),
-                 prefixes=prefixes)
+    ox.serialize(
+        parsed, output=str(target), format=ox.RdfFormat.from_extension(extension), prefixes=prefixes
+    )
 
 
 class _Conversion:
@@ -107,14 +112,18 @@ class _Conversion:
         self.target = target
         self.process = subprocess.Popen(
             [sys.executable, "-m", "nkelections.serialize", str(source), str(target), extension],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
-    def wait(self) -> None:
+    def result(self) -> None:
         _, err = self.process.communicate()
         if self.process.returncode != 0:
             last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-            raise BuildError(f"could not write {self.target.name}: {last}",
-                             hint="check free disk space, then run `nkelections build` again")
+            raise BuildError(
+                f"could not write {self.target.name}: {last}",
+                hint="check free disk space, then run `nkelections build` again",
+            )
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -123,28 +132,39 @@ class _Conversion:
 
 
 def _jsonld(rendering: Rendering, path: Path) -> None:
+    if rendering.elsewhere and len(rendering.quads) >= FORK_FROM_QUADS:
+        rendering.pending.append(Forked(_write_jsonld_file, rendering.quads, path))
+    else:
+        _write_jsonld_file(rendering.quads, path)
+
+
+def _write_jsonld_file(quads: Quads, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        write_jsonld(rendering.quads, out)
+        write_jsonld(quads, out)
 
 
 def _context(rendering: Rendering, path: Path) -> None:
-    path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-# Exporters by file name: each writes one file. Adding a format is one entry.
+# Exporters by file name: each writes one file. Adding a format is one entry. The order lets
+# the two cores share a large build: what runs elsewhere starts as early as it can.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
     NQUADS: _lines(Quads.nquads),
-    NTRIPLES: _lines(Quads.ntriples),
-    "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
-    "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     "nkelections.jsonld": _jsonld,
+    "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
+    NTRIPLES: _lines(Quads.ntriples),
+    "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     "context.jsonld": _context,
 }
 
 
-def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
-                  before_move: Callable[[], object] | None = None) -> list[Path]:
+def write_outputs(
+    quads: Quads,
+    dist: Path,
+    extra: dict[str, str] | None = None,
+    before_move: Callable[[], object] | None = None,
+) -> list[Path]:
     """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
     Everything is written before anything is moved, so a failure leaves dist/ as it was.
@@ -158,12 +178,14 @@ def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
         for name in EXPORTERS:
             rendering.file(name)
         for name, text in (extra or {}).items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
         rendering.wait()
         if before_move is not None:
             before_move()
         written = []
         for name in [*EXPORTERS, *(extra or {})]:
+            (dist / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, dist / name)
             written.append(dist / name)
         return written

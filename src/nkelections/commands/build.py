@@ -15,33 +15,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
 
 
+DOCS = "docs/ontology.html"
+
+
 def run(args: argparse.Namespace) -> int:
     from nkelections.build import Paths, build_graph
-    from nkelections.embedded import STORE_DIR, StoreFiller, replace_store
-    from nkelections.runtime import paused_gc
+    from nkelections.embedded import STORE_DIR, remove_store
+    from nkelections.runtime import Forked, paused_gc
     from nkelections.serialize import write_outputs
-    from nkelections.store.docs import write_docs
+    from nkelections.store.docs import ontology_html
 
     root = project_root()
     dist = args.dist or root / "dist"
-    # The store `query` opens fills in a thread from the quads as they are assembled, and is
-    # finished before anything moves into dist/; a failure removes it and leaves dist/ alone.
-    filler = StoreFiller(dist / STORE_DIR)
+    # pyLODE documents the ontology on the other core while this one assembles the graph.
+    docs = Forked(ontology_html, root / "ontology" / "nkelections.ttl")
     try:
         with paused_gc():  # the writers too walk millions of long-lived tuples
-            result = build_graph(Paths(root), sink=filler.load)
-            filler.close()
+            result = build_graph(Paths(root))
             summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
-            write_outputs(result.quads, dist, {"summary.json": summary},
-                          before_move=filler.finish)
-    except BaseException:
-        filler.abandon()
-        raise
-    replace_store(filler.staging, dist / STORE_DIR)
-    write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
+            # The old store answers for the old files: it goes before the new files come in,
+            # and the first query indexes them again (`nkelections index` does it up front).
+            write_outputs(
+                result.quads,
+                dist,
+                {"summary.json": summary, DOCS: docs.result()},
+                before_move=lambda: remove_store(dist / STORE_DIR),
+            )
+            s = result.summary
+            # Freed before the collector comes back, which would otherwise walk them all once.
+            del result
+    finally:
+        docs.stop()
     if not args.quiet:
-        s = result.summary
-        print(f"built {dist}: {s.documents} documents, {s.entities} entities, "
-              f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
-              f"{s.mentions} mentions, {s.triples} triples")
+        print(
+            f"built {dist}: {s.documents} documents, {s.entities} entities, "
+            f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
+            f"{s.mentions} mentions, {s.triples} triples"
+        )
     return 0

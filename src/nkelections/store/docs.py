@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
-import os
 import sys
-import tempfile
 import types
 from pathlib import Path
 
 from nkelections.errors import BuildError
+from nkelections.serialize import write_atomic
 
 
 def _import_pylode():
@@ -29,16 +28,17 @@ def _import_pylode():
     return OntPub
 
 
+def ontology_html(ontology: Path) -> str:
+    """The ontology's documentation as one HTML page."""
+    try:
+        return _import_pylode()(ontology=str(ontology)).make_html()
+    except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
+        raise BuildError(
+            f"pyLODE could not document the ontology: {exc}", where=str(ontology)
+        ) from None
+
+
 def write_docs(ontology: Path, out: Path) -> Path:
     """Write the ontology's documentation to out (atomically); returns out."""
-    try:
-        html = _import_pylode()(ontology=str(ontology)).make_html()
-    except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
-        raise BuildError(f"pyLODE could not document the ontology: {exc}",
-                         where=str(ontology)) from None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".ontology-", suffix=".html")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(html)
-    os.replace(tmp, out)
+    write_atomic(out, ontology_html(ontology))
     return out
