@@ -133,7 +133,7 @@ def test_a_missing_store_is_indexed_by_the_first_query(qdist, tmp_path):
 def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(qdist, tmp_path,
                                                                           monkeypatch):
     def refuse(dist):
-        raise StoreError("cannot write the store: read-only file system")
+        raise StoreError("cannot write the store") from OSError(30, "Read-only file system")
 
     shutil.copy(qdist / "nkelections.nq", tmp_path / "nkelections.nq")
     monkeypatch.setattr(embedded, "index_dist", refuse)

@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from nkelections import embedded, serialize
-from nkelections.errors import BuildError
+from nkelections.errors import BuildError, StoreError
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
 from nkelections.quads import Quads
 from nkelections.serialize import write_outputs
@@ -89,6 +89,17 @@ def test_store_loaded_in_chunks_holds_every_quad(written, tmp_path, monkeypatch)
                                                         tmp_path / "store")))
     expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
     assert as_set(store) == expected
+
+
+def test_bad_nquads_name_their_line_and_leave_no_store(written, tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded, "LOAD_CHUNK_LINES", 3)  # the bad line is in a later chunk
+    lines = (written / "nkelections.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(7, '<http://example.org/s> <http://example.org/p> "no end .\n')
+    (tmp_path / "nkelections.nq").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot index the N-Quads: .*line 8") as caught:
+        embedded.index_dist(tmp_path)
+    assert caught.value.where == f"{tmp_path / 'nkelections.nq'}:8"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nkelections.nq"]
 
 
 def test_large_conversions_run_elsewhere_and_write_the_same_bytes(written, tmp_path,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -58,9 +59,11 @@ def fill_new_store(source, target: Path) -> Path:
         del store
         gc.collect()  # the RocksDB handle closes when the object goes
         return staging
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StoreError(f"cannot write the store: {exc}", where=str(target)) from exc
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing half-written stays behind
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write the store: {exc}", where=str(target)) from exc
+        raise
 
 
 def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
@@ -68,8 +71,25 @@ def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
     bulk loader held about 0.7 KB per quad (1.1 GB for a full election); in chunks its memory
     stays bounded whatever the size, at about the same speed (bench/RESULTS.md)."""
     with nquads.open("rb") as lines:
-        while chunk := list(itertools.islice(lines, LOAD_CHUNK_LINES)):
-            store.bulk_load(b"".join(chunk), ox.RdfFormat.N_QUADS)
+        for first in itertools.count(1, LOAD_CHUNK_LINES):
+            chunk = list(itertools.islice(lines, LOAD_CHUNK_LINES))
+            if not chunk:
+                return
+            try:
+                store.bulk_load(b"".join(chunk), ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:
+                raise _syntax_error(exc, nquads, first) from None
+
+
+def _syntax_error(exc: SyntaxError, nquads: Path, first: int) -> StoreError:
+    """The parser's error in a chunk, its line numbers counted from the file's start."""
+    def in_file(line: int) -> int:
+        return line + first - 1
+
+    message = re.sub(r"line (\d+)", lambda m: f"line {in_file(int(m[1]))}", exc.msg)
+    return StoreError(f"cannot index the N-Quads: {message}",
+                      where=f"{nquads}:{in_file(exc.lineno or 1)}",
+                      hint="run `nkelections build` to write them again")
 
 
 def replace_store(staging: Path, target: Path) -> Path:
@@ -163,7 +183,9 @@ class OxigraphEngine(Engine):
                 )
             try:
                 index_dist(dist)
-            except StoreError:
+            except StoreError as exc:
+                if not isinstance(exc.__cause__, OSError):  # bad N-Quads: memory would not help
+                    raise
                 return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
         return cls(open_store(store), str(store))
 
