@@ -119,7 +119,8 @@ def _build(paths: Paths, lines: bool) -> BuildResult:
 
 
 class _Assembler:
-    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus, curation: Curation):
+    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus,
+                 curation: Curation):
         self.g = graph
         self.ontology = ontology
         self.corpus = corpus
@@ -179,9 +180,8 @@ class _Assembler:
         for alias in entity.aliases:
             g.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
         if entity.description:
-            g.add(
-                (iri, SCHEMA.description, Literal(" ".join(entity.description.split()), lang="en"))
-            )
+            g.add((iri, SCHEMA.description, Literal(" ".join(entity.description.split()),
+                                                    lang="en")))
         if entity.note:
             g.add((iri, NKE.curatorNote, Literal(" ".join(entity.note.split()))))
         for attribute in entity.attributes:
@@ -195,21 +195,15 @@ class _Assembler:
             span = locate(spec, self.corpus)
             earlier = spans.get(span)
             if earlier is not None and _attribution(earlier) != _attribution(spec):
-                raise CurationError(
-                    f"the same quote is attributed differently at {earlier.where}",
-                    where=spec.where,
-                    hint="merge the two entries",
-                )
+                raise CurationError(f"the same quote is attributed differently at {earlier.where}",
+                                    where=spec.where, hint="merge the two entries")
             spans.setdefault(span, spec)
             evidence = NKR["evidence/" + span.slug]
             if earlier is None:
                 self.add_evidence_node(evidence, span, spec)
             for fact in spec.facts:
-                node = (
-                    self.statement(fact, statements)
-                    if isinstance(fact, StatementSpec)
+                node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
                     else NKR[fact]
-                )
                 self.supported.add(node)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
@@ -222,14 +216,10 @@ class _Assembler:
         g = self.g
         g.add((evidence, RDF.type, NKE.Evidence))
         g.add((evidence, RDF.type, OA.Annotation))
-        add_text_target(
-            g, str(evidence), self.corpus.documents[span.document], span.start, span.end
-        )
-        for prop, value in (
-            (NKE.statedBy, spec.stated_by),
-            (NKE.reportedBy, spec.reported_by),
-            (NKE.reportedIn, spec.reported_in),
-        ):
+        add_text_target(g, str(evidence), self.corpus.documents[span.document], span.start,
+                        span.end)
+        for prop, value in ((NKE.statedBy, spec.stated_by), (NKE.reportedBy, spec.reported_by),
+                            (NKE.reportedIn, spec.reported_in)):
             if value:
                 g.add((evidence, prop, NKR[value]))
                 if prop == NKE.statedBy:
@@ -247,12 +237,8 @@ class _Assembler:
             known[spec.key] = node
             subject = NKR[spec.subject]
             self.g.add((subject, spec.prop.iri, spec.value))
-            for triple in (
-                (node, RDF.type, NKE.Statement),
-                (node, RDF.subject, subject),
-                (node, RDF.predicate, spec.prop.iri),
-                (node, RDF.object, spec.value),
-            ):
+            for triple in ((node, RDF.type, NKE.Statement), (node, RDF.subject, subject),
+                           (node, RDF.predicate, spec.prop.iri), (node, RDF.object, spec.value)):
                 self.g.add(triple)
         if spec.year_inferred:
             self.g.add((node, NKE.yearInferred, Literal(True)))
@@ -276,18 +262,14 @@ class _Assembler:
         for entity in self.curation.entities.values():
             is_fact = self.ontology.any_subclass(tuple(entity.types), (NKE.Fact,))
             if is_fact and entity.iri not in self.supported:
-                raise CurationError(
-                    f"'{entity.id}' is a fact but no quote supports it",
-                    where=entity.where,
-                    hint="add it to the 'facts' of an evidence entry in data/statements/",
-                )
+                raise CurationError(f"'{entity.id}' is a fact but no quote supports it",
+                                    where=entity.where,
+                                    hint="add it to the 'facts' of an evidence entry in "
+                                         "data/statements/")
 
     def add_mentions(self) -> None:
-        names = {
-            e.id: [e.label, *e.aliases]
-            for e in self.curation.entities.values()
-            if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)
-        }
+        names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
+                 if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
         gazetteer, count = Gazetteer(names), 0
         for doc in self.corpus:
             for m in gazetteer.find(doc):
@@ -311,11 +293,9 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
         for fact in spec.facts:
             if isinstance(fact, StatementSpec) and fact.id:
                 if ids.setdefault(fact.key, fact.id) != fact.id:
-                    raise CurationError(
-                        f"this statement already has the id '{ids[fact.key]}', not '{fact.id}'",
-                        where=fact.where,
-                        hint="use one id for one subject-property-value",
-                    )
+                    raise CurationError(f"this statement already has the id '{ids[fact.key]}', "
+                                        f"not '{fact.id}'", where=fact.where,
+                                        hint="use one id for one subject-property-value")
     return ids
 
 

@@ -46,13 +46,8 @@ def project_root() -> Path:
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices, default: str) -> None:
-    parser.add_argument(
-        "--format",
-        "-f",
-        choices=list(choices),
-        default=default,
-        help=f"output format (default: {default})",
-    )
+    parser.add_argument("--format", "-f", choices=list(choices), default=default,
+                        help=f"output format (default: {default})")
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None:

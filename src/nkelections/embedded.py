@@ -29,11 +29,11 @@ LOAD_CHUNK_LINES = 250_000
 def write_store(source, target: Path) -> Path:
     """Write a dataset to a fresh store at target, replacing any old one in one rename.
 
-    source is an rdflib Dataset or the path of an N-Quads file (the build passes the file it
-    has just written, so the graph is not serialized twice). The new store is filled in a
+    source is an rdflib Dataset or the path of an N-Quads file (`index_dist` passes the
+    built one, so the graph is not serialized again). The new store is filled in a
     sibling folder first, so a failure leaves the old one intact.
     """
-    return replace_store(fill_new_store(source, target), target)
+    return _replace_store(_fill_new_store(source, target), target)
 
 
 def _compact(store: ox.Store) -> None:
@@ -43,8 +43,8 @@ def _compact(store: ox.Store) -> None:
     store.flush()
 
 
-def fill_new_store(source, target: Path) -> Path:
-    """A new store beside target, filled from source; `replace_store` then puts it in place."""
+def _fill_new_store(source, target: Path) -> Path:
+    """A new store beside target, filled from source; `_replace_store` then puts it in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
@@ -52,9 +52,8 @@ def fill_new_store(source, target: Path) -> Path:
         if isinstance(source, Path):
             _bulk_load_in_chunks(store, source)
         else:
-            store.bulk_load(
-                source.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS
-            )
+            store.bulk_load(source.serialize(format="nquads", encoding="utf-8"),
+                            ox.RdfFormat.N_QUADS)
         _compact(store)
         del store
         gc.collect()  # the RocksDB handle closes when the object goes
@@ -92,8 +91,8 @@ def _syntax_error(exc: SyntaxError, nquads: Path, first: int) -> StoreError:
                       hint="run `nkelections build` to write them again")
 
 
-def replace_store(staging: Path, target: Path) -> Path:
-    """Put a store made by fill_new_store in place of target, in one rename."""
+def _replace_store(staging: Path, target: Path) -> Path:
+    """Put a store made by _fill_new_store in place of target, in one rename."""
     try:
         _swap(staging, target)
     except OSError as exc:
@@ -144,11 +143,8 @@ def open_store(path: Path) -> ox.Store:
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(
-            f"cannot open the store: {exc}",
-            where=str(path),
-            hint="run `nkelections build` to rewrite it",
-        ) from exc
+        raise StoreError(f"cannot open the store: {exc}", where=str(path),
+                         hint="run `nkelections build` to rewrite it") from exc
 
 
 def load_nquads(path: Path) -> ox.Store:
@@ -177,10 +173,8 @@ class OxigraphEngine(Engine):
         store = dist / STORE_DIR
         if not (store / "CURRENT").is_file():
             if not (dist / NQUADS).is_file():
-                raise StoreError(
-                    f"neither {store} nor {dist / NQUADS} exists",
-                    hint="run `nkelections build` first",
-                )
+                raise StoreError(f"neither {store} nor {dist / NQUADS} exists",
+                                 hint="run `nkelections build` first")
             try:
                 index_dist(dist)
             except StoreError as exc:
@@ -202,7 +196,8 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_dataset(cls, dataset) -> OxigraphEngine:
         store = ox.Store()
-        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
+        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"),
+                        ox.RdfFormat.N_QUADS)
         return cls(store, "memory")
 
     def run(self, query: Query) -> Result:

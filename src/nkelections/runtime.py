@@ -62,17 +62,7 @@ class Forked:
                 data = self.pipe.read()  # before waiting: a full pipe would block the child
             os.waitpid(self.pid, 0)
             self.pid = 0
-            self.done = (
-                pickle.loads(data)
-                if data
-                else (
-                    False,
-                    BuildError(
-                        "a worker process died without an answer",
-                        hint="check free memory, then run the command again",
-                    ),
-                )
-            )
+            self.done = pickle.loads(data) if data else (False, _died())
         ok, value = self.done
         if not ok:
             raise value
@@ -86,6 +76,11 @@ class Forked:
             os.waitpid(self.pid, 0)
             self.pid = 0
             self.pipe.close()
+
+
+def _died() -> BuildError:
+    return BuildError("a worker process died without an answer",
+                      hint="check free memory, then run the command again")
 
 
 def _outcome(fn: Callable, args: tuple) -> tuple[bool, object]:

@@ -35,21 +35,15 @@ def run(args: argparse.Namespace) -> int:
             summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
             # The old store answers for the old files: it goes before the new files come in,
             # and the first query indexes them again (`nkelections index` does it up front).
-            write_outputs(
-                result.quads,
-                dist,
-                {"summary.json": summary, DOCS: docs.result()},
-                before_move=lambda: remove_store(dist / STORE_DIR),
-            )
+            write_outputs(result.quads, dist, {"summary.json": summary, DOCS: docs.result()},
+                          before_move=lambda: remove_store(dist / STORE_DIR))
             s = result.summary
             # Freed before the collector comes back, which would otherwise walk them all once.
             del result
     finally:
         docs.stop()
     if not args.quiet:
-        print(
-            f"built {dist}: {s.documents} documents, {s.entities} entities, "
-            f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
-            f"{s.mentions} mentions, {s.triples} triples"
-        )
+        print(f"built {dist}: {s.documents} documents, {s.entities} entities, "
+              f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
+              f"{s.mentions} mentions, {s.triples} triples")
     return 0

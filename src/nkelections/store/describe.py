@@ -40,10 +40,8 @@ DATASET = URIRef(BASE + "dataset")
 NT_TYPE = f"<{RDF.type}>"
 ENDPOINT = URIRef(BASE + "sparql")
 SOURCE_CLASS = NKE.SourceDocument
-TEXT_RIGHTS = (
-    "The source texts keep their publishers' terms; data/sources/manifest.yaml "
-    "states no licence for them."
-)
+TEXT_RIGHTS = ("The source texts keep their publishers' terms; data/sources/manifest.yaml "
+               "states no licence for them.")
 
 
 def add_description(quads: Quads, summary) -> None:
@@ -68,21 +66,12 @@ def description_triples(quads: Quads) -> set[Triple]:
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
-    g.add(
-        (d, DCTERMS.title, Literal("nkelections: the 2023 North Korean local elections", lang="en"))
-    )
-    g.add(
-        (
-            d,
-            DCTERMS.description,
-            Literal(
-                "An evidence-grounded knowledge graph of the 2023 North Korean local elections: "
-                "every fact points to its source text, the verbatim quote and its character "
-                "offsets.",
-                lang="en",
-            ),
-        )
-    )
+    g.add((d, DCTERMS.title, Literal("nkelections: the 2023 North Korean local elections",
+                                     lang="en")))
+    g.add((d, DCTERMS.description, Literal(
+        "An evidence-grounded knowledge graph of the 2023 North Korean local elections: every "
+        "fact points to its source text, the verbatim quote and its character offsets.",
+        lang="en")))
     # The project's licence (pyproject.toml); the texts' terms are not ours to state.
     g.add((d, DCTERMS.license, URIRef("https://spdx.org/licenses/MIT")))
     g.add((d, DCTERMS.rights, Literal(TEXT_RIGHTS, lang="en")))
@@ -109,8 +98,7 @@ class _Columns:
         self.triples = graph.triples
         # One map per column: zip(*triples) is slower still, an iterator per triple.
         self.subjects, self.predicates, self.objects = (
-            tuple(map(itemgetter(i), self.triples)) for i in range(3)
-        )
+            tuple(map(itemgetter(i), self.triples)) for i in range(3))
 
     def where_predicate(self, column: tuple[str, ...], predicate: str):
         return compress(column, map(predicate.__eq__, self.predicates))
@@ -128,11 +116,8 @@ def _newest_date(data: _Columns) -> str | None:
 def _members(data: _Columns) -> dict[str, set[str]]:
     """Class -> its instances (N-Triples terms), from the typing triples alone."""
     members: dict[str, set[str]] = {}
-    for s, o in zip(
-        data.where_predicate(data.subjects, NT_TYPE),
-        data.where_predicate(data.objects, NT_TYPE),
-        strict=True,
-    ):
+    for s, o in zip(data.where_predicate(data.subjects, NT_TYPE),
+                    data.where_predicate(data.objects, NT_TYPE), strict=True):
         members.setdefault(o, set()).add(s)
     return members
 
@@ -181,19 +166,16 @@ def _add_service(g, d) -> None:
     g.add((service, DCAT.endpointURL, ENDPOINT))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((service, DCAT.servesDataset, d))
-    for name, media in (
-        ("nkelections.trig", "application/trig"),
-        ("nkelections.nq", "application/n-quads"),
-        ("nkelections.ttl", "text/turtle"),
-        ("nkelections.jsonld", "application/ld+json"),
-    ):
+    for name, media in (("nkelections.trig", "application/trig"),
+                        ("nkelections.nq", "application/n-quads"),
+                        ("nkelections.ttl", "text/turtle"),
+                        ("nkelections.jsonld", "application/ld+json")):
         dist = URIRef(f"{BASE}dataset/{name}")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(name)))
-        g.add(
-            (dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media))
-        )
+        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
+                                             + media)))
 
 
 def _int(n: int) -> Literal:
