@@ -17,10 +17,11 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
+from nkelections.curation_schema import WaiverFile, read_checked
 from nkelections.errors import CurationError
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, OA, RDF
 from nkelections.sources import Corpus, Document
-from nkelections.yamlio import Node, Seq, load_yaml
+from nkelections.yamlio import Node, Seq
 
 MAX_WAIVERS = 10
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -184,7 +185,7 @@ def load_waivers(path: Path, corpus: Corpus, root: Path | None = None) -> list[W
     """Read the waivers file; a missing file means no waivers."""
     if not path.exists():
         return []
-    doc = load_yaml(path, root)
+    doc = read_checked(path, WaiverFile, root, context={"documents": set(corpus.documents)})
     items = doc.get("waivers") if isinstance(doc, Node) else None
     if items is None:
         return []

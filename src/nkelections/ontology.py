@@ -40,7 +40,15 @@ class Ontology:
     @classmethod
     def load(cls, path: Path) -> Ontology:
         graph = Graph(bind_namespaces="none")
-        graph.parse(path, format="turtle")
+        try:
+            graph.parse(path, format="turtle")
+        except OSError as exc:
+            raise CurationError(f"cannot read the ontology: {exc.strerror or exc}",
+                                where=str(path)) from None
+        except Exception as exc:  # rdflib's parser errors have no common base class
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CurationError(f"the ontology does not parse: {first[:300]}", where=str(path),
+                                hint="fix the Turtle (riot --validate names the line)") from None
         return cls(graph)
 
     @cached_property
@@ -120,7 +128,7 @@ class Ontology:
             iri = self.resolve_term(name)
             if iri not in self.properties:
                 raise CurationError(f"unknown property '{name}'", where=where,
-                                    hint=self._closest(name, self.properties))
+                                    hint=self.closest(name, self.properties))
             found = self._properties_by_name[name] = self.properties[iri]
         return found
 
@@ -130,7 +138,7 @@ class Ontology:
             iri = self.resolve_term(name)
             if iri not in self.classes:
                 raise CurationError(f"unknown class '{name}'", where=where,
-                                    hint=self._closest(name, self.classes))
+                                    hint=self.closest(name, self.classes))
             found = self._classes_by_name[name] = iri
         return found
 
@@ -140,7 +148,7 @@ class Ontology:
         iri = self.resolve_term(name)
         return iri if iri in self.individuals else None
 
-    def _closest(self, name: str, iris) -> str:
+    def closest(self, name: str, iris) -> str:
         names = [self.short(i) for i in iris]
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         if not close:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nkelections.curation_schema import DOCUMENT_KINDS, SLUG, Manifest, read_checked
 from nkelections.errors import SourceError
-from nkelections.yamlio import Node, load_yaml
+from nkelections.yamlio import Node
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DOCUMENT_KINDS = {
-    "encyclopedia-article", "research-paper", "news-article", "interview-report",
-}
 CONTEXT_CHARS = 32  # length of oa:prefix and oa:suffix
+MAX_TEXT_BYTES = 64 * 2**20  # a source text; the longest real one has some 20 KB
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ class Corpus:
 def load_corpus(sources_dir: Path, root: Path | None = None) -> Corpus:
     """Read data/sources/manifest.yaml and every text it names, checking digests and ranges."""
     manifest_path = sources_dir / "manifest.yaml"
-    manifest = load_yaml(manifest_path, root)
+    manifest = read_checked(manifest_path, Manifest, root)
     if not isinstance(manifest, Node) or not isinstance(manifest.get("documents"), list):
         raise SourceError("the manifest must have a 'documents' list", where=str(manifest_path))
     documents: dict[str, Document] = {}
@@ -113,19 +110,19 @@ def _document(entry: Node, sources_dir: Path) -> Document:
     if entry["kind"] not in DOCUMENT_KINDS:
         raise SourceError(f"unknown document kind '{entry['kind']}'", where=entry.where,
                           hint="one of " + ", ".join(sorted(DOCUMENT_KINDS)))
-    path = sources_dir / entry["file"]
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raise SourceError(f"the text file '{entry['file']}' is missing", where=entry.where,
-                          hint=f"put it in {sources_dir}") from None
+    raw = _read_text_file(sources_dir / entry["file"], entry)
     digest = hashlib.sha256(raw).hexdigest()
     if digest != entry["sha256"]:
         raise SourceError(f"'{entry['file']}' has changed: its SHA-256 is {digest}",
                           where=entry.where,
                           hint="texts must stay byte for byte as published; restore the file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"'{entry['file']}' is not UTF-8 (byte {exc.start})",
+                          where=entry.where, hint="the texts are kept as UTF-8") from None
     doc = Document(
-        id=entry["id"], file=entry["file"], text=raw.decode("utf-8"), sha256=digest,
+        id=entry["id"], file=entry["file"], text=text, sha256=digest,
         title=entry["title"], kind=entry["kind"], language=entry["language"],
         publisher=entry.get("publisher"), authors=list(entry.get("authors") or []),
         published=entry.get("published"), published_year=entry.get("published_year"),
@@ -136,6 +133,21 @@ def _document(entry: Node, sources_dir: Path) -> Document:
     )
     doc.excluded = [_excluded_range(r, doc) for r in entry.get("exclude") or []]
     return doc
+
+
+def _read_text_file(path: Path, entry: Node) -> bytes:
+    try:
+        if not path.is_file():
+            raise SourceError(f"the text file '{entry['file']}' is missing or not a file",
+                              where=entry.where, hint=f"put it in {path.parent}")
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise SourceError(f"'{entry['file']}' has {size:,} bytes, more than the "
+                              f"{MAX_TEXT_BYTES:,} allowed for a text", where=entry.where)
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the text file '{entry['file']}': {exc.strerror}",
+                          where=entry.where) from None
 
 
 def _excluded_range(entry: Node, doc: Document) -> Range:

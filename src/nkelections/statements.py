@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
+from nkelections.curation_schema import curated_files
 from nkelections.errors import CurationError
 from nkelections.namespaces import NKR, RDF, XSD
 from nkelections.ontology import Ontology, Property
 from nkelections.sources import SLUG, Corpus
-from nkelections.yamlio import Node, Seq, load_yaml
+from nkelections.yamlio import Node, Seq
 
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata"}
 EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
@@ -105,11 +106,12 @@ def load_curation(data_dir: Path, corpus: Corpus, ontology: Ontology,
     lines=False reads faster but errors name only the file (see yamlio.load_yaml)."""
     curation = Curation()
     reader = _Reader(ontology, curation)
-    for path in sorted((data_dir / "entities").glob("*.yaml")):
-        for entry in _entries(load_yaml(path, root, lines), "entities", path):
-            reader.entity(entry)
-    for path in sorted((data_dir / "statements").glob("*.yaml")):
-        doc = load_yaml(path, root, lines)
+    # Each file is checked against the curation schema first (nkelections.curation_schema).
+    for kind, path, doc in curated_files(data_dir, corpus, ontology, root, lines):
+        if kind == "entities":
+            for entry in _entries(doc, "entities", path):
+                reader.entity(entry)
+            continue
         document = doc.get("document") if isinstance(doc, Node) else None
         if document not in corpus.documents:
             raise CurationError(f"'document: {document}' names no document of the manifest",

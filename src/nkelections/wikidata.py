@@ -19,9 +19,10 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from nkelections.curation_schema import WikidataFile, read_checked
 from nkelections.errors import CurationError
 from nkelections.namespaces import NKE, NKR, PROV, RDF, SCHEMA, WD
-from nkelections.yamlio import Node, Seq, load_yaml
+from nkelections.yamlio import Node, Seq
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 LINK_KEYS = {"entity", "qid", "seen_at", "title", "snippet", "looked_up"}
@@ -69,7 +70,7 @@ def load_links(path: Path, known: set[str] | None = None, root: Path | None = No
     ids of the curation: a link or abstention naming another id raises CurationError."""
     if not path.exists():
         return Links()
-    doc = load_yaml(path, root)
+    doc = read_checked(path, WikidataFile, root, context={"entities": known} if known else None)
     if doc is None:
         return Links()
     if not isinstance(doc, Node):

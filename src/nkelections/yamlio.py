@@ -64,7 +64,7 @@ def load_yaml(path: Path, root: Path | None = None, lines: bool = True):
     anchors, tags or a key twice, is read by PyYAML at once. Size, node count, nesting depth
     and alias expansion are limited before anything is expanded (see the constants above).
     """
-    shown = _display(path, root)
+    shown = display_name(path, root)
     text = _decode(_read_bytes(path, shown), shown)
     _check_node_estimate(text, shown)
     if not lines:
@@ -293,7 +293,7 @@ def _children(tree, node: int):
         child = tree.next_sibling(child)
 
 
-def _display(path: Path, root: Path | None) -> str:
+def display_name(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
