@@ -39,7 +39,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from nkelections.errors import CurationError
-from nkelections.yamlio import Node, Seq, display_name, load_yaml
+from nkelections.yamlio import Node, Seq, display_name, load_yaml, printable
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: a trailing newline is no part of an id
 DOCUMENT_KINDS = ("encyclopedia-article", "research-paper", "news-article", "interview-report")
@@ -61,7 +61,7 @@ def _pattern(regex: str, what: str):
 
     def check(value: str) -> str:
         if not compiled.match(value):
-            raise _error("pattern", "{value!r} is not {what}", value=value, what=what)
+            raise _error("pattern", "'{value}' is not {what}", value=value, what=what)
         return value
     return AfterValidator(check)
 
@@ -69,9 +69,9 @@ def _pattern(regex: str, what: str):
 def _clean_text(value: str) -> str:
     bad = BAD_CHARACTER.search(value)
     if bad:
-        raise _error("bad_character", "the text holds the character U+{code:04X}, which is "
-                     "{kind}", code=ord(bad.group()),
-                     kind="half of a surrogate pair" if 0xD800 <= ord(bad.group()) <= 0xDFFF
+        raise _error("bad_character", "the text holds the character {code}, which is "
+                     "{which}", code=f"U+{ord(bad.group()):04X}",
+                     which="half of a surrogate pair" if 0xD800 <= ord(bad.group()) <= 0xDFFF
                      else "a control character",
                      hint="write the character itself, in UTF-8")
     return value
@@ -81,7 +81,7 @@ def _real_date(value: str) -> str:
     try:
         datetime.date.fromisoformat(value)
     except ValueError:
-        raise _error("date", "{value!r} is not a real date YYYY-MM-DD", value=value) from None
+        raise _error("date", "'{value}' is not a real date YYYY-MM-DD", value=value) from None
     return value
 
 
@@ -93,7 +93,7 @@ def _http(value: str) -> str:
     else:
         ok = not any(c.isspace() for c in value)
     if not ok:
-        raise _error("http", "{value!r} is not an http(s) address", value=value[:200],
+        raise _error("http", "'{value}' is not an http(s) address", value=value[:200],
                      hint="give the address of a page as it is, starting http:// or https://")
     return value
 
@@ -102,14 +102,14 @@ def _listed(value):
     return [value] if isinstance(value, str) else value
 
 
-def _known(kind: str):
+def _known(kind: str, what: str):
     """An id that must name one of the context's `kind` (entities, documents), when given."""
     def check(value: str, info: ValidationInfo) -> str:
         known = (info.context or {}).get(kind)
         if known is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
-            raise _error("unknown_reference", "unknown {what} {value!r}", value=value,
-                         what=kind[:-1], hint=("did you mean " + ", ".join(close) + "?")
+            raise _error("unknown_reference", "unknown {what} '{value}'", value=value,
+                         what=what, hint=("did you mean " + ", ".join(close) + "?")
                          if close else f"use an id of the {kind} defined in data/")
         return value
     return AfterValidator(check)
@@ -119,8 +119,8 @@ Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
 Name = Annotated[Text, _pattern(r"(?s).*\S.*", "a non-blank text")]
 Slug = Annotated[str, _pattern(SLUG.pattern[:-2], "an id (lower-case letters, digits and "
                                "single hyphens)")]
-EntityRef = Annotated[Slug, _known("entities")]
-DocumentRef = Annotated[Slug, _known("documents")]
+EntityRef = Annotated[Slug, _known("entities", "entity")]
+DocumentRef = Annotated[Slug, _known("documents", "document")]
 Term = Annotated[str, _pattern(r"(?:[A-Za-z][\w-]*:)?[A-Za-z_][\w.-]*",
                                "a term of the ontology (a local name or prefix:name)")]
 IsoDate = Annotated[str, _pattern(r"\d{4}-\d\d-\d\d", "a date YYYY-MM-DD"),
@@ -138,7 +138,7 @@ Http = Annotated[str, Field(max_length=4000), AfterValidator(_http)]
 
 
 def _no_dots(value: str) -> str:
-    raise _error("file_name", "{value!r} is not a file name", value=value)
+    raise _error("file_name", "'{value}' is not a file name", value=value)
 
 
 def OneOrMore(item):  # noqa: N802 - a type constructor, named like one
@@ -206,7 +206,7 @@ class Entity(_Model):
         if ontology is not None:
             for index, name in enumerate(self.type):
                 if ontology.resolve_term(name) not in ontology.classes:
-                    raise _error("unknown_class", "unknown class {name!r}", name=name,
+                    raise _error("unknown_class", "unknown class '{name}'", name=name,
                                  key="type", index=index,
                                  hint=ontology.closest(name, ontology.classes))
             for key, value in (self.model_extra or {}).items():
@@ -219,13 +219,13 @@ def _check_property(ontology, name: str, value, name_at: dict, value_at: dict) -
     value_at say where each stands (the context keys of _error)."""
     prop = ontology.properties.get(ontology.resolve_term(name))
     if prop is None:
-        raise _error("unknown_property", "unknown property {name!r}", name=name,
+        raise _error("unknown_property", "unknown property '{name}'", name=name,
                      hint=ontology.closest(name, ontology.properties), **name_at)
     for index, item in enumerate(value if isinstance(value, list) else [value]):
         at = {**value_at, "index": index} if isinstance(value, list) else value_at
         if not isinstance(item, str):
-            raise _error("property_value", "{name!r} needs a single value, not {what}",
-                         name=name, what=_describe(item),
+            raise _error("property_value", "needs a single value, not {what}",
+                         what=_describe(item),
                          hint="write one value, or a list of single values", **at)
         try:
             _clean_text(item)
@@ -237,7 +237,7 @@ def _check_property(ontology, name: str, value, name_at: dict, value_at: dict) -
 def _check_value(ontology, prop, value: str) -> None:
     if prop.is_object:
         if not SLUG.match(value) and ontology.individual(value) is None:
-            raise _error("object_value", "{value!r} is neither an entity id nor a concept of "
+            raise _error("object_value", "'{value}' is neither an entity id nor a concept of "
                          "the ontology", value=value,
                          hint="an id of data/entities/ or a concept such as nkv:...")
         return
@@ -457,7 +457,8 @@ def _one_line(exc: ValidationError, doc, shown: str) -> CurationError:
         located.append((line or 10**9, line, names, error))
     _, line, names, error = min(located, key=lambda item: item[0])
     message, hint = _describe_error(error, names)
-    return CurationError(message, where=f"{shown}:{line}" if line else shown, hint=hint)
+    return CurationError(printable(message), where=f"{shown}:{line}" if line else shown,
+                         hint=hint)
 
 
 def _where(doc, loc: tuple) -> tuple[int, list]:
@@ -503,6 +504,8 @@ def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
         below = names[len(names) - names[::-1].index(field):]
         named += "".join(f", {'item' if i == 0 else 'part'} {n + 1}" for i, n in
                          enumerate(below))
+    if kind == "missing" and isinstance(error["loc"][-1], int):
+        return f"{named} has too few items (item {error['loc'][-1] + 1} is missing)", None
     if kind == "missing":
         return f"'{field}' is missing", f"add '{field}:'"
     if kind == "extra_forbidden":
@@ -512,7 +515,8 @@ def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
     if kind in EXPECTED:
         return f"{named} must be {EXPECTED[kind]}, not {_describe(error.get('input'))}", None
     if kind == "literal_error":
-        return f"{named} is {error.get('input')!r}, not {context.get('expected')}", None
+        shown = "" if error.get("input") == field else f" is {error.get('input')!r}"
+        return f"{named}{shown}: not {context.get('expected')}", None
     if kind in ("too_short", "too_long", "string_too_long"):
         return f"{named}: {error['msg'][0].lower()}{error['msg'][1:]}", None
     if kind in ("union_tag_not_found", "union_tag_invalid"):

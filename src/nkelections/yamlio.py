@@ -154,29 +154,29 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
-                    self.fail("a file holds one YAML document; this is a second one", event,
-                              "remove the '---' line")
+                    self.fail("a file holds one YAML document; this is a second one",
+                              _line(event), "remove the '---' line")
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self.open(event)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 container, size, _, anchor = self.stack.pop()
-                self.add(container, size, anchor, event)
+                self.add(container, size, anchor, container.line)
             elif isinstance(event, yaml.ScalarEvent):
-                self.add(self.scalar(event), 1, event.anchor, event)
+                self.add(self.scalar(event), 1, event.anchor, _line(event))
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
                     self.fail(f"the alias '*{event.anchor}' names no anchor made before it",
-                              event, "an alias may only repeat a value anchored earlier, "
+                              _line(event), "an alias may only repeat a value anchored earlier, "
                               "outside itself")
                 value, size = self.anchors[event.anchor]
-                self.add(value, size, None, event)
+                self.add(value, size, None, _line(event))
         return self.root
 
     def open(self, event) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            self.fail(f"values nest deeper than {MAX_DEPTH} levels", event,
+            self.fail(f"values nest deeper than {MAX_DEPTH} levels", _line(event),
                       "curated files need only a few levels")
-        line = event.start_mark.line + 1
+        line = _line(event)
         if isinstance(event, yaml.MappingStartEvent):
             container = Node()
             container.key_lines = {}
@@ -193,17 +193,18 @@ class _Builder:
             return None
         return event.value
 
-    def add(self, value, size: int, anchor: str | None, event) -> None:
+    def add(self, value, size: int, anchor: str | None, line: int) -> None:
+        """Put a finished value (written at line) into the open container, or make it the
+        root."""
         if anchor is not None:
             self.anchors[anchor] = (value, size)
         if not self.stack:
             self.root = value
             return
         frame = self.stack[-1]
-        line = event.start_mark.line + 1
         frame[1] += size
         if frame[1] > MAX_NODES:
-            self.fail(f"aliases expand this value to more than {MAX_NODES:,} values", event,
+            self.fail(f"aliases expand this value to more than {MAX_NODES:,} values", line,
                       "repeat values by writing them, not by aliases of aliases")
         parent = frame[0]
         if isinstance(parent, Seq):
@@ -211,9 +212,9 @@ class _Builder:
             parent.item_lines.append(line)
         elif frame[2] is _NO_KEY:
             if not isinstance(value, str):
-                self.fail("a key must be a plain text", event, "write 'key: value'")
+                self.fail("a key must be a plain text", line, "write 'key: value'")
             if value in parent:
-                self.fail(f"the key '{value}' appears twice in one mapping", event,
+                self.fail(f"the key '{printable(value)}' appears twice in one mapping", line,
                           "remove or rename one of them")
             frame[2] = value
             parent.key_lines[value] = line
@@ -221,9 +222,20 @@ class _Builder:
             parent[frame[2]] = value
             frame[2] = _NO_KEY
 
-    def fail(self, message: str, event, hint: str):
-        raise CurationError(message, where=f"{self.shown}:{event.start_mark.line + 1}",
-                            hint=hint)
+    def fail(self, message: str, line: int, hint: str):
+        raise CurationError(message, where=f"{self.shown}:{line}", hint=hint)
+
+
+def printable(text: str) -> str:
+    """text on one line: control characters and lone surrogates written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") for c in text)
+
+
+def _line(event) -> int:
+    return event.start_mark.line + 1
 
 
 _NO_KEY = object()  # a mapping frame waiting for its next key
