@@ -55,7 +55,7 @@ def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None
 
 
 def _top_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="nkelections",
         description="An evidence-grounded knowledge graph of the 2023 North Korean local "
         "elections.",
@@ -69,22 +69,83 @@ def _top_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    name = argv[0] if argv and argv[0] in COMMANDS else ""
+    return run_guarded(name, lambda: _dispatch(argv))
+
+
+def _dispatch(argv: list[str]) -> int:
+    _check_utf8(argv)
     if not argv or argv[0] not in COMMANDS:
         _top_parser().parse_args(argv or ["--help"])  # prints help or a usage error, exits
         return 2
     name = argv[0]
     module = importlib.import_module(f"nkelections.commands.{name}")
-    parser = argparse.ArgumentParser(prog=f"nkelections {name}", description=COMMANDS[name])
+    parser = OneLineParser(prog=f"nkelections {name}", description=COMMANDS[name])
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     module.add_arguments(parser)
     args = parser.parse_args(argv[1:])
+    return module.run(args)
+
+
+# --- errors: no traceback reaches a user -----------------------------------------------------
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line (what, and where to read more), exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} "
+                     f"(hint: see {self.prog} --help)\n")
+
+
+def _check_utf8(argv: list[str]) -> None:
+    for index, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
+            shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            raise NkeError(f"argument {index + 1} ({_one_line(shown)}) is not valid UTF-8",
+                           hint="give names, queries and paths in UTF-8") from None
+
+
+def run_guarded(name: str, call) -> int:
+    """Run call(); whatever it raises reaches the user as one line on stderr and an exit code:
+    NkeError its own (2 usage or input, 1 does not conform), an unexpected error 2 with a
+    request to report it (NKELECTIONS_DEBUG=1 shows the traceback), Ctrl-C 130."""
+    prog = f"nkelections {name}" if name else "nkelections"
     try:
-        return module.run(args)
+        return call()
     except NkeError as exc:
-        print(f"nkelections {name}: error: {exc.line()}", file=sys.stderr)
-        return exc.exit_code
+        return _say(prog, exc.line(), exc.exit_code)
     except KeyboardInterrupt:
-        print(f"nkelections {name}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
+        return _say(prog, "interrupted", 130, label="")
+    except BrokenPipeError:  # the reader of stdout went away: nothing left to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except MemoryError:
+        return _say(prog, "out of memory (hint: the input is too large for this machine)", 2)
+    except RecursionError:
+        return _say(prog, "the input nests too deeply to be processed", 2)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _say(prog, f"{where}{exc.strerror or exc}", 2)
+    except Exception as exc:  # a bug: still one line, and a way to see more
+        if os.environ.get("NKELECTIONS_DEBUG"):
+            raise
+        return _say(prog, f"internal error: {type(exc).__name__}: {exc} (hint: please report "
+                          "it with the command; NKELECTIONS_DEBUG=1 shows the traceback)", 2)
+
+
+def _say(prog: str, message: str, code: int, label: str = "error: ") -> int:
+    sys.stderr.write(f"{prog}: {label}{_one_line(message)}\n")
+    sys.stderr.flush()
+    return code
+
+
+def _one_line(text: str) -> str:
+    """text as one printable line: line breaks, control characters and undecodable bytes
+    written as escapes, so that one error stays one line whatever it quotes."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") for c in text)
