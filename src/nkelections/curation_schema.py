@@ -85,14 +85,17 @@ def _real_date(value: str) -> str:
     return value
 
 
-def _http(value: str) -> str:
+def is_http_address(value: str) -> bool:
+    """An absolute http(s) address with a host, written without spaces."""
     try:
         _HTTP.validate_python(value)
     except ValidationError:
-        ok = False
-    else:
-        ok = not any(c.isspace() for c in value)
-    if not ok:
+        return False
+    return not any(c.isspace() for c in value)
+
+
+def _http(value: str) -> str:
+    if not is_http_address(value):
         raise _error("http", "'{value}' is not an http(s) address", value=value[:200],
                      hint="give the address of a page as it is, starting http:// or https://")
     return value

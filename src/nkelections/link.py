@@ -22,9 +22,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
 from rdflib import Graph, URIRef
 
 from nkelections import __version__
+from nkelections.curation_schema import WIKIDATA_ROWS
 from nkelections.errors import LinkError
 from nkelections.namespaces import NKE, NKR, RDF, RDFS, SCHEMA, SKOS, WD
 from nkelections.serialize import write_atomic
@@ -33,6 +35,7 @@ from nkelections.wikidata import Links
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 CONTACT_ENV = "NKELECTIONS_CONTACT"
 ACCEPT, MARGIN = 0.75, 0.1
+MAX_CACHED_BYTES = 64 * 2**20  # one answer of candidates for one entity is a few kilobytes
 KIND_OF = {NKE.Person: "person", NKE.Election: "election", NKE.Country: "country",
            NKE.Body: "body", SCHEMA.Place: "place"}
 NOT_LINKED = (NKE.Fact,)
@@ -124,8 +127,10 @@ class Client:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
         path = self.cache / f"{key}.json" if self.cache else None
         if path and path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))
-        rows = self._fetch(query)
+            return _checked_rows(_cached(path), f"the cached answer {path}",
+                                 "delete the file (or the cache folder), or use --no-cache")
+        rows = _checked_rows(self._fetch(query), f"the answer of {self.endpoint}",
+                             "is --endpoint a Wikidata-compatible SPARQL endpoint?")
         if path:
             write_atomic(path, json.dumps(rows, sort_keys=True))
         return rows
@@ -154,6 +159,29 @@ class Client:
                 raise LinkError(f"{self.endpoint}: {type(exc).__name__}: "
                                 f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
         raise LinkError(f"{self.endpoint} kept answering HTTP 429")
+
+
+def _cached(path: Path):
+    try:
+        if path.stat().st_size > MAX_CACHED_BYTES:
+            raise LinkError("the cached answer is too large to be one", where=str(path),
+                            hint="delete the file, or use --no-cache")
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise LinkError(f"cannot read the cached answer: {getattr(exc, 'strerror', None) or exc}",
+                        where=str(path), hint="delete the file, or use --no-cache") from None
+
+
+def _checked_rows(rows, what: str, hint: str) -> list[dict[str, str]]:
+    """rows as a list of {variable: string}: a corrupt or foreign cache file, or an endpoint
+    answering numbers or objects where Wikidata gives strings, is one LinkError line."""
+    try:
+        return WIKIDATA_ROWS.validate_python(rows)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        at = "/".join(str(part) for part in first["loc"])
+        raise LinkError(f"{what} is not a list of rows of strings ({at}: {first['msg']})",
+                        hint=hint) from None
 
 
 def _retry_after(value: str | None, attempt: int) -> float:

@@ -309,6 +309,8 @@ def display_name(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
-        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.11)
+        except ValueError:  # outside the project
+            pass
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
             return os.path.relpath(path, root)
     return str(path)

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     root = project_root()
     dist = args.dist or root / "dist"
+    _check_dist(dist)
     # pyLODE documents the ontology on the other core while this one assembles the graph.
     docs = Forked(ontology_html, root / "ontology" / "nkelections.ttl")
     try:
@@ -47,3 +48,12 @@ def run(args: argparse.Namespace) -> int:
               f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
               f"{s.mentions} mentions, {s.triples} triples")
     return 0
+
+
+def _check_dist(dist: Path) -> None:
+    """--dist names a folder (made if missing): refused before the build, not after it."""
+    from nkelections.errors import BuildError
+
+    if dist.exists() and not dist.is_dir():
+        raise BuildError("--dist is not a folder", where=str(dist),
+                         hint="name a folder for the built files (made if missing)")

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from nkelections.sources import load_corpus
     from nkelections.statements import load_curation
 
+    _check_paths(args)
     read_text(args.file)  # a bad input file is reported before the curated data is read
     paths = Paths(project_root())
     ontology = Ontology.load(paths.ontology)
@@ -48,3 +49,23 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """FILE must be an ordinary file of text size (not a pipe, a device or a folder) and -o
+    no folder, before anything is read."""
+    from nkelections.sources import MAX_TEXT_BYTES
+
+    try:
+        if not args.file.is_file():
+            raise SourceError("no such file (or not an ordinary file)", where=str(args.file),
+                              hint="give the path of the new text")
+        size = args.file.stat().st_size
+    except OSError as exc:
+        raise SourceError(f"cannot read the text: {exc.strerror}", where=str(args.file)) from None
+    if size > MAX_TEXT_BYTES:
+        raise SourceError(f"the text has {size:,} bytes, more than the {MAX_TEXT_BYTES:,} "
+                          "allowed", where=str(args.file))
+    if args.output is not None and args.output.is_dir():
+        raise SourceError("--output is a folder", where=str(args.output),
+                          hint="name the file to write the proposals to")

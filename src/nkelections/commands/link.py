@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nkelections.build import Paths, build_graph
+    from nkelections.curation_schema import is_http_address
     from nkelections.errors import LinkError
     from nkelections.link import DEFAULT_ENDPOINT, Client, propose, review_document
     from nkelections.namespaces import DATA_GRAPH, WD
@@ -38,12 +39,13 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     paths = Paths(root)
     endpoint = args.endpoint or DEFAULT_ENDPOINT
-    if not endpoint.startswith(("http://", "https://")):
+    if not is_http_address(endpoint):
         raise LinkError(f"--endpoint {endpoint!r} is not an http(s) URL")
+    _check_paths(args)
+    classes = _classes(args.classes) if args.classes else None
     result = build_graph(paths)
     ontology = Ontology.load(paths.ontology)
     links = load_links(paths.data / "wikidata.yaml", None, root)
-    classes = _classes(args.classes) if args.classes else None
     countries = set(classes.pop("countries", [])) if classes is not None else None
     cache = None if args.no_cache else (args.cache or root / ".cache" / "wikidata")
     proposals = propose(result.dataset.graph(DATA_GRAPH), links, Client(endpoint, cache),
@@ -60,13 +62,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _classes(path: Path) -> dict[str, list[str]]:
+    """The --classes file, read with the curated files' limits and checked by its schema."""
+    from nkelections.curation_schema import LinkerClasses, read_checked
+
+    data = read_checked(path, LinkerClasses) or {}
+    return {str(k): [str(q) for q in v] for k, v in data.items()}
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Refuse an --output that is a folder and a --cache that is a file before any work."""
     from nkelections.errors import LinkError
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LinkError(f"cannot read the classes file: {exc}", where=str(path)) from None
-    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-        raise LinkError("the classes file must map a kind to a list of class ids",
-                        where=str(path))
-    return {str(k): [str(q) for q in v] for k, v in data.items()}
+    if args.output is not None and args.output.is_dir():
+        raise LinkError("--output is a folder", where=str(args.output),
+                        hint="name the review file to write")
+    if args.cache is not None and args.cache.exists() and not args.cache.is_dir():
+        raise LinkError("--cache is not a folder", where=str(args.cache),
+                        hint="name a folder for the cached answers")
