@@ -275,7 +275,7 @@ def _load_fast(text: str, shown: str):
 
 def _convert_fast(tree, node: int, shown: str, depth: int = 0):
     kind = tree.type(node)  # one call for the node's kind bits: this runs per YAML node
-    if kind & FAST_UNSUPPORTED or depth > MAX_DEPTH:
+    if kind & FAST_UNSUPPORTED or depth >= MAX_DEPTH:
         raise _NeedsPyYAML
     if kind & ryml.MAP:
         out = Node()
