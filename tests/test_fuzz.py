@@ -51,9 +51,12 @@ FILES = {
     "wikidata": "data/wikidata.yaml",
     "waivers": "data/coverage-waivers.yaml",
 }
-FUZZ = settings(max_examples=150, deadline=5000, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150,
+    deadline=5000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _strings(path: Path):
@@ -62,8 +65,11 @@ def _strings(path: Path):
 
 def _entities_needed(manifest: dict) -> list[dict]:
     """The real entities the manifest names, and every entity those point at."""
-    entities = {e["id"]: e for p in sorted((ROOT / "data" / "entities").glob("*.yaml"))
-                for e in _strings(p)["entities"]}
+    entities = {
+        e["id"]: e
+        for p in sorted((ROOT / "data" / "entities").glob("*.yaml"))
+        for e in _strings(p)["entities"]
+    }
     wanted = {d.get("publisher") for d in manifest["documents"]} | {"north-korea"}
     wanted |= {a for d in manifest["documents"] for a in d.get("authors") or []}
     todo, chosen = sorted(w for w in wanted if w), {}
@@ -74,8 +80,9 @@ def _entities_needed(manifest: dict) -> list[dict]:
         chosen[ident] = entities[ident]
         for key, value in entities[ident].items():
             if key not in ("id", "label", "description", "note", "aliases"):
-                todo.extend(v for v in (value if isinstance(value, list) else [value])
-                            if isinstance(v, str))
+                todo.extend(
+                    v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)
+                )
     return [chosen[i] for i in sorted(chosen)]
 
 
@@ -85,19 +92,41 @@ def _base_files() -> dict[str, object]:
     return {
         "manifest": manifest,
         "entities": {"entities": _entities_needed(manifest)},
-        "statements": {"document": "kinu-co-23-37", "evidence": [
-            {"quote": quote, "occurrence": "1", "stated_by": "park-young-ja",
-             "stated_on": "2023-11-27", "note": "a note",
-             "facts": [["kinu-co-23-37", "dcterms:publisher", "kinu"], "kinu",
-                       {"subject": "kinu-co-23-37", "property": "dcterms:creator",
-                        "value": "park-young-ja", "id": "stmt-a", "year_inferred": "true"}]}]},
+        "statements": {
+            "document": "kinu-co-23-37",
+            "evidence": [
+                {
+                    "quote": quote,
+                    "occurrence": "1",
+                    "stated_by": "park-young-ja",
+                    "stated_on": "2023-11-27",
+                    "note": "a note",
+                    "facts": [
+                        ["kinu-co-23-37", "dcterms:publisher", "kinu"],
+                        "kinu",
+                        {
+                            "subject": "kinu-co-23-37",
+                            "property": "dcterms:creator",
+                            "value": "park-young-ja",
+                            "id": "stmt-a",
+                            "year_inferred": "true",
+                        },
+                    ],
+                }
+            ],
+        },
         "wikidata": {
-            "links": [link for link in _strings(ROOT / FILES["wikidata"])["links"]
-                      if link["entity"] == "north-korea"],
+            "links": [
+                link
+                for link in _strings(ROOT / FILES["wikidata"])["links"]
+                if link["entity"] == "north-korea"
+            ],
             "abstentions": [{"entity": "kinu", "reason": "none seen"}],
-            "linker_classes": {"person": [{"qid": "Q5", "label": "human",
-                                           "seen_at": "https://example.org/q5"}]},
-            "context_countries": ["north-korea"]},
+            "linker_classes": {
+                "person": [{"qid": "Q5", "label": "human", "seen_at": "https://example.org/q5"}]
+            },
+            "context_countries": ["north-korea"],
+        },
         "waivers": _strings(ROOT / FILES["waivers"]),
     }
 
@@ -123,8 +152,9 @@ def small_project(tmp_path_factory) -> Path:
 
 def _write_all(root: Path, files: dict) -> None:
     for kind, doc in files.items():
-        (root / FILES[kind]).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
-                                        encoding="utf-8")
+        (root / FILES[kind]).write_text(
+            yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
 
 
 def _read_all(root: Path, ontology: Ontology) -> None:
@@ -145,8 +175,16 @@ def _texts(*values) -> bool:
 
 def _assert_well_formed(corpus, curation, links, waivers, known: set[str]) -> None:
     for doc in corpus:
-        assert _texts(doc.id, doc.title, doc.kind, doc.language, doc.publisher, doc.published,
-                      doc.published_year, doc.series_number), doc
+        assert _texts(
+            doc.id,
+            doc.title,
+            doc.kind,
+            doc.language,
+            doc.publisher,
+            doc.published,
+            doc.published_year,
+            doc.series_number,
+        ), doc
         assert doc.publisher in known | {None} and set(doc.authors) <= known, doc
         if doc.published:
             date.fromisoformat(doc.published)
@@ -157,8 +195,9 @@ def _assert_well_formed(corpus, curation, links, waivers, known: set[str]) -> No
             _well_formed_term(attribute.value)
     for evidence in curation.evidence:
         assert isinstance(evidence.quote, str) and isinstance(evidence.note, str | None)
-        assert all(_texts(getattr(evidence, k)) for k in ("stated_by", "reported_by",
-                                                           "reported_in")), evidence
+        assert all(
+            _texts(getattr(evidence, k)) for k in ("stated_by", "reported_by", "reported_in")
+        ), evidence
         if evidence.stated_on is not None:
             _well_formed_term(evidence.stated_on)
         for fact in evidence.facts:
@@ -190,18 +229,75 @@ def _paths(value, prefix=()):
             yield from _paths(inner, (*prefix, index))
 
 
-HOSTILE_STRINGS = ["2023-02-30", "2023-11-31", "yesterday", "javascript:alert(1)//", "true",
-                   "false", "Q0", "", " ", "kinu", "park-young-ja", "nkv:nothing",
-                   "dcterms:publisher", "x\n", "0", "-1", "99.63", "1e309", "nan", "\ud800",
-                   "\x00", "\u202e", "a" * 300, "http://a b", "file:///etc/passwd", "*x", "&x"]
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
-                    st.text(max_size=12), st.sampled_from(HOSTILE_STRINGS))
-KEYS = st.one_of(st.text(max_size=10), st.sampled_from(
-    ["id", "type", "label", "aliases", "quote", "facts", "document", "entity", "qid", "seen_at",
-     "published", "authors", "publisher", "stated_by", "note", "year_inferred", "value",
-     "country", "electionDate", "unknownKey"]))
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(KEYS, inner, max_size=3), max_leaves=6)
+HOSTILE_STRINGS = [
+    "2023-02-30",
+    "2023-11-31",
+    "yesterday",
+    "javascript:alert(1)//",
+    "true",
+    "false",
+    "Q0",
+    "",
+    " ",
+    "kinu",
+    "park-young-ja",
+    "nkv:nothing",
+    "dcterms:publisher",
+    "x\n",
+    "0",
+    "-1",
+    "99.63",
+    "1e309",
+    "nan",
+    "\ud800",
+    "\x00",
+    "\u202e",
+    "a" * 300,
+    "http://a b",
+    "file:///etc/passwd",
+    "*x",
+    "&x",
+]
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=12),
+    st.sampled_from(HOSTILE_STRINGS),
+)
+KEYS = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(
+        [
+            "id",
+            "type",
+            "label",
+            "aliases",
+            "quote",
+            "facts",
+            "document",
+            "entity",
+            "qid",
+            "seen_at",
+            "published",
+            "authors",
+            "publisher",
+            "stated_by",
+            "note",
+            "year_inferred",
+            "value",
+            "country",
+            "electionDate",
+            "unknownKey",
+        ]
+    ),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _edit(doc, path: tuple, how: str, value, key):
@@ -227,14 +323,21 @@ def _expect_one_line_or_nothing(root: Path, ontology: Ontology) -> None:
         line = exc.line()
         assert "\n" not in line and "\r" not in line, line
         assert exc.where and exc.where.split(":")[0] in {*FILES.values(), "data/sources"} | {
-            f"data/sources/{d['file']}" for d in BASE["manifest"]["documents"]}, line
+            f"data/sources/{d['file']}" for d in BASE["manifest"]["documents"]
+        }, line
 
 
 @FUZZ
-@given(data=st.data(), kind=st.sampled_from(sorted(FILES)),
-       how=st.sampled_from(["replace", "replace", "drop", "add"]), value=VALUES, key=KEYS)
-def test_fuzzed_curated_values_give_one_line_or_pass(small_project, ontology, data, kind, how,
-                                                     value, key):
+@given(
+    data=st.data(),
+    kind=st.sampled_from(sorted(FILES)),
+    how=st.sampled_from(["replace", "replace", "drop", "add"]),
+    value=VALUES,
+    key=KEYS,
+)
+def test_fuzzed_curated_values_give_one_line_or_pass(
+    small_project, ontology, data, kind, how, value, key
+):
     doc = yaml.safe_load(yaml.safe_dump(BASE[kind]))  # a deep copy
     path, _ = data.draw(st.sampled_from(list(_paths(doc))), label="path")
     edited = _edit(doc, path, how, value, key)
@@ -251,12 +354,41 @@ def test_fuzzed_curated_values_give_one_line_or_pass(small_project, ontology, da
 
 
 @settings(FUZZ, max_examples=150)
-@given(kind=st.sampled_from(sorted(FILES)),
-       raw=st.one_of(st.binary(max_size=200), st.text(max_size=200).map(str.encode),
-                     st.lists(st.sampled_from(["[", "]", "{", "}", "- ", ": ", "&a ", "*a",
-                                              "!!str ", "? ", "\n", "  ", "---\n", "'", '"',
-                                              "x", "#", "|\n", ">\n", "\t", "%YAML 1.1\n"]),
-                              max_size=60).map(lambda parts: "".join(parts).encode())))
+@given(
+    kind=st.sampled_from(sorted(FILES)),
+    raw=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.lists(
+            st.sampled_from(
+                [
+                    "[",
+                    "]",
+                    "{",
+                    "}",
+                    "- ",
+                    ": ",
+                    "&a ",
+                    "*a",
+                    "!!str ",
+                    "? ",
+                    "\n",
+                    "  ",
+                    "---\n",
+                    "'",
+                    '"',
+                    "x",
+                    "#",
+                    "|\n",
+                    ">\n",
+                    "\t",
+                    "%YAML 1.1\n",
+                ]
+            ),
+            max_size=60,
+        ).map(lambda parts: "".join(parts).encode()),
+    ),
+)
 def test_fuzzed_file_contents_give_one_line_or_pass(small_project, ontology, kind, raw):
     target = small_project / FILES[kind]
     target.write_bytes(raw)
@@ -271,6 +403,7 @@ def test_the_small_project_reads(small_project, ontology):
 
 
 # --- the command line --------------------------------------------------------------------------
+
 
 class _Reached(BaseException):  # noqa: N818 - not an error: run_guarded must let it through
     """The command got past its own argument checks to the expensive step."""
@@ -293,19 +426,44 @@ def _parser(name: str) -> argparse.ArgumentParser:
 
 
 def _options(name: str) -> list[str]:
-    return sorted(o for a in _parser(name)._actions for o in a.option_strings
-                  if o not in ("-h", "--help"))
+    return sorted(
+        o for a in _parser(name)._actions for o in a.option_strings if o not in ("-h", "--help")
+    )
 
 
 def _argv_values(tmp: Path):
     folder, afile = str(tmp), str(ROOT / "README.md")
     return st.one_of(
         st.text(max_size=12),
-        st.sampled_from(["-1", "0", "70000", "1e309", "nan", "-", "--", "", " ", "x\ny",
-                         "http://a b", "javascript:x", "file:///etc/passwd", "http://127.0.0.1:9/",
-                         folder, afile, "/dev/null", "/dev/zero", str(tmp / "missing" / "x"),
-                         os.fsdecode(b"\xff\xfe"), "\x00", "cq-01", "select * {}"]),
-        st.integers(min_value=-(2**70), max_value=2**70).map(str))
+        st.sampled_from(
+            [
+                "-1",
+                "0",
+                "70000",
+                "1e309",
+                "nan",
+                "-",
+                "--",
+                "",
+                " ",
+                "x\ny",
+                "http://a b",
+                "javascript:x",
+                "file:///etc/passwd",
+                "http://127.0.0.1:9/",
+                folder,
+                afile,
+                "/dev/null",
+                "/dev/zero",
+                str(tmp / "missing" / "x"),
+                os.fsdecode(b"\xff\xfe"),
+                "\x00",
+                "cq-01",
+                "select * {}",
+            ]
+        ),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    )
 
 
 def _run_main(argv: list[str], monkeypatch) -> tuple[int, str]:
@@ -368,10 +526,18 @@ def test_non_utf8_arguments_are_one_line(monkeypatch):
 
 def test_non_utf8_bytes_on_a_real_command_line_give_one_line():
     """The bytes as a shell passes them, through the real interpreter: no traceback."""
-    for argv in ([b"query", b"-e", b"SELECT \xff"], [b"extract", b"\xfe.txt"],
-                 [b"serve", b"--port", b"\xff"], [b"\xff"]):
-        run = subprocess.run([sys.executable, "-m", "nkelections", *argv], capture_output=True,
-                             timeout=60, env={**os.environ, "NKELECTIONS_ROOT": str(ROOT)})
+    for argv in (
+        [b"query", b"-e", b"SELECT \xff"],
+        [b"extract", b"\xfe.txt"],
+        [b"serve", b"--port", b"\xff"],
+        [b"\xff"],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "nkelections", *argv],
+            capture_output=True,
+            timeout=60,
+            env={**os.environ, "NKELECTIONS_ROOT": str(ROOT)},
+        )
         err = run.stderr.decode("utf-8", "replace")
         assert run.returncode == 2 and "Traceback" not in err, (argv, err)
         assert len(err.splitlines()) == 1, (argv, err)

@@ -23,15 +23,18 @@ def _cache_file(tmp_path, endpoint=ENDPOINT):
     return tmp_path / f"{key}.json"
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"{not json", "cannot read the cached answer"),
-    (b"\xff\xfe\x00", "cannot read the cached answer"),
-    (b'{"item": "x"}', "is not a list of rows of strings"),
-    (b"[1, 2]", "is not a list of rows of strings"),
-    (b'[{"item": 5}]', "is not a list of rows of strings (0/item"),
-    (b'[{"item": null}]', "is not a list of rows of strings"),
-    (b'[{"item": ["a"]}]', "is not a list of rows of strings"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"{not json", "cannot read the cached answer"),
+        (b"\xff\xfe\x00", "cannot read the cached answer"),
+        (b'{"item": "x"}', "is not a list of rows of strings"),
+        (b"[1, 2]", "is not a list of rows of strings"),
+        (b'[{"item": 5}]', "is not a list of rows of strings (0/item"),
+        (b'[{"item": null}]', "is not a list of rows of strings"),
+        (b'[{"item": ["a"]}]', "is not a list of rows of strings"),
+    ],
+)
 def test_a_corrupt_or_foreign_cache_file_is_one_line(tmp_path, content, words):
     _cache_file(tmp_path).write_bytes(content)
     with pytest.raises(LinkError) as failure:
@@ -73,15 +76,19 @@ def answering():
         server.server_close()
 
 
-@pytest.mark.parametrize("binding", [
-    {"item": {"type": "uri", "value": 5}},
-    {"item": {"type": "uri", "value": None}},
-    {"item": {"type": "uri", "value": {"nested": "x"}}},
-    {"label": {"type": "literal", "value": ["a", "b"]}},
-])
+@pytest.mark.parametrize(
+    "binding",
+    [
+        {"item": {"type": "uri", "value": 5}},
+        {"item": {"type": "uri", "value": None}},
+        {"item": {"type": "uri", "value": {"nested": "x"}}},
+        {"label": {"type": "literal", "value": ["a", "b"]}},
+    ],
+)
 def test_non_string_values_in_an_answer_are_one_line(answering, tmp_path, binding):
-    _Answers.body = json.dumps({"head": {"vars": list(binding)},
-                                "results": {"bindings": [binding]}}).encode()
+    _Answers.body = json.dumps(
+        {"head": {"vars": list(binding)}, "results": {"bindings": [binding]}}
+    ).encode()
     with pytest.raises(LinkError) as failure:
         Client(answering, tmp_path).select(QUERY)
     line = failure.value.line()
@@ -89,8 +96,9 @@ def test_non_string_values_in_an_answer_are_one_line(answering, tmp_path, bindin
     assert not list(tmp_path.iterdir())  # nothing cached from a bad answer
 
 
-@pytest.mark.parametrize("body", [b"[]", b'{"results": 5}', b"not json at all",
-                                  b'{"results": {"bindings": [5]}}'])
+@pytest.mark.parametrize(
+    "body", [b"[]", b'{"results": 5}', b"not json at all", b'{"results": {"bindings": [5]}}']
+)
 def test_answers_of_another_shape_are_one_line(answering, tmp_path, body):
     _Answers.body = body
     with pytest.raises(LinkError) as failure:
@@ -99,8 +107,12 @@ def test_answers_of_another_shape_are_one_line(answering, tmp_path, body):
 
 
 def test_a_good_answer_is_cached_and_read_back(answering, tmp_path):
-    _Answers.body = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": [
-        {"item": {"type": "uri", "value": "http://example.org/Q1"}}]}}).encode()
+    _Answers.body = json.dumps(
+        {
+            "head": {"vars": ["item"]},
+            "results": {"bindings": [{"item": {"type": "uri", "value": "http://example.org/Q1"}}]},
+        }
+    ).encode()
     rows = Client(answering, tmp_path).select(QUERY)
     assert rows == [{"item": "http://example.org/Q1"}]
     assert json.loads(_cache_file(tmp_path, answering).read_text()) == rows

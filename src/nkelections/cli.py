@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from nkelections import __version__
-from nkelections.errors import NkeError
+from nkelections.errors import NkeError, printable
 
 # name -> one-line help. Order is the order `--help` shows.
 COMMANDS: dict[str, str] = {
@@ -93,7 +93,7 @@ class OneLineParser(argparse.ArgumentParser):
     """argparse, with a usage error as one line (what, and where to read more), exit 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {_one_line(message)} "
+        self.exit(2, f"{self.prog}: error: {printable(message)} "
                      f"(hint: see {self.prog} --help)\n")
 
 
@@ -103,7 +103,7 @@ def _check_utf8(argv: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
             shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-            raise NkeError(f"argument {index + 1} ({_one_line(shown)}) is not valid UTF-8",
+            raise NkeError(f"argument {index + 1} ({printable(shown)}) is not valid UTF-8",
                            hint="give names, queries and paths in UTF-8") from None
 
 
@@ -136,16 +136,6 @@ def run_guarded(name: str, call) -> int:
 
 
 def _say(prog: str, message: str, code: int, label: str = "error: ") -> int:
-    sys.stderr.write(f"{prog}: {label}{_one_line(message)}\n")
+    sys.stderr.write(f"{prog}: {label}{printable(message)}\n")
     sys.stderr.flush()
     return code
-
-
-def _one_line(text: str) -> str:
-    """text as one printable line: line breaks, control characters and undecodable bytes
-    written as escapes, so that one error stays one line whatever it quotes."""
-    text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
-                   .decode("ascii") for c in text)

@@ -38,8 +38,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from nkelections.errors import CurationError
-from nkelections.yamlio import Node, Seq, display_name, load_yaml, printable
+from nkelections.errors import CurationError, printable
+from nkelections.yamlio import Node, Seq, display_name, load_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: a trailing newline is no part of an id
 DOCUMENT_KINDS = ("encyclopedia-article", "research-paper", "news-article", "interview-report")
@@ -63,17 +63,22 @@ def _pattern(regex: str, what: str):
         if not compiled.match(value):
             raise _error("pattern", "'{value}' is not {what}", value=value, what=what)
         return value
+
     return AfterValidator(check)
 
 
 def _clean_text(value: str) -> str:
     bad = BAD_CHARACTER.search(value)
     if bad:
-        raise _error("bad_character", "the text holds the character {code}, which is "
-                     "{which}", code=f"U+{ord(bad.group()):04X}",
-                     which="half of a surrogate pair" if 0xD800 <= ord(bad.group()) <= 0xDFFF
-                     else "a control character",
-                     hint="write the character itself, in UTF-8")
+        raise _error(
+            "bad_character",
+            "the text holds the character {code}, which is {which}",
+            code=f"U+{ord(bad.group()):04X}",
+            which="half of a surrogate pair"
+            if 0xD800 <= ord(bad.group()) <= 0xDFFF
+            else "a control character",
+            hint="write the character itself, in UTF-8",
+        )
     return value
 
 
@@ -96,8 +101,12 @@ def is_http_address(value: str) -> bool:
 
 def _http(value: str) -> str:
     if not is_http_address(value):
-        raise _error("http", "'{value}' is not an http(s) address", value=value[:200],
-                     hint="give the address of a page as it is, starting http:// or https://")
+        raise _error(
+            "http",
+            "'{value}' is not an http(s) address",
+            value=value[:200],
+            hint="give the address of a page as it is, starting http:// or https://",
+        )
     return value
 
 
@@ -107,27 +116,42 @@ def _listed(value):
 
 def _known(kind: str, what: str):
     """An id that must name one of the context's `kind` (entities, documents), when given."""
+
     def check(value: str, info: ValidationInfo) -> str:
         known = (info.context or {}).get(kind)
         if known is not None and value not in known:
             close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
-            raise _error("unknown_reference", "unknown {what} '{value}'", value=value,
-                         what=what, hint=("did you mean " + ", ".join(close) + "?")
-                         if close else f"use an id of the {kind} defined in data/")
+            raise _error(
+                "unknown_reference",
+                "unknown {what} '{value}'",
+                value=value,
+                what=what,
+                hint=("did you mean " + ", ".join(close) + "?")
+                if close
+                else f"use an id of the {kind} defined in data/",
+            )
         return value
+
     return AfterValidator(check)
 
 
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
 Name = Annotated[Text, _pattern(r"(?s).*\S.*", "a non-blank text")]
-Slug = Annotated[str, _pattern(SLUG.pattern[:-2], "an id (lower-case letters, digits and "
-                               "single hyphens)")]
+Slug = Annotated[
+    str, _pattern(SLUG.pattern[:-2], "an id (lower-case letters, digits and single hyphens)")
+]
 EntityRef = Annotated[Slug, _known("entities", "entity")]
 DocumentRef = Annotated[Slug, _known("documents", "document")]
-Term = Annotated[str, _pattern(r"(?:[A-Za-z][\w-]*:)?[A-Za-z_][\w.-]*",
-                               "a term of the ontology (a local name or prefix:name)")]
-IsoDate = Annotated[str, _pattern(r"\d{4}-\d\d-\d\d", "a date YYYY-MM-DD"),
-                    AfterValidator(_real_date)]
+Term = Annotated[
+    str,
+    _pattern(
+        r"(?:[A-Za-z][\w-]*:)?[A-Za-z_][\w.-]*",
+        "a term of the ontology (a local name or prefix:name)",
+    ),
+]
+IsoDate = Annotated[
+    str, _pattern(r"\d{4}-\d\d-\d\d", "a date YYYY-MM-DD"), AfterValidator(_real_date)
+]
 Year = Annotated[str, _pattern(r"\d{4}", "a year YYYY")]
 Whole = Annotated[str, _pattern(r"\d{1,12}", "a whole number")]
 Count = Annotated[str, _pattern(r"[1-9]\d{0,11}", "a whole number from 1")]
@@ -135,8 +159,11 @@ Flag = Literal["true", "false"]
 Sha256 = Annotated[str, _pattern(r"[0-9a-f]{64}", "a SHA-256 digest (64 hex digits)")]
 Qid = Annotated[str, _pattern(r"Q[1-9][0-9]*", "a Wikidata item id (Q and digits)")]
 Language = Annotated[str, _pattern(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", "a language tag")]
-FileName = Annotated[Text, _pattern(r"[^/\\]+", "a file name in data/sources/ (no folders)"),
-                     AfterValidator(lambda v: v if v not in (".", "..") else _no_dots(v))]
+FileName = Annotated[
+    Text,
+    _pattern(r"[^/\\]+", "a file name in data/sources/ (no folders)"),
+    AfterValidator(lambda v: v if v not in (".", "..") else _no_dots(v)),
+]
 Http = Annotated[str, Field(max_length=4000), AfterValidator(_http)]
 
 
@@ -154,6 +181,7 @@ class _Model(BaseModel):
 
 
 # --- data/sources/manifest.yaml ----------------------------------------------------------------
+
 
 class ExcludedRange(_Model):
     start: Whole
@@ -191,6 +219,7 @@ class Manifest(_Model):
 
 # --- data/entities/*.yaml ----------------------------------------------------------------------
 
+
 class Entity(_Model):
     model_config = ConfigDict(extra="allow")  # property keys, checked against the ontology
 
@@ -209,9 +238,14 @@ class Entity(_Model):
         if ontology is not None:
             for index, name in enumerate(self.type):
                 if ontology.resolve_term(name) not in ontology.classes:
-                    raise _error("unknown_class", "unknown class '{name}'", name=name,
-                                 key="type", index=index,
-                                 hint=ontology.closest(name, ontology.classes))
+                    raise _error(
+                        "unknown_class",
+                        "unknown class '{name}'",
+                        name=name,
+                        key="type",
+                        index=index,
+                        hint=ontology.closest(name, ontology.classes),
+                    )
             for key, value in (self.model_extra or {}).items():
                 _check_property(ontology, key, value, {"key": key}, {"key": key})
         return self
@@ -222,14 +256,23 @@ def _check_property(ontology, name: str, value, name_at: dict, value_at: dict) -
     value_at say where each stands (the context keys of _error)."""
     prop = ontology.properties.get(ontology.resolve_term(name))
     if prop is None:
-        raise _error("unknown_property", "unknown property '{name}'", name=name,
-                     hint=ontology.closest(name, ontology.properties), **name_at)
+        raise _error(
+            "unknown_property",
+            "unknown property '{name}'",
+            name=name,
+            hint=ontology.closest(name, ontology.properties),
+            **name_at,
+        )
     for index, item in enumerate(value if isinstance(value, list) else [value]):
         at = {**value_at, "index": index} if isinstance(value, list) else value_at
         if not isinstance(item, str):
-            raise _error("property_value", "needs a single value, not {what}",
-                         what=_describe(item),
-                         hint="write one value, or a list of single values", **at)
+            raise _error(
+                "property_value",
+                "needs a single value, not {what}",
+                what=_describe(item),
+                hint="write one value, or a list of single values",
+                **at,
+            )
         try:
             _clean_text(item)
             _check_value(ontology, prop, item)
@@ -240,9 +283,12 @@ def _check_property(ontology, name: str, value, name_at: dict, value_at: dict) -
 def _check_value(ontology, prop, value: str) -> None:
     if prop.is_object:
         if not SLUG.match(value) and ontology.individual(value) is None:
-            raise _error("object_value", "'{value}' is neither an entity id nor a concept of "
-                         "the ontology", value=value,
-                         hint="an id of data/entities/ or a concept such as nkv:...")
+            raise _error(
+                "object_value",
+                "'{value}' is neither an entity id nor a concept of the ontology",
+                value=value,
+                hint="an id of data/entities/ or a concept such as nkv:...",
+            )
         return
     check = LITERALS.get(str(prop.datatype))
     if check is not None:
@@ -275,6 +321,7 @@ class EntityFile(_Model):
 
 # --- data/statements/*.yaml --------------------------------------------------------------------
 
+
 def _check_triple(value: tuple, info: ValidationInfo) -> tuple:
     ontology = (info.context or {}).get("ontology")
     if ontology is not None:
@@ -294,8 +341,9 @@ class StatementFact(_Model):
     def _value(self, info: ValidationInfo) -> StatementFact:
         ontology = (info.context or {}).get("ontology")
         if ontology is not None:
-            _check_property(ontology, self.property_, self.value, {"key": "property"},
-                            {"key": "value"})
+            _check_property(
+                ontology, self.property_, self.value, {"key": "property"}, {"key": "value"}
+            )
         return self
 
 
@@ -311,9 +359,12 @@ Fact = Annotated[
     Annotated[Slug, Tag("id")]
     | Annotated[tuple[Slug, Term, Text], AfterValidator(_check_triple), Tag("triple")]
     | Annotated[StatementFact, Tag("statement")],
-    Discriminator(_fact_form, custom_error_type="fact_form",
-                  custom_error_message="a fact is an entity id, [subject, property, value] or "
-                  "a mapping with subject, property and value"),
+    Discriminator(
+        _fact_form,
+        custom_error_type="fact_form",
+        custom_error_message="a fact is an entity id, [subject, property, value] or "
+        "a mapping with subject, property and value",
+    ),
 ]
 
 
@@ -339,6 +390,7 @@ class StatementFile(_Model):
 
 
 # --- data/wikidata.yaml ------------------------------------------------------------------------
+
 
 class WikidataLink(_Model):
     entity: EntityRef
@@ -403,6 +455,7 @@ WIKIDATA_ROWS = TypeAdapter(list[dict[str, Annotated[str, Field(max_length=MAX_T
 
 # --- data/coverage-waivers.yaml ----------------------------------------------------------------
 
+
 class Waiver(_Model):
     document: DocumentRef
     text: Name | None = None
@@ -417,8 +470,14 @@ class WaiverFile(_Model):
 
 # --- reading -----------------------------------------------------------------------------------
 
-def read_checked(path: Path, model: type[BaseModel], root: Path | None = None,
-                 lines: bool = True, context: dict[str, Any] | None = None):
+
+def read_checked(
+    path: Path,
+    model: type[BaseModel],
+    root: Path | None = None,
+    lines: bool = True,
+    context: dict[str, Any] | None = None,
+):
     """load_yaml(path), then the file checked against `model`; the first problem (by line)
     raises CurationError. The context may hold `ontology`, `entities` and `documents` (sets of
     ids) for the checks that need them."""
@@ -434,8 +493,9 @@ def check(doc, model: type[BaseModel], shown: str, context: dict[str, Any] | Non
         raise _one_line(exc, doc, shown) from None
 
 
-def curated_files(data_dir: Path, corpus, ontology, root: Path | None = None,
-                  lines: bool = True) -> Iterator[tuple[str, Path, Node]]:
+def curated_files(
+    data_dir: Path, corpus, ontology, root: Path | None = None, lines: bool = True
+) -> Iterator[tuple[str, Path, Node]]:
     """("entities" | "statements", path, document) for each curated file, in the order the
     build reads them, each checked first; once the entities are known, the manifest's
     publishers and authors are checked against them."""
@@ -460,8 +520,7 @@ def _one_line(exc: ValidationError, doc, shown: str) -> CurationError:
         located.append((line or 10**9, line, names, error))
     _, line, names, error = min(located, key=lambda item: item[0])
     message, hint = _describe_error(error, names)
-    return CurationError(printable(message), where=f"{shown}:{line}" if line else shown,
-                         hint=hint)
+    return CurationError(printable(message), where=f"{shown}:{line}" if line else shown, hint=hint)
 
 
 def _where(doc, loc: tuple) -> tuple[int, list]:
@@ -493,9 +552,14 @@ def _describe(value) -> str:
     return "a text"
 
 
-EXPECTED = {"string_type": "a single text", "list_type": "a list", "dict_type": "a mapping",
-            "model_type": "a mapping", "model_attributes_type": "a mapping",
-            "tuple_type": "a list [subject, property, value]"}
+EXPECTED = {
+    "string_type": "a single text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "tuple_type": "a list [subject, property, value]",
+}
 
 
 def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
@@ -504,17 +568,20 @@ def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
     field = keys[-1] if keys else "the file"
     named = f"'{field}'" if keys else field
     if keys:  # the items and parts below the last key: 'facts', item 2, part 3
-        below = names[len(names) - names[::-1].index(field):]
-        named += "".join(f", {'item' if i == 0 else 'part'} {n + 1}" for i, n in
-                         enumerate(below))
+        below = names[len(names) - names[::-1].index(field) :]
+        named += "".join(f", {'item' if i == 0 else 'part'} {n + 1}" for i, n in enumerate(below))
     if kind == "missing" and isinstance(error["loc"][-1], int):
         return f"{named} has too few items (item {error['loc'][-1] + 1} is missing)", None
     if kind == "missing":
         return f"'{field}' is missing", f"add '{field}:'"
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(field, sorted(ALL_KEYS), n=3, cutoff=0.6)
-        return (f"unknown key '{field}'", ("did you mean " + ", ".join(close) + "?") if close
-                else "see data/README.md for the keys of each file")
+        return (
+            f"unknown key '{field}'",
+            ("did you mean " + ", ".join(close) + "?")
+            if close
+            else "see data/README.md for the keys of each file",
+        )
     if kind in EXPECTED:
         return f"{named} must be {EXPECTED[kind]}, not {_describe(error.get('input'))}", None
     if kind == "literal_error":
@@ -528,9 +595,24 @@ def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
 
 
 def _all_keys() -> set[str]:
-    models = (Manifest, ManifestDocument, ExcludedRange, EntityFile, Entity, StatementFile,
-              Evidence, StatementFact, WikidataFile, WikidataLink, Abstention, WikidataClass,
-              KoreanName, AbstainClass, WaiverFile, Waiver)
+    models = (
+        Manifest,
+        ManifestDocument,
+        ExcludedRange,
+        EntityFile,
+        Entity,
+        StatementFile,
+        Evidence,
+        StatementFact,
+        WikidataFile,
+        WikidataLink,
+        Abstention,
+        WikidataClass,
+        KoreanName,
+        AbstainClass,
+        WaiverFile,
+        Waiver,
+    )
     return {f.alias or name for m in models for name, f in m.model_fields.items()}
 
 

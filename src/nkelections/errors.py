@@ -16,7 +16,17 @@ class NkeError(Exception):
 
     def line(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        return printable(f"{text} (hint: {self.hint})" if self.hint else text)
+
+
+def printable(text: str) -> str:
+    """text as one printable line: line breaks, control characters and undecodable bytes
+    written as escapes, so that one error stays one line whatever it quotes."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
+                   .decode("ascii") for c in text)
 
 
 class SourceError(NkeError):

@@ -17,7 +17,7 @@ from pathlib import Path
 import ryml
 import yaml
 
-from nkelections.errors import CurationError
+from nkelections.errors import CurationError, printable
 
 # libyaml when PyYAML was built with it (about 5 times faster), else the pure-Python loader.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -224,14 +224,6 @@ class _Builder:
 
     def fail(self, message: str, line: int, hint: str):
         raise CurationError(message, where=f"{self.shown}:{line}", hint=hint)
-
-
-def printable(text: str) -> str:
-    """text on one line: control characters and lone surrogates written as escapes."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace")
-                   .decode("ascii") for c in text)
 
 
 def _line(event) -> int:
