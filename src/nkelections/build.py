@@ -13,6 +13,7 @@ from rdflib import Dataset, Literal, URIRef
 
 from nkelections.errors import CurationError
 from nkelections.evidence import Span, add_text_target, locate
+from nkelections.inference import materialise_types
 from nkelections.mentions import Gazetteer
 from nkelections.namespaces import (
     DATA_GRAPH,
@@ -111,6 +112,7 @@ def _build(paths: Paths, lines: bool) -> BuildResult:
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
     add_wikidata_links(data, paths.data, set(curation.entities), paths.root)
+    materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
     add_description(quads, summary)  # VoID+DCAT, in its own graph
@@ -157,8 +159,8 @@ class _Assembler:
             g.add((iri, DCTERMS.creator, NKR[author]))
         if doc.published:
             g.add((iri, DCTERMS.issued, Literal(doc.published, datatype=XSD.date)))
-        elif doc.published_year:
-            g.add((iri, DCTERMS.issued, Literal(doc.published_year, datatype=XSD.gYear)))
+        elif doc.published_year:  # a copyright year only: dcterms:issued holds full dates
+            g.add((iri, DCTERMS.dateCopyrighted, Literal(doc.published_year, datatype=XSD.gYear)))
         if doc.series_number:
             g.add((iri, NKE.seriesNumber, Literal(doc.series_number)))
         for note in (doc.published_basis, doc.publisher_basis):
@@ -271,8 +273,9 @@ class _Assembler:
         names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
                  if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
         gazetteer, count = Gazetteer(names), 0
+        exclusions = self.mention_exclusions()
         for doc in self.corpus:
-            for m in gazetteer.find(doc):
+            for m in gazetteer.find(doc, exclusions):
                 iri = f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
                 node = ox.NamedNode(iri)
                 self.g.add((node, RDF.type, NKE.Mention))
@@ -284,6 +287,21 @@ class _Assembler:
         self.summary.mentions = count
         typed = {e.iri for e in self.curation.entities.values() if NKE.Fact in e.types}
         self.summary.facts = len(self.supported | typed)
+
+    def mention_exclusions(self) -> dict[str, list[str]]:
+        """Each entity's curated `not_a_mention` passages; one that no text holds is an error,
+        so that an edited text cannot silently bring a wrong mention back."""
+        texts = [doc.text.replace("\u2019", "'") for doc in self.corpus]
+        exclusions = {}
+        for entity in self.curation.entities.values():
+            for passage in entity.not_a_mention:
+                if not any(passage.replace("\u2019", "'") in text for text in texts):
+                    raise CurationError(f"'not_a_mention' passage {passage!r} of '{entity.id}' "
+                                        "is in no text", where=entity.where,
+                                        hint="quote the passage verbatim from data/sources/")
+            if entity.not_a_mention:
+                exclusions[entity.id] = entity.not_a_mention
+        return exclusions
 
 
 def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:

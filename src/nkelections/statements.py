@@ -22,7 +22,8 @@ from nkelections.ontology import Ontology, Property
 from nkelections.sources import SLUG, Corpus
 from nkelections.yamlio import Node, Seq, load_yaml
 
-ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata"}
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
+               "not_a_mention"}
 EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
                  "stated_on", "note"}
 STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
@@ -32,10 +33,12 @@ PATTERNS = {
     XSD.gYear: re.compile(r"^\d{4}$"),
     XSD.decimal: re.compile(r"^-?\d+(\.\d+)?$"),
     XSD.integer: re.compile(r"^-?\d+$"),
+    XSD.positiveInteger: re.compile(r"^[1-9]\d*$"),
     XSD.boolean: re.compile(r"^(true|false)$"),
 }
 WHAT = {XSD.date: "a date YYYY-MM-DD", XSD.decimal: "a decimal number such as 99.63",
-        XSD.integer: "a whole number", XSD.boolean: "true or false",
+        XSD.integer: "a whole number",
+        XSD.positiveInteger: "a whole number from 1", XSD.boolean: "true or false",
         XSD.gYearMonth: "a year and month YYYY-MM", XSD.gYear: "a year YYYY"}
 
 
@@ -57,6 +60,8 @@ class Entity:
     where: str
     note: str | None = None
     wikidata: str | None = None
+    # verbatim passages where a name of this entity means something else (issue 21)
+    not_a_mention: list[str] = field(default_factory=list)
 
     @cached_property
     def iri(self) -> URIRef:
@@ -168,6 +173,7 @@ class _Reader:
             aliases=[a for a in _as_list(node.get("aliases")) if isinstance(a, str)],
             description=node.get("description"), attributes=attributes, where=node.where,
             note=node.get("note"), wikidata=node.get("wikidata"),
+            not_a_mention=[p for p in _as_list(node.get("not_a_mention")) if isinstance(p, str)],
         )
 
     def evidence(self, node: Node, document: str) -> EvidenceSpec:
