@@ -230,6 +230,8 @@ class _Assembler:
             g.add((evidence, NKE.statedOn, spec.stated_on))
         if spec.note:
             g.add((evidence, NKE.curatorNote, Literal(" ".join(spec.note.split()))))
+        if spec.year_inferred:
+            g.add((evidence, NKE.yearInferred, Literal(True)))
 
     def statement(self, spec: StatementSpec, known: dict[tuple, URIRef]) -> URIRef:
         node = known.get(spec.key)

@@ -25,7 +25,7 @@ from nkelections.yamlio import Node, Seq, load_yaml
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
                "not_a_mention"}
 EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
-                 "stated_on", "note"}
+                 "stated_on", "note", "year_inferred"}
 STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
 PATTERNS = {
     XSD.date: re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
@@ -95,6 +95,7 @@ class EvidenceSpec:
     reported_in: str | None = None
     stated_on: Literal | None = None
     note: str | None = None
+    year_inferred: bool = False  # the quote's date has no year in the quote (issue 21)
 
 
 @dataclass
@@ -194,7 +195,7 @@ class _Reader:
             facts=facts, where=node.where, stated_by=node.get("stated_by"),
             reported_by=node.get("reported_by"), reported_in=node.get("reported_in"),
             stated_on=self.literal(XSD.date, stated_on, node.where) if stated_on else None,
-            note=node.get("note"),
+            note=node.get("note"), year_inferred=node.get("year_inferred") == "true",
         )
 
     def fact(self, item, parent: Node) -> str | StatementSpec:
