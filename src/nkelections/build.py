@@ -146,7 +146,7 @@ class _Assembler:
         g, iri = self.g, NKR[doc.id]
         for cls in (NKE.SourceDocument, NKE.Document, DOCUMENT_CLASSES[doc.kind]):
             g.add((iri, RDF.type, cls))
-        g.add((iri, RDFS.label, Literal(doc.title, lang="en")))
+        g.add((iri, RDFS.label, Literal(self.document_label(doc), lang="en")))
         g.add((iri, DCTERMS.title, Literal(doc.title, lang="en")))
         g.add((iri, NKE.documentKind, NKV[doc.kind]))
         g.add((iri, DCTERMS.language, Literal(doc.language, datatype=XSD.language)))
@@ -173,6 +173,12 @@ class _Assembler:
             g.add((rng, OA.start, Literal(excluded.start, datatype=XSD.nonNegativeInteger)))
             g.add((rng, OA.end, Literal(excluded.end, datatype=XSD.nonNegativeInteger)))
             g.add((rng, RDFS.comment, Literal(" ".join(excluded.reason.split()), lang="en")))
+
+    def document_label(self, doc: Document) -> str:
+        """The title and who published it: an article may share its title with its subject (the
+        encyclopedia's "2023 North Korean local elections"), and a label names one resource."""
+        publisher = self.curation.entities.get(doc.publisher or "")
+        return f"{doc.title} ({publisher.label})" if publisher else doc.title
 
     def add_entity(self, entity: Entity) -> None:
         g, iri = self.g, entity.iri

@@ -23,8 +23,6 @@ REUSED_DATATYPES = {
     "http://purl.org/dc/terms/dateCopyrighted": XSD.gYear,
     # ELI leaves eli:number open; our decision numbers are whole numbers, typed so they sort
     "http://data.europa.eu/eli/ontology#number": XSD.positiveInteger,
-    "http://schema.org/startDate": XSD.date,
-    "http://schema.org/endDate": XSD.date,
 }
 
 
