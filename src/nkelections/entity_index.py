@@ -38,7 +38,7 @@ class Row:
 def shorten(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
     return iri
 
 
@@ -59,10 +59,16 @@ def index_rows(quads: Iterable[ox.Quad]) -> tuple[list[Row], Counter]:
             labels.setdefault(s.value, o.value)
         elif p == str(RDF.type) and isinstance(o, ox.NamedNode):
             types.setdefault(s.value, set()).add(o.value)
-    rows = [Row(iri, labels[iri], _most_specific(types.get(iri, set()), parents))
-            for iri in sorted(labels)]
-    unlisted = Counter(cls for iri, classes in types.items() if iri not in labels
-                       for cls in _most_specific(classes, parents))
+    rows = [
+        Row(iri, labels[iri], _most_specific(types.get(iri, set()), parents))
+        for iri in sorted(labels)
+    ]
+    unlisted = Counter(
+        cls
+        for iri, classes in types.items()
+        if iri not in labels
+        for cls in _most_specific(classes, parents)
+    )
     return rows, unlisted
 
 
@@ -101,15 +107,17 @@ def to_html(rows: list[Row], unlisted: Counter) -> str:
         "<p>Every named resource of the graph: its IRI (and the CURIE to write in SPARQL), its "
         "label and its most specific classes (the build adds every superclass, so "
         "<code>?x a nke:Body</code> finds all bodies). Made by <code>nkelections build</code>; "
-        "do not edit. The same rows: <a href=\"entities.csv\">entities.csv</a>.</p>",
+        'do not edit. The same rows: <a href="entities.csv">entities.csv</a>.</p>',
         f"<p>{len(rows)} resources.</p>",
         "<table><thead><tr><th>CURIE</th><th>label</th><th>classes</th></tr></thead><tbody>",
     ]
     for row in rows:
         anchor = esc(row.curie.replace(":", "-"), quote=True)
-        lines.append(f'<tr id="{anchor}"><td><a href="{esc(row.iri, quote=True)}"><code>'
-                     f"{esc(row.curie)}</code></a></td><td>{esc(row.label)}</td>"
-                     f"<td>{esc(', '.join(row.classes))}</td></tr>")
+        lines.append(
+            f'<tr id="{anchor}"><td><a href="{esc(row.iri, quote=True)}"><code>'
+            f"{esc(row.curie)}</code></a></td><td>{esc(row.label)}</td>"
+            f"<td>{esc(', '.join(row.classes))}</td></tr>"
+        )
     lines.append("</tbody></table>")
     lines.append("<h2>Unlabelled nodes, by class</h2><ul>")
     for cls, count in sorted(unlisted.items()):

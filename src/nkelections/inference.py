@@ -37,4 +37,3 @@ def materialise_types(graph: GraphTriples, ontology: Ontology) -> int:
         for parent in closure.get(cls, ()):
             graph.triples.add((subject, rdf_type, graph.terms.iri(parent)))
     return len(graph) - before
-
