@@ -34,11 +34,13 @@ PATTERNS = {
     XSD.decimal: re.compile(r"^-?\d+(\.\d+)?$"),
     XSD.integer: re.compile(r"^-?\d+$"),
     XSD.positiveInteger: re.compile(r"^[1-9]\d*$"),
+    XSD.duration: re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$"),
     XSD.boolean: re.compile(r"^(true|false)$"),
 }
 WHAT = {XSD.date: "a date YYYY-MM-DD", XSD.decimal: "a decimal number such as 99.63",
         XSD.integer: "a whole number",
-        XSD.positiveInteger: "a whole number from 1", XSD.boolean: "true or false",
+        XSD.positiveInteger: "a whole number from 1", XSD.duration: "a duration such as P4Y",
+        XSD.boolean: "true or false",
         XSD.gYearMonth: "a year and month YYYY-MM", XSD.gYear: "a year YYYY"}
 
 
