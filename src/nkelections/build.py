@@ -13,6 +13,7 @@ from rdflib import Dataset, Literal, URIRef
 
 from nkelections.errors import CurationError
 from nkelections.evidence import Span, add_text_target, locate
+from nkelections.inference import materialise_types
 from nkelections.mentions import Gazetteer
 from nkelections.namespaces import (
     DATA_GRAPH,
@@ -111,6 +112,7 @@ def _build(paths: Paths, lines: bool) -> BuildResult:
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
     add_wikidata_links(data, paths.data, set(curation.entities), paths.root)
+    materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
     add_description(quads, summary)  # VoID+DCAT, in its own graph
@@ -144,7 +146,7 @@ class _Assembler:
         g, iri = self.g, NKR[doc.id]
         for cls in (NKE.SourceDocument, NKE.Document, DOCUMENT_CLASSES[doc.kind]):
             g.add((iri, RDF.type, cls))
-        g.add((iri, RDFS.label, Literal(doc.title, lang="en")))
+        g.add((iri, RDFS.label, Literal(self.document_label(doc), lang="en")))
         g.add((iri, DCTERMS.title, Literal(doc.title, lang="en")))
         g.add((iri, NKE.documentKind, NKV[doc.kind]))
         g.add((iri, DCTERMS.language, Literal(doc.language, datatype=XSD.language)))
@@ -157,8 +159,8 @@ class _Assembler:
             g.add((iri, DCTERMS.creator, NKR[author]))
         if doc.published:
             g.add((iri, DCTERMS.issued, Literal(doc.published, datatype=XSD.date)))
-        elif doc.published_year:
-            g.add((iri, DCTERMS.issued, Literal(doc.published_year, datatype=XSD.gYear)))
+        elif doc.published_year:  # a copyright year only: dcterms:issued holds full dates
+            g.add((iri, DCTERMS.dateCopyrighted, Literal(doc.published_year, datatype=XSD.gYear)))
         if doc.series_number:
             g.add((iri, NKE.seriesNumber, Literal(doc.series_number)))
         for note in (doc.published_basis, doc.publisher_basis):
@@ -171,6 +173,12 @@ class _Assembler:
             g.add((rng, OA.start, Literal(excluded.start, datatype=XSD.nonNegativeInteger)))
             g.add((rng, OA.end, Literal(excluded.end, datatype=XSD.nonNegativeInteger)))
             g.add((rng, RDFS.comment, Literal(" ".join(excluded.reason.split()), lang="en")))
+
+    def document_label(self, doc: Document) -> str:
+        """The title and who published it: an article may share its title with its subject (the
+        encyclopedia's "2023 North Korean local elections"), and a label names one resource."""
+        publisher = self.curation.entities.get(doc.publisher or "")
+        return f"{doc.title} ({publisher.label})" if publisher else doc.title
 
     def add_entity(self, entity: Entity) -> None:
         g, iri = self.g, entity.iri
@@ -228,6 +236,8 @@ class _Assembler:
             g.add((evidence, NKE.statedOn, spec.stated_on))
         if spec.note:
             g.add((evidence, NKE.curatorNote, Literal(" ".join(spec.note.split()))))
+        if spec.year_inferred:
+            g.add((evidence, NKE.yearInferred, Literal(True)))
 
     def statement(self, spec: StatementSpec, known: dict[tuple, URIRef]) -> URIRef:
         node = known.get(spec.key)
@@ -271,8 +281,9 @@ class _Assembler:
         names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
                  if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
         gazetteer, count = Gazetteer(names), 0
+        exclusions = self.mention_exclusions()
         for doc in self.corpus:
-            for m in gazetteer.find(doc):
+            for m in gazetteer.find(doc, exclusions):
                 iri = f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
                 node = ox.NamedNode(iri)
                 self.g.add((node, RDF.type, NKE.Mention))
@@ -284,6 +295,21 @@ class _Assembler:
         self.summary.mentions = count
         typed = {e.iri for e in self.curation.entities.values() if NKE.Fact in e.types}
         self.summary.facts = len(self.supported | typed)
+
+    def mention_exclusions(self) -> dict[str, list[str]]:
+        """Each entity's curated `not_a_mention` passages; one that no text holds is an error,
+        so that an edited text cannot silently bring a wrong mention back."""
+        texts = [doc.text.replace("\u2019", "'") for doc in self.corpus]
+        exclusions = {}
+        for entity in self.curation.entities.values():
+            for passage in entity.not_a_mention:
+                if not any(passage.replace("\u2019", "'") in text for text in texts):
+                    raise CurationError(f"'not_a_mention' passage {passage!r} of '{entity.id}' "
+                                        "is in no text", where=entity.where,
+                                        hint="quote the passage verbatim from data/sources/")
+            if entity.not_a_mention:
+                exclusions[entity.id] = entity.not_a_mention
+        return exclusions
 
 
 def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:

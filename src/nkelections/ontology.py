@@ -20,9 +20,9 @@ from nkelections.namespaces import NKE, OWL, PREFIXES, RDF, RDFS, SKOS, XSD, exp
 REUSED_DATATYPES = {
     "http://purl.org/dc/terms/issued": XSD.date,
     "http://purl.org/dc/terms/date": XSD.date,
-    "http://data.europa.eu/eli/ontology#date_document": XSD.date,
-    "http://schema.org/startDate": XSD.date,
-    "http://schema.org/endDate": XSD.date,
+    "http://purl.org/dc/terms/dateCopyrighted": XSD.gYear,
+    # ELI leaves eli:number open; our decision numbers are whole numbers, typed so they sort
+    "http://data.europa.eu/eli/ontology#number": XSD.positiveInteger,
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from nkelections import entity_index
 from nkelections.errors import BuildError
 from nkelections.jsonld import jsonld_context, write_jsonld
 from nkelections.namespaces import PREFIXES, bind_prefixes
@@ -22,6 +23,8 @@ from nkelections.runtime import Forked
 
 NQUADS = "nkelections.nq"
 NTRIPLES = "nkelections.nt"
+ENTITY_INDEX_HTML = "docs/entities.html"
+ENTITY_INDEX_CSV = "docs/entities.csv"
 # From this size of source file on, a format pyoxigraph converts is written by a process of its
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
 # election's Turtle and TriG take about 4 s each (smaller builds are not worth a process).
@@ -143,6 +146,17 @@ def _context(rendering: Rendering, path: Path) -> None:
                     encoding="utf-8")
 
 
+def _entity_index(write: Callable[[list, object], str]) -> Callable[[Rendering, Path], None]:
+    """The generated entity index (entity_index.py), read back from the N-Quads just written."""
+
+    def export(rendering: Rendering, path: Path) -> None:
+        rows, unlisted = entity_index.read_rows(rendering.file(NQUADS))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(write(rows, unlisted), encoding="utf-8")
+
+    return export
+
+
 # Exporters by file name: each writes one file. Adding a format is one entry. The order lets
 # the two cores share a large build: what runs elsewhere starts as early as it can.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
@@ -152,6 +166,8 @@ EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
     NTRIPLES: _lines(Quads.ntriples),
     "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     "context.jsonld": _context,
+    ENTITY_INDEX_HTML: _entity_index(entity_index.to_html),
+    ENTITY_INDEX_CSV: _entity_index(lambda rows, _: entity_index.to_csv(rows)),
 }
 
 

@@ -23,9 +23,10 @@ from nkelections.ontology import Ontology, Property
 from nkelections.sources import SLUG, Corpus
 from nkelections.yamlio import Node, Seq
 
-ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata"}
+ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
+               "not_a_mention"}
 EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
-                 "stated_on", "note"}
+                 "stated_on", "note", "year_inferred"}
 STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
 PATTERNS = {
     XSD.date: re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
@@ -33,10 +34,14 @@ PATTERNS = {
     XSD.gYear: re.compile(r"^\d{4}$"),
     XSD.decimal: re.compile(r"^-?\d+(\.\d+)?$"),
     XSD.integer: re.compile(r"^-?\d+$"),
+    XSD.positiveInteger: re.compile(r"^[1-9]\d*$"),
+    XSD.duration: re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$"),
     XSD.boolean: re.compile(r"^(true|false)$"),
 }
 WHAT = {XSD.date: "a date YYYY-MM-DD", XSD.decimal: "a decimal number such as 99.63",
-        XSD.integer: "a whole number", XSD.boolean: "true or false",
+        XSD.integer: "a whole number",
+        XSD.positiveInteger: "a whole number from 1", XSD.duration: "a duration such as P4Y",
+        XSD.boolean: "true or false",
         XSD.gYearMonth: "a year and month YYYY-MM", XSD.gYear: "a year YYYY"}
 
 
@@ -58,6 +63,8 @@ class Entity:
     where: str
     note: str | None = None
     wikidata: str | None = None
+    # verbatim passages where a name of this entity means something else (issue 21)
+    not_a_mention: list[str] = field(default_factory=list)
 
     @cached_property
     def iri(self) -> URIRef:
@@ -91,6 +98,7 @@ class EvidenceSpec:
     reported_in: str | None = None
     stated_on: Literal | None = None
     note: str | None = None
+    year_inferred: bool = False  # the quote's date has no year in the quote (issue 21)
 
 
 @dataclass
@@ -170,6 +178,7 @@ class _Reader:
             aliases=[a for a in _as_list(node.get("aliases")) if isinstance(a, str)],
             description=node.get("description"), attributes=attributes, where=node.where,
             note=node.get("note"), wikidata=node.get("wikidata"),
+            not_a_mention=[p for p in _as_list(node.get("not_a_mention")) if isinstance(p, str)],
         )
 
     def evidence(self, node: Node, document: str) -> EvidenceSpec:
@@ -190,7 +199,7 @@ class _Reader:
             facts=facts, where=node.where, stated_by=node.get("stated_by"),
             reported_by=node.get("reported_by"), reported_in=node.get("reported_in"),
             stated_on=self.literal(XSD.date, stated_on, node.where) if stated_on else None,
-            note=node.get("note"),
+            note=node.get("note"), year_inferred=node.get("year_inferred") == "true",
         )
 
     def fact(self, item, parent: Node) -> str | StatementSpec:
