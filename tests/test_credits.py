@@ -130,9 +130,11 @@ def test_credits_name_whom_the_text_names(data, document, quote, expected):
 
 def test_a_coreference_grounds_it_stated(data):
     """KINU's "it stated that" is Rodong Sinmun: the credit is grounded by the word "it"."""
-    grounds = [data.value(c, NKE.groundedBy) for c in data.subjects(PROV.agent, NKR["rodong-sinmun"])
+    credits = data.subjects(PROV.agent, NKR["rodong-sinmun"])
+    grounds = [data.value(c, NKE.groundedBy) for c in credits
                if data.value(c, PROV.hadRole) == NKV["credit-speaker"]]
-    exact = {str(data.value(s, OA.exact)) for g in grounds if (g, RDF.type, NKE.Coreference) in data
+    exact = {str(data.value(s, OA.exact))
+             for g in grounds if (g, RDF.type, NKE.Coreference) in data
              for s in data.objects(data.value(g, OA.hasTarget), OA.hasSelector)
              if data.value(s, OA.exact) is not None}
     assert exact == {"it"}
