@@ -335,11 +335,11 @@ def deputy_entities(election: Election, province: str, place_class: str) -> str:
                         "results.", blocks)
 
 
-def _evidence(quote: str, facts: list[str], attributed: bool = False) -> str:
+def _evidence(quote: str, facts: list[str]) -> str:
+    # The synthetic text names no speaker, so its quotes are in its own voice: the build credits
+    # its publisher (KCNA); a stated_by here would name an agent the text does not name.
     items = "\n".join(f"      - {f}" for f in facts)
-    credit = ("    stated_by: central-election-guidance-committee\n    reported_by: kcna\n"
-              if attributed else "")
-    return f"  - quote: {_q(quote)}\n{credit}    facts:\n{items}\n"
+    return f"  - quote: {_q(quote)}\n    facts:\n{items}\n"
 
 
 def statements(election: Election, province: str, document: str) -> str:
@@ -365,10 +365,10 @@ def summary_statements(election: Election) -> str:
                for b in ("provincial", "city", "county")),
              "figure-2023-deputies-elected"]
     levels = [_evidence(_level_sentence(election, level),
-                        [f"figure-2023-share-{m}-{level}" for m in ("for", "against")],
-                        attributed=True) for level in LEVEL_SCOPES]
+                        [f"figure-2023-share-{m}-{level}" for m in ("for", "against")])
+              for level in LEVEL_SCOPES]
     return ("# Synthetic benchmark data.\ndocument: bench-summary\nevidence:\n"
-            + _evidence(_summary_sentence(election), facts, attributed=True) + "".join(levels))
+            + _evidence(_summary_sentence(election), facts) + "".join(levels))
 
 
 def committee() -> str:

@@ -289,7 +289,20 @@ def _changed_text(p):
     path.write_bytes(path.read_bytes().replace(b"99.63", b"99.64", 1))
 
 
+def _credit_not_named(p):
+    # KCNA is named in the encyclopedia article, but not in the paragraph of this quote
+    _replace(p / WIKI, "    stated_by: unification-ministry\n", "    stated_by: kcna\n")
+
+
+def _credit_span_not_in_text(p):
+    _replace(p / WIKI, "    stated_by: unification-ministry\n",
+             "    stated_by: unification-ministry\n    stated_by_span: the ministry's spokesman\n")
+
+
 BAD_INPUTS = {
+    "credit-not-named-in-paragraph": (_credit_not_named,
+                                      "'stated_by: kcna' is not named in the quote's paragraph"),
+    "credit-span-not-in-text": (_credit_span_not_in_text, "is neither in the quote's paragraph"),
     "quote-not-in-text": (_break_quote, "closest passage"),
     "quote-in-excluded-range": (_quote_in_excluded_range, "excluded range"),
     "unknown-entity": (_unknown_entity, "unknown entity 'north-koreaa'"),

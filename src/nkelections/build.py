@@ -12,9 +12,9 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
 from nkelections.errors import CurationError
-from nkelections.evidence import Span, add_text_target, locate
+from nkelections.evidence import Credits, Span, add_text_target, locate, mention_iri
 from nkelections.inference import materialise_types
-from nkelections.mentions import Gazetteer
+from nkelections.mentions import Gazetteer, Mention
 from nkelections.namespaces import (
     DATA_GRAPH,
     DCTERMS,
@@ -135,9 +135,11 @@ class _Assembler:
             self.add_document(doc)
         for entity in self.curation.entities.values():
             self.add_entity(entity)
+        mentions = self.find_mentions()
+        self.credits = Credits(self.g, self.corpus, mentions)
         self.add_evidence()
         self.require_evidence_for_facts()
-        self.add_mentions()
+        self.add_mentions(mentions)
         self.summary.documents = len(self.corpus.documents)
         self.summary.entities = len(self.curation.entities)
         return self.summary
@@ -198,6 +200,7 @@ class _Assembler:
     def add_evidence(self) -> None:
         spans: dict[Span, EvidenceSpec] = {}
         statements: dict[tuple, URIRef] = {}
+        sources: dict[URIRef, set[str]] = {}  # fact -> the documents quoted for it
         self.statement_ids = _statement_ids(self.curation.evidence)
         for spec in self.curation.evidence:
             span = locate(spec, self.corpus)
@@ -213,10 +216,14 @@ class _Assembler:
                 node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
                     else NKR[fact]
                 self.supported.add(node)
+                sources.setdefault(node, set()).add(span.document)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
                 self.g.add((evidence, NKE.supports, node))
                 self.g.add((evidence, OA.hasBody, node))
+        for node, documents in sources.items():
+            status = "several-sources" if len(documents) > 1 else "single-source"
+            self.g.add((node, NKE.corroboration, NKV["corroboration-" + status]))
         self.summary.evidence = len(spans)
         self.summary.statements = len(statements)
 
@@ -226,12 +233,9 @@ class _Assembler:
         g.add((evidence, RDF.type, OA.Annotation))
         add_text_target(g, str(evidence), self.corpus.documents[span.document], span.start,
                         span.end)
-        for prop, value in ((NKE.statedBy, spec.stated_by), (NKE.reportedBy, spec.reported_by),
-                            (NKE.reportedIn, spec.reported_in)):
-            if value:
-                g.add((evidence, prop, NKR[value]))
-                if prop == NKE.statedBy:
-                    g.add((evidence, PROV.wasAttributedTo, NKR[value]))
+        self.credits.add(evidence, span, spec)
+        if spec.reported_in:
+            g.add((evidence, NKE.reportedIn, NKR[spec.reported_in]))
         if spec.stated_on is not None:
             g.add((evidence, NKE.statedOn, spec.stated_on))
         if spec.note:
@@ -277,14 +281,19 @@ class _Assembler:
                                     hint="add it to the 'facts' of an evidence entry in "
                                          "data/statements/")
 
-    def add_mentions(self) -> None:
+    def find_mentions(self) -> dict[str, list[Mention]]:
+        """Every mention, by document: credits are grounded in them before they are added."""
         names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
                  if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
-        gazetteer, count = Gazetteer(names), 0
+        gazetteer = Gazetteer(names)
         exclusions = self.mention_exclusions()
+        return {doc.id: list(gazetteer.find(doc, exclusions)) for doc in self.corpus}
+
+    def add_mentions(self, mentions: dict[str, list[Mention]]) -> None:
+        count = 0
         for doc in self.corpus:
-            for m in gazetteer.find(doc, exclusions):
-                iri = f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
+            for m in mentions[doc.id]:
+                iri = mention_iri(m)
                 node = ox.NamedNode(iri)
                 self.g.add((node, RDF.type, NKE.Mention))
                 self.g.add((node, RDF.type, OA.Annotation))
@@ -326,4 +335,4 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
 
 
 def _attribution(spec: EvidenceSpec) -> tuple:
-    return (spec.stated_by, spec.reported_by, spec.reported_in, spec.stated_on)
+    return (spec.credits, spec.reported_in, spec.stated_on)

@@ -25,8 +25,10 @@ from nkelections.yamlio import Node, Seq
 
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
                "not_a_mention"}
-EVIDENCE_KEYS = {"quote", "occurrence", "facts", "stated_by", "reported_by", "reported_in",
-                 "stated_on", "note", "year_inferred"}
+# Who a quote is credited to: the key of each credit and its role (see docs/decisions/0004).
+CREDIT_KEYS = {"stated_by": "speaker", "according_to": "authority", "reported_by": "outlet"}
+EVIDENCE_KEYS = {"quote", "occurrence", "facts", "reported_in", "stated_on", "note",
+                 "year_inferred", *CREDIT_KEYS, *(key + "_span" for key in CREDIT_KEYS)}
 STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
 PATTERNS = {
     XSD.date: re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
@@ -86,6 +88,16 @@ class StatementSpec:
         return (self.subject, self.prop.iri, self.value)
 
 
+@dataclass(frozen=True)
+class Credit:
+    """An agent the text credits with a quote, in a role; span is the coreference ("the
+    ministry", "it") that stands for the agent where its paragraph does not name it."""
+
+    role: str
+    agent: str
+    span: str | None = None
+
+
 @dataclass
 class EvidenceSpec:
     document: str
@@ -93,12 +105,14 @@ class EvidenceSpec:
     occurrence: int
     facts: list[str | StatementSpec]
     where: str
-    stated_by: str | None = None
-    reported_by: str | None = None
+    credits: tuple[Credit, ...] = ()
     reported_in: str | None = None
     stated_on: Literal | None = None
     note: str | None = None
     year_inferred: bool = False  # the quote's date has no year in the quote (issue 21)
+
+    def credited(self, role: str) -> str | None:
+        return next((c.agent for c in self.credits if c.role == role), None)
 
 
 @dataclass
@@ -190,17 +204,32 @@ class _Reader:
         if not facts:
             raise CurationError("evidence supports no facts", where=node.where,
                                 hint="list the facts the quote supports under 'facts'")
-        for key in ("stated_by", "reported_by", "reported_in"):
-            if node.get(key):
-                self.references.append((node[key], node.where))
+        if node.get("reported_in"):
+            self.references.append((node["reported_in"], node.where))
         stated_on = node.get("stated_on")
         return EvidenceSpec(
             document=document, quote=quote, occurrence=_whole(node.get("occurrence", "1"), node),
-            facts=facts, where=node.where, stated_by=node.get("stated_by"),
-            reported_by=node.get("reported_by"), reported_in=node.get("reported_in"),
+            facts=facts, where=node.where, credits=self.credits(node),
+            reported_in=node.get("reported_in"),
             stated_on=self.literal(XSD.date, stated_on, node.where) if stated_on else None,
             note=node.get("note"), year_inferred=node.get("year_inferred") == "true",
         )
+
+    def credits(self, node: Node) -> tuple[Credit, ...]:
+        credits = []
+        for key, role in CREDIT_KEYS.items():
+            agent, span = node.get(key), node.get(key + "_span")
+            if span is not None and not agent:
+                raise CurationError(f"'{key}_span' without '{key}'", where=node.where,
+                                    hint=f"name the agent the span stands for under '{key}'")
+            if not agent:
+                continue
+            if not isinstance(agent, str) or (span is not None and not isinstance(span, str)):
+                raise CurationError(f"'{key}' and '{key}_span' take one value each",
+                                    where=node.where, hint="credit one agent per role")
+            self.references.append((agent, node.where))
+            credits.append(Credit(role, agent, span or None))
+        return tuple(credits)
 
     def fact(self, item, parent: Node) -> str | StatementSpec:
         if isinstance(item, str):

@@ -21,6 +21,7 @@ from nkelections.namespaces import (
     DATA_GRAPH,
     NKE,
     NKR,
+    NKV,
     OA,
     PROV,
     RDF,
@@ -45,6 +46,8 @@ NO_TYPES: frozenset[URIRef] = frozenset()
 NKR_TEXT, WD_TEXT = str(NKR), str(WD)
 
 
+VOICES = {NKV["credit-speaker"], NKV["credit-author"], NKV["credit-publisher"]}
+
 @dataclass(frozen=True)
 class Quote:
     """One piece of evidence: the verbatim text, where it stands, and whom it credits."""
@@ -54,6 +57,8 @@ class Quote:
     start: int
     end: int
     stated_by: tuple[URIRef, ...] = ()
+    # who speaks in the quote: the speaker the text names, else its own author or publisher
+    voice: tuple[URIRef, ...] = ()
 
 
 @dataclass
@@ -209,8 +214,14 @@ class GraphIndex:
                 start = self.data.value(selector, OA.start) or start
                 end = self.data.value(selector, OA.end) or end
             stated = tuple(sorted(self.data.objects(ev, NKE.statedBy)))
-            found[ev] = Quote(str(exact), doc, int(start or 0), int(end or 0), stated)
+            found[ev] = Quote(str(exact), doc, int(start or 0), int(end or 0), stated,
+                              self._voice(ev))
         return found
+
+    def _voice(self, evidence: URIRef) -> tuple[URIRef, ...]:
+        credits = self.data.objects(evidence, PROV.qualifiedAttribution)
+        return tuple(sorted(self.data.value(c, PROV.agent) for c in credits
+                            if self.data.value(c, PROV.hadRole) in VOICES))
 
     @cached_property
     def facts(self) -> dict[URIRef, Fact]:

@@ -62,9 +62,10 @@ def who_said_what(index: GraphIndex) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name="claims")
     disputed = _disputed_facts(index)
     for node, fact in index.facts.items():
-        claimants = sorted({a for q in fact.quotes for a in q.stated_by}
-                           | set(index.data.objects(node, PROV.wasAttributedTo)))
         is_claim = index.is_a(node, (NKE.Claim,))
+        # a claim is made by the voice of each quote (its own text's where no one is named);
+        # another fact only by a speaker the text names
+        claimants = sorted({a for q in fact.quotes for a in (q.voice if is_claim else q.stated_by)})
         if not (is_claim or claimants or node in disputed):
             continue
         claim = _add_fact(graph, index, fact, disputed=node in disputed)
