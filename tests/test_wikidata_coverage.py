@@ -1,4 +1,4 @@
-"""Sources with their publisher's URL, every entity linked or abstained, Korean names with evidence."""
+"""Sources with their publisher's URL; every entity linked or abstained; Korean names."""
 
 from __future__ import annotations
 
