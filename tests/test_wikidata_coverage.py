@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -81,3 +84,56 @@ def test_a_korean_name_the_snippet_does_not_show_fails(project_copy):
     _edit(project_copy / "data" / "wikidata.yaml", "    label: 김정은\n", "    label: 김정일\n")
     with pytest.raises(CurationError, match="is not Hangul shown by the snippet"):
         build_graph(Paths(project_copy))
+
+
+def _nkelections(project, *args):
+    return subprocess.run([str(Path(sys.executable).parent / "nkelections"), *args],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env={"NKELECTIONS_ROOT": str(project), "PATH": "/usr/bin:/bin"})
+
+
+def test_status_counts_and_names_the_unlisted(project_copy):
+    path = project_copy / "data" / "wikidata.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"  - entity: socialist-womens-union\n    reason: >-\n(?:      .*\n)+",
+                           "", text), encoding="utf-8")
+    done = _nkelections(project_copy, "link", "--status")
+    assert done.returncode == 1, done.stderr
+    assert "unlisted: socialist-womens-union " in done.stdout and "1 unlisted" in done.stdout
+
+
+def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
+    import yaml
+
+    review = tmp_path / "review.yaml"
+    proposals = [
+        {"entity": "rodong-sinmun", "qid": "Q1234567", "accept": True, "reason": "r",
+         "seen_at": "https://example.org/a-page", "snippet": 'Rodong Sinmun "Q1234567"'},
+        {"entity": "getty-images", "qid": None, "accept": False, "note": "a photo agency",
+         "reason": "no candidate"},
+        {"entity": "reuters", "qid": "Q7654321", "accept": None, "reason": "r"},
+    ]
+    review.write_text(yaml.safe_dump({"proposals": proposals}), encoding="utf-8")
+    done = _nkelections(project_copy, "link", "--apply", str(review))
+    assert done.returncode == 0, done.stderr
+    assert "1 linked" in done.stdout and "1 proposals still undecided" in done.stdout
+    links = load_links(project_copy / "data" / "wikidata.yaml")
+    assert links.qid_of("rodong-sinmun") == "Q1234567"
+    assert "rodong-sinmun" not in links.abstentions  # the link replaced the abstention
+    assert "reuters" not in links.by_entity
+    data = build_graph(Paths(project_copy)).dataset.graph(DATA_GRAPH)
+    assert (NKR["rodong-sinmun"], SCHEMA.sameAs,
+            URIRef("http://www.wikidata.org/entity/Q1234567")) in data
+
+
+def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path):
+    import yaml
+
+    before = (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8")
+    review = tmp_path / "review.yaml"
+    review.write_text(yaml.safe_dump({"proposals": [
+        {"entity": "reuters", "qid": "Q7654321", "accept": True}]}), encoding="utf-8")
+    done = _nkelections(project_copy, "link", "--apply", str(review))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "seen_at" in done.stderr
+    assert (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8") == before
