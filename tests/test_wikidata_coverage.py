@@ -111,7 +111,7 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
          "seen_at": "https://example.org/a-page", "snippet": 'Rodong Sinmun "Q1234567"'},
         {"entity": "getty-images", "qid": None, "accept": False, "note": "a photo agency",
          "reason": "no candidate"},
-        {"entity": "reuters", "qid": "Q7654321", "accept": None, "reason": "r"},
+        {"entity": "yonhap", "qid": "Q7654321", "accept": None, "reason": "r"},
     ]
     review.write_text(yaml.safe_dump({"proposals": proposals}), encoding="utf-8")
     done = _nkelections(project_copy, "link", "--apply", str(review))
@@ -120,7 +120,7 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
     links = load_links(project_copy / "data" / "wikidata.yaml")
     assert links.qid_of("rodong-sinmun") == "Q1234567"
     assert "rodong-sinmun" not in links.abstentions  # the link replaced the abstention
-    assert "reuters" not in links.by_entity
+    assert "yonhap" not in links.by_entity
     data = build_graph(Paths(project_copy)).dataset.graph(DATA_GRAPH)
     assert (NKR["rodong-sinmun"], SCHEMA.sameAs,
             URIRef("http://www.wikidata.org/entity/Q1234567")) in data
@@ -132,7 +132,7 @@ def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path):
     before = (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8")
     review = tmp_path / "review.yaml"
     review.write_text(yaml.safe_dump({"proposals": [
-        {"entity": "reuters", "qid": "Q7654321", "accept": True}]}), encoding="utf-8")
+        {"entity": "yonhap", "qid": "Q7654321", "accept": True}]}), encoding="utf-8")
     done = _nkelections(project_copy, "link", "--apply", str(review))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "seen_at" in done.stderr
