@@ -181,6 +181,15 @@ def test_search_finds_kim_jong_un_and_shows_his_facts_with_quotes(page, index):
     assert page.errors() == []
 
 
+
+@pytest.mark.parametrize(("query", "node"), [("김정은", "kim-jong-un"), ("조선중앙통신", "kcna")])
+def test_search_finds_korean_names(page, query, node):
+    """Korean names (skos:altLabel @ko, data/wikidata.yaml) are aliases the search matches."""
+    page.eval(f"""(() => {{ const box = document.getElementById('search');
+        box.value = {json.dumps(query)}; box.dispatchEvent(new Event('input')); }})()""")
+    found = page.eval("[...document.querySelectorAll('#results button')].map(b => b.dataset.id)")
+    assert found and found[0] == node
+
 def test_kim_jong_un_has_quoted_facts_in_the_data(index):
     """The explorer test above is only as strong as the data: he must have a quoted fact."""
     facts = explorer_data(index)["nodes"]

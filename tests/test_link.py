@@ -219,3 +219,27 @@ def test_federated_queries_run_against_the_fixture(linked_store, endpoint, path)
     assert any(all(v is not None for v in row) for row in rows), f"{path.name}: {rows}"
     values = {v.value for row in rows for v in row if v is not None}
     assert any(v.startswith(NS) for v in values)
+
+
+def test_every_kind_is_covered_and_korean_names_match(proposals):
+    by = {p.entity: p for p in proposals}
+    assert by["workers-party-of-korea"].qid == "Q9000701"  # the fixture knows only 조선로동당
+    assert {"other", "body", "person"} <= {p.kind for p in proposals}
+    assert "juche" in by and "kinu-co-23-37" in by  # an idea and a document are looked up too
+    assert by["wikipedia-2023-north-korean-local-elections"].decision == "abstain"
+    assert by["election-2023-local"].qid == "Q9000601"  # the article is named like the election
+
+
+def test_an_item_proposed_twice_stays_with_the_type_checked_entity():
+    from nkelections.link import Proposal, _one_entity_per_item
+
+    def proposal(entity, kind):
+        return Proposal(entity, kind, "propose", "Q1", 0.9, "name similarity 1.00", [])
+
+    kept = _one_entity_per_item([proposal("an-election", "election"),
+                                 proposal("an-article", "other")], {"election": ["Q5"]})
+    assert [(p.entity, p.decision, p.qid) for p in kept] == [
+        ("an-election", "propose", "Q1"), ("an-article", "abstain", None)]
+    assert "also the best match for an-election" in kept[1].reason
+    both = _one_entity_per_item([proposal("a", "other"), proposal("b", "other")], {})
+    assert all(p.decision == "abstain" for p in both)

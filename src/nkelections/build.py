@@ -111,7 +111,8 @@ def _build(paths: Paths, lines: bool) -> BuildResult:
     data = quads.graph(DATA_GRAPH)
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
-    add_wikidata_links(data, paths.data, set(curation.entities), paths.root)
+    add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents),
+                       paths.root)
     materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
@@ -165,6 +166,8 @@ class _Assembler:
             g.add((iri, DCTERMS.dateCopyrighted, Literal(doc.published_year, datatype=XSD.gYear)))
         if doc.series_number:
             g.add((iri, NKE.seriesNumber, Literal(doc.series_number)))
+        if doc.url:
+            g.add((iri, SCHEMA.url, URIRef(doc.url)))
         for note in (doc.published_basis, doc.publisher_basis):
             if note:
                 g.add((iri, NKE.curatorNote, Literal(" ".join(note.split()))))

@@ -1,12 +1,16 @@
 """Propose Wikidata links for entities that have none, for a curator to review.
 
-For each unlinked person, body, place, country or election of the graph, one SPARQL query asks a
-Wikidata-compatible endpoint for items whose English label or alias equals one of the entity's
-names. The names travel in a VALUES block as SPARQL string literals escaped here, so no label can
-change the query. Candidates are filtered by class (wdt:P31, the classes of data/wikidata.yaml),
-scored by name similarity, class, country (wdt:P17) and date (wdt:P585 against our election
-date), and the best is proposed only when it is good and clearly ahead; otherwise the entity is
-an abstention with the reason. Answers are cached on disk, keyed by a hash of endpoint + query.
+For each unlinked entity of the graph that is not a fact (persons, bodies, places, countries and
+elections are type-checked; every other kind, such as documents or ideas, is matched by name
+only and says so), one SPARQL query asks a Wikidata-compatible endpoint for items whose label or
+alias equals one of the entity's names in its language (English, and Korean where
+data/wikidata.yaml gives the Hangul). The names travel in a VALUES block as SPARQL string
+literals escaped here, so no label can change the query. Candidates are filtered by class
+(wdt:P31, the classes of data/wikidata.yaml), scored by name similarity, class, country
+(wdt:P17) and date (wdt:P585 against our election date), and the best is proposed only when it
+is good and clearly ahead; otherwise the entity is an abstention with the reason. An item
+proposed for two entities goes to the type-checked one only. Answers are cached on disk, keyed
+by a hash of endpoint + query.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ class Subject:
     kind: str
     names: list[str]
     year: str | None = None
+    langs: dict[str, str] = field(default_factory=dict)  # a name's language, when not "en"
 
 
 @dataclass
@@ -91,8 +96,11 @@ def sparql_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def candidate_query(names: list[str]) -> str:
-    values = " ".join(sparql_string(n) + "@en" for n in names)
+def candidate_query(names: list[str], langs: dict[str, str] | None = None) -> str:
+    """The query for items labelled with one of `names` (English unless `langs` says otherwise;
+    a language tag is only ever one of ours, never text from the data)."""
+    langs = langs or {}
+    values = " ".join(sparql_string(n) + "@" + _tag(langs.get(n, "en")) for n in names)
     return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <http://schema.org/>
@@ -108,6 +116,12 @@ SELECT ?item ?name ?label ?alias ?description ?class ?country ?when WHERE {{
   OPTIONAL {{ ?item wdt:P585 ?when }}
 }}
 ORDER BY ?item"""
+
+
+def _tag(lang: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", lang):
+        raise LinkError(f"'{lang}' is not a language tag")
+    return lang
 
 
 def user_agent() -> str:
@@ -192,22 +206,26 @@ def _retry_after(value: str | None, attempt: int) -> float:
 
 def subjects(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[URIRef]]
              ) -> list[Subject]:
-    """The entities of the data graph that could have an item and have no link yet."""
+    """The entities of the data graph that could have an item and have no link yet: every one
+    that is not a fact nor of a class abstained as a whole; a kind outside KIND_OF is "other"."""
     linked = set(links.by_entity)
+    skipped = {NKE[name] for name in links.abstain_classes} | set(NOT_LINKED)
     out = []
     for iri in sorted(set(graph.subjects(RDFS.label, None))):
-        if not str(iri).startswith(str(NKR)) or (iri, SCHEMA.sameAs, None) in graph:
-            continue
         ident = str(iri)[len(str(NKR)):]
-        supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
-        kind = next((KIND_OF[c] for c in KIND_OF if c in supers), None)
-        if kind is None or ident in linked or any(c in supers for c in NOT_LINKED):
+        if not str(iri).startswith(str(NKR)) or "/" in ident or (iri, SCHEMA.sameAs, None) in graph:
             continue
-        names = [str(graph.value(iri, RDFS.label))]
-        names += sorted(str(a) for a in graph.objects(iri, SKOS.altLabel))
+        supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
+        if ident in linked or supers & skipped:
+            continue
+        kind = next((KIND_OF[c] for c in KIND_OF if c in supers), "other")
+        labels = [graph.value(iri, RDFS.label), *sorted(graph.objects(iri, SKOS.altLabel))]
+        names = list(dict.fromkeys(str(n) for n in labels))
+        langs = {str(n): n.language for n in labels if getattr(n, "language", "en") not in
+                 (None, "en")}
         date = graph.value(iri, NKE.electionDate)
-        out.append(Subject(ident, kind, list(dict.fromkeys(names)),
-                           str(date)[:4] if date is not None else None))
+        out.append(Subject(ident, kind, names, str(date)[:4] if date is not None else None,
+                           langs))
     return out
 
 
@@ -230,7 +248,7 @@ def candidates(rows: list[dict[str, str]], namespace: str) -> list[LinkCandidate
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+    return " ".join(re.sub(r"[^0-9a-z\uac00-\ud7a3]+", " ", text.casefold()).split())
 
 
 def _similar(a: str, b: str) -> float:
@@ -292,18 +310,41 @@ def propose(graph: Graph, links: Links, client: Client,
         countries = {links.qid_of(c) for c in links.context_countries} - {None}
     out = []
     for subject in subjects(graph, links, superclasses):
-        rows = client.select(candidate_query(subject.names))
+        rows = client.select(candidate_query(subject.names, subject.langs))
         wanted = classes.get(subject.kind, [])
         cands = [c for c in candidates(rows, namespace) if not wanted or c.classes & set(wanted)]
         out.append(decide(subject, [score(subject, c, wanted, countries) for c in cands]))
-    return out
+    return _one_entity_per_item(out, classes)
+
+
+def _one_entity_per_item(proposals: list[Proposal], classes: dict[str, list[str]]
+                         ) -> list[Proposal]:
+    """An item proposed for several entities (an article and the election it is named after)
+    stays with the one entity whose kind was type-checked; otherwise with none of them."""
+    by_qid: dict[str, list[Proposal]] = {}
+    for p in proposals:
+        if p.decision == "propose":
+            by_qid.setdefault(p.qid, []).append(p)
+    for qid, group in by_qid.items():
+        checked = [p for p in group if classes.get(p.kind)]
+        keep = checked[0] if len(group) > 1 and len(checked) == 1 else None
+        for p in group if len(group) > 1 else []:
+            if p is not keep:
+                p.reason = (f"{qid} is also the best match for "
+                            f"{', '.join(o.entity for o in group if o is not p)}; "
+                            + ("that one was type-checked" if keep else "none was type-checked"))
+                p.decision, p.qid = "abstain", None
+    return proposals
 
 
 def review_document(proposals: list[Proposal], endpoint: str) -> dict:
-    """The review file: what a curator reads before copying links to data/wikidata.yaml."""
+    """The review file: what a curator reads and decides (accept: true/false) before
+    `nkelections link --apply` carries the decisions into data/wikidata.yaml."""
     def entry(p: Proposal) -> dict:
         return {"entity": p.entity, "kind": p.kind, "decision": p.decision, "qid": p.qid,
                 "score": p.score, "reason": p.reason,
+                # the curator's part, read by `nkelections link --apply` (link_review.py)
+                "accept": None, "seen_at": None, "snippet": None, "note": None,
                 "candidates": [{k: sorted(v) if isinstance(v, set) else v
                                 for k, v in asdict(c).items()} for c in p.candidates]}
     return {"endpoint": endpoint, "proposed": sum(p.decision == "propose" for p in proposals),

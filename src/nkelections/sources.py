@@ -42,6 +42,9 @@ class Document:
     publisher_basis: str | None = None
     series_number: str | None = None
     original: str | None = None
+    url: str | None = None
+    url_seen_at: str | None = None
+    url_matched: str | None = None
     excluded: list[Range] = field(default_factory=list)
     where: str = ""
 
@@ -129,7 +132,7 @@ def _document(entry: Node, sources_dir: Path) -> Document:
         published_basis=entry.get("published_basis"),
         publisher_basis=entry.get("publisher_basis"),
         series_number=entry.get("series_number"), original=entry.get("original"),
-        where=entry.where,
+        where=entry.where, **_address(entry, text),
     )
     doc.excluded = [_excluded_range(r, doc) for r in entry.get("exclude") or []]
     return doc
@@ -148,6 +151,25 @@ def _read_text_file(path: Path, entry: Node) -> bytes:
     except OSError as exc:
         raise SourceError(f"cannot read the text file '{entry['file']}': {exc.strerror}",
                           where=entry.where) from None
+
+
+def _address(entry: Node, text: str) -> dict[str, str]:
+    """The publisher's URL with where it was seen and the sentence found in both; a URL without
+    its evidence, or a matched sentence our text lacks, is an error (a URL is never guessed)."""
+    url = entry.get("url")
+    if url is None:
+        return {}
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise SourceError(f"'url' {url!r} is not an http(s) address", where=entry.where)
+    for key in ("url_seen_at", "url_matched"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise SourceError(f"a document with a 'url' needs '{key}'", where=entry.where,
+                              hint="say which stored page showed the text and quote a "
+                                   "sentence found in both")
+    if " ".join(entry["url_matched"].split()) not in " ".join(text.split()):
+        raise SourceError("'url_matched' is not in the text", where=entry.where,
+                          hint="quote a sentence of the text as it is")
+    return {"url": url, "url_seen_at": entry["url_seen_at"], "url_matched": entry["url_matched"]}
 
 
 def _excluded_range(entry: Node, doc: Document) -> Range:

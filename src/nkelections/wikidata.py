@@ -9,11 +9,16 @@ The one convention: an entity that has a Wikidata item gets
         prov:value "the snippet that ties the id to the entity" .
 schema:sameAs rather than owl:sameAs: an OWL reasoner would merge our entity with the item and
 attach every Wikidata statement to it, which is more than "the same thing" in a curated graph.
+
+Korean names (`korean_names:`) enter as skos:altLabel "..."@ko, each with the page that showed the
+Hangul tied to the entity. Every non-fact entity is linked, abstained with a reason, or of a class
+abstained as a whole (`abstain_classes:`); `coverage` lists the ones that are none of these.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,11 +26,13 @@ from rdflib import Graph, Literal, URIRef
 
 from nkelections.curation_schema import WikidataFile, read_checked
 from nkelections.errors import CurationError
-from nkelections.namespaces import NKE, NKR, PROV, RDF, SCHEMA, WD
+from nkelections.namespaces import NKE, NKR, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 from nkelections.yamlio import Node, Seq
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LINK_KEYS = {"entity", "qid", "seen_at", "title", "snippet", "looked_up"}
+KOREAN_KEYS = {"entity", "label", "aliases", "seen_at", "snippet", "looked_up"}
 KINDS = ("person", "body", "place", "country", "election")
 
 
@@ -47,12 +54,24 @@ class WikidataClass:
     seen_at: str
 
 
+@dataclass(frozen=True)
+class KoreanName:
+    entity: str
+    label: str
+    aliases: tuple[str, ...]
+    seen_at: str
+    snippet: str
+    where: str
+
+
 @dataclass
 class Links:
     """Everything data/wikidata.yaml says."""
 
     links: list[Link] = field(default_factory=list)
     abstentions: dict[str, str] = field(default_factory=dict)
+    abstain_classes: dict[str, str] = field(default_factory=dict)
+    korean: dict[str, KoreanName] = field(default_factory=dict)
     awaiting: list[Link] = field(default_factory=list)
     classes: dict[str, list[WikidataClass]] = field(default_factory=dict)
     context_countries: list[str] = field(default_factory=list)
@@ -85,9 +104,41 @@ def load_links(path: Path, known: set[str] | None = None, root: Path | None = No
         entity, reason = node.get("entity"), node.get("reason")
         if not isinstance(entity, str) or not isinstance(reason, str) or not reason.strip():
             raise CurationError("an abstention needs 'entity' and a 'reason'", where=node.where)
+        if entity in result.abstentions:
+            raise CurationError(f"'{entity}' is abstained twice", where=node.where)
         result.abstentions[entity] = " ".join(reason.split())
+    for node in _seq(doc, "abstain_classes", path):
+        name, reason = node.get("class"), node.get("reason")
+        if not isinstance(name, str) or not isinstance(reason, str) or not reason.strip():
+            raise CurationError("an abstained class needs 'class' (an nke: class name) and a "
+                                "'reason'", where=node.where)
+        result.abstain_classes[name] = " ".join(reason.split())
+    for node in _seq(doc, "korean_names", path):
+        name = _korean(node)
+        if name.entity in result.korean:
+            raise CurationError(f"'{name.entity}' has two Korean name entries", where=node.where)
+        result.korean[name.entity] = name
     _check(result, known, path)
     return result
+
+
+def _korean(node: Node) -> KoreanName:
+    """A Korean name with its evidence: Hangul, and quoted by the snippet of the page seen."""
+    unknown = sorted(set(node) - KOREAN_KEYS)
+    if unknown:
+        raise CurationError(f"unknown key '{unknown[0]}' in a Korean name", where=node.where,
+                            hint="use " + ", ".join(sorted(KOREAN_KEYS)))
+    for key in ("entity", "label", "seen_at", "snippet"):
+        if not isinstance(node.get(key), str) or not node[key].strip():
+            raise CurationError(f"a Korean name needs '{key}'", where=node.where,
+                                hint="say where the Hangul was seen and quote the snippet")
+    names = [node["label"].strip()] + [str(a).strip() for a in node.get("aliases") or []]
+    for name in names:
+        if not HANGUL.search(name) or name not in node["snippet"]:
+            raise CurationError(f"'{name}' is not Hangul shown by the snippet", where=node.where,
+                                hint="quote the page's text that gives the Korean name")
+    return KoreanName(node["entity"].strip(), names[0], tuple(names[1:]),
+                      node["seen_at"].strip(), node["snippet"], node.where)
 
 
 def _seq(doc: Node, key: str, path: Path) -> list[Node]:
@@ -153,9 +204,10 @@ def _check(result: Links, known: set[str] | None, path: Path) -> None:
         if link.entity in result.abstentions:
             raise CurationError(f"'{link.entity}' is both linked and abstained", where=link.where)
         seen[link.entity], items[link.qid] = link, link
-    for entity in result.abstentions:
+    for entity in list(result.abstentions) + list(result.korean):
         if known is not None and entity not in known:
-            raise CurationError(f"abstention for unknown entity '{entity}'", where=str(path))
+            raise CurationError(f"abstention or Korean name for unknown entity '{entity}'",
+                                where=str(path), hint="use an id of data/entities/*.yaml")
 
 
 def add_links(graph: Graph, links: Links) -> int:
@@ -170,7 +222,39 @@ def add_links(graph: Graph, links: Links) -> int:
         graph.add((node, SCHEMA.url, URIRef(link.seen_at)))
         graph.add((node, SCHEMA.name, Literal(link.title)))
         graph.add((node, PROV.value, Literal(link.snippet)))
+    for name in links.korean.values():
+        for text in (name.label, *name.aliases):
+            graph.add((NKR[name.entity], SKOS.altLabel, Literal(text, lang="ko")))
     return len(links.links)
+
+
+@dataclass
+class Coverage:
+    linked: list[str]
+    abstained: list[str]
+    unlisted: list[str]
+
+
+def coverage(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[URIRef]]
+             ) -> Coverage:
+    """Every labelled entity of the graph that is not a fact: linked, abstained (itself or by its
+    class), or unlisted. A new or split entity shows up as unlisted until a curator decides."""
+    out = Coverage([], [], [])
+    classes = {NKE[name] for name in links.abstain_classes}
+    for iri in sorted(set(graph.subjects(RDFS.label, None))):
+        ident = str(iri)[len(str(NKR)):]
+        if not str(iri).startswith(str(NKR)) or "/" in ident:
+            continue
+        supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
+        if NKE.Fact in supers:
+            continue
+        if ident in links.by_entity:
+            out.linked.append(ident)
+        elif ident in links.abstentions or supers & classes:
+            out.abstained.append(ident)
+        else:
+            out.unlisted.append(ident)
+    return out
 
 
 def add_wikidata_links(graph: Graph, data_dir: Path, known: set[str],

@@ -1,4 +1,5 @@
-"""nkelections link: propose Wikidata links for entities that have none, into a review file."""
+"""nkelections link: propose Wikidata links into a review file; apply a curator's decisions;
+report how many entities are linked, abstained or unlisted."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--classes", type=Path, metavar="FILE",
                         help="YAML mapping a kind (person, body, place, country, election) to "
                              "class ids, instead of linker_classes of data/wikidata.yaml")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--apply", type=Path, metavar="REVIEW",
+                      help="carry the decisions of a reviewed file (accept: true with seen_at "
+                           "and snippet, or accept: false with a note) into data/wikidata.yaml; "
+                           "asks no endpoint")
+    mode.add_argument("--status", action="store_true",
+                      help="count the entities linked, abstained and unlisted (neither), list "
+                           "the unlisted ones; exit 1 if there are any; asks no endpoint")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     root = project_root()
     paths = Paths(root)
+    if args.apply or args.status:
+        return _offline(args, paths)
     endpoint = args.endpoint or DEFAULT_ENDPOINT
     if not is_http_address(endpoint):
         raise LinkError(f"--endpoint {endpoint!r} is not an http(s) URL")
@@ -59,6 +70,33 @@ def run(args: argparse.Namespace) -> int:
     write_atomic(output, header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
     print(f"wrote {output}: {doc['proposed']} proposed, {doc['abstained']} abstained")
     return 0
+
+
+def _offline(args: argparse.Namespace, paths) -> int:
+    from nkelections.build import build_graph
+    from nkelections.namespaces import DATA_GRAPH, NKR
+    from nkelections.ontology import Ontology
+    from nkelections.wikidata import coverage, load_links
+
+    target = paths.data / "wikidata.yaml"
+    result = build_graph(paths)
+    data = result.dataset.graph(DATA_GRAPH)
+    if args.apply:
+        from nkelections.link_review import apply_review
+
+        known = {str(s)[len(str(NKR)):] for s in data.subjects() if str(s).startswith(str(NKR))}
+        done = apply_review(args.apply, target, known, paths.root)
+        print(f"updated {target}: {len(done.linked)} linked, {len(done.abstained)} abstained, "
+              f"{done.undecided} proposals still undecided")
+        return 0
+    ontology = Ontology.load(paths.ontology)
+    found = coverage(data, load_links(target, None, paths.root),
+                     lambda t: {t} | ontology.superclasses.get(t, set()))
+    print(f"{len(found.linked)} linked, {len(found.abstained)} abstained, "
+          f"{len(found.unlisted)} unlisted")
+    for entity in found.unlisted:
+        print(f"unlisted: {entity} (link it or abstain with a reason in {target})")
+    return 1 if found.unlisted else 0
 
 
 def _classes(path: Path) -> dict[str, list[str]]:
