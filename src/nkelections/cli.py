@@ -54,6 +54,30 @@ def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None
     parser.add_argument("--endpoint", metavar="URL", help=help_text)
 
 
+def number_in(kind: type, low: float, high: float, what: str):
+    """An argparse type: a number of `kind` from low to high, else a one-line usage error."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or value != value or not low <= value <= high:  # NaN fails too
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({low:.15g} to {high:.15g})")
+        return value
+
+    return parse
+
+
+SECONDS = number_in(float, 0.1, 86400, "a number of seconds")
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse's usage errors in one line, with the hint to ask for --help."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (hint: see {self.prog} --help)\n")
+
+
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nkelections",
@@ -74,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     name = argv[0]
     module = importlib.import_module(f"nkelections.commands.{name}")
-    parser = argparse.ArgumentParser(prog=f"nkelections {name}", description=COMMANDS[name])
+    parser = _OneLineParser(prog=f"nkelections {name}", description=COMMANDS[name])
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     module.add_arguments(parser)
     args = parser.parse_args(argv[1:])
@@ -88,3 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - no traceback reaches a user
+        detail = " ".join(str(exc).split())[:300]
+        print(f"nkelections {name}: error: {type(exc).__name__}: {detail} (hint: this is a "
+              "bug in nkelections; run with the same input again to report it)", file=sys.stderr)
+        return 2
