@@ -43,12 +43,17 @@ def check(text: str, allow_service: bool = False) -> None:
     to the run that follows, which reports them with the query's own positions."""
     if _UPDATE.match(text):
         raise Refused(403, UPDATE_REFUSED)
-    if allow_service or not _SERVICE.search(text):
-        return
-    found = list(_SERVICE.finditer(text))
-    error = _parse_error(_SERVICE.sub("servicx", text))
-    if error is not None and any(_near(text, m, error) for m in found):
+    if not allow_service and has_service(text):
         raise Refused(403, SERVICE_REFUSED)
+
+
+def has_service(text: str) -> bool:
+    """Whether Oxigraph reads a SERVICE clause in text (see the module's docstring)."""
+    found = list(_SERVICE.finditer(text))
+    if not found:
+        return False
+    error = _parse_error(_SERVICE.sub("servicx", text))
+    return error is not None and any(_near(text, m, error) for m in found)
 
 
 def _parse_error(text: str) -> int | None:

@@ -136,6 +136,12 @@ def rdf_file_format(path: Path, formats: dict):
     if fmt is None:
         raise ValidationError(f"cannot tell the RDF format of '{path.suffix}'", where=str(path),
                               hint="use .trig, .nq, .ttl, .nt or .jsonld")
+    if path.is_dir():
+        raise ValidationError("is a folder, not an RDF file", where=str(path),
+                              hint="name the files in it")
+    if path.is_file() and not path.read_bytes()[:4096].strip() and not path.stat().st_size > 4096:
+        raise ValidationError("is empty: there is nothing to validate", where=str(path),
+                              hint="check the file was written completely")
     if not path.is_file():
         raise ValidationError("no such file", where=str(path),
                               hint="run `nkelections build` first" if "dist" in path.parts

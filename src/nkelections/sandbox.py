@@ -141,7 +141,8 @@ def _read_within(read: int, timeout: float, pid: int, what: str) -> bytes:
             os.waitpid(pid, 0)
             raise QueryError(
                 f"{what} ran over the time limit of {timeout:g} s",
-                hint="raise --timeout, or add a LIMIT or narrower patterns",
+                hint="raise --timeout"
+                + (", or add a LIMIT or narrower patterns" if what == "the query" else ""),
             )
         chunk = os.read(read, 1 << 20)
         if not chunk:

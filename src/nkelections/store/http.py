@@ -127,7 +127,7 @@ class Client:
             "Accept": "application/sparql-results+json"})
         try:
             return ask_answer(json.loads(answer.body))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise StoreError(f"{_short(endpoint)} did not answer with SPARQL JSON results "
                              f"(got {answer.content_type or 'no content type'})",
                              hint="is --endpoint the store's query endpoint?") from None
