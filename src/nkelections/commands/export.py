@@ -6,14 +6,14 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from nkelections.cli import project_root
+from nkelections.cli import output_file, project_root
 
 EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with references"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exporter", choices=list(EXPORTERS), help="what to export")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+    parser.add_argument("--output", "-o", type=output_file, metavar="FILE",
                         help="file to write (default: dist/quickstatements.tsv); the skipped "
                              "facts go next to it in FILE.skipped.tsv")
     parser.add_argument("--retrieved", metavar="YYYY-MM-DD",
