@@ -60,8 +60,7 @@ class _Redirecting(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def two_origins():
-    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
-               for h in (_Redirecting, _Other)]
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), h) for h in (_Redirecting, _Other)]
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     _Other.seen = []
@@ -72,8 +71,7 @@ def two_origins():
         server.server_close()
 
 
-def test_a_redirect_to_another_origin_gets_no_credentials(two_origins, dist, capsys,
-                                                          monkeypatch):
+def test_a_redirect_to_another_origin_gets_no_credentials(two_origins, dist, capsys, monkeypatch):
     monkeypatch.setenv(USER_VAR, "admin")
     monkeypatch.setenv(PASSWORD_VAR, "secret")
     code = main(["load", "--endpoint", two_origins + "/query", "--dist", str(dist)])
@@ -113,8 +111,14 @@ def test_a_store_killed_mid_replace_keeps_the_old_graph(oxigraph_dir, dist):
     with stores.oxigraph(oxigraph_dir) as running:
         load(nquads, running.query, graphs=[DATA_GRAPH])
         with pytest.raises(StoreError) as error:
-            load(nquads, running.query, graphs=[DATA_GRAPH], replace=True, method="update",
-                 client=_KillsTheStore(running.process, nth=4))
+            load(
+                nquads,
+                running.query,
+                graphs=[DATA_GRAPH],
+                replace=True,
+                method="update",
+                client=_KillsTheStore(running.process, nth=4),
+            )
     message = str(error.value)
     assert f"graph {DATA_GRAPH} is as it was" in message and staging_graph(DATA_GRAPH) in message
     with stores.oxigraph(oxigraph_dir) as again:
@@ -126,20 +130,22 @@ def test_a_store_killed_mid_replace_keeps_the_old_graph(oxigraph_dir, dist):
 def test_replace_by_update_leaves_no_staging_graph(oxigraph_dir, dist):
     nquads = dist / "nkelections.nq"
     with stores.oxigraph(oxigraph_dir) as running:
-        report = load(nquads, running.query, graphs=[DATA_GRAPH], replace=True,
-                      method="update")
+        report = load(nquads, running.query, graphs=[DATA_GRAPH], replace=True, method="update")
         from nkelections.store.load import count
 
         assert report.graphs[0].after == report.graphs[0].expected
         assert count(Client(), running.query, staging_graph(DATA_GRAPH)) == 0
 
 
-@pytest.mark.parametrize("url,needle", [
-    ("http://127.0.0.1:7878/q uery", "space"),
-    ("http://127.0.0.1:99999/query", "not a usable URL"),
-    ("file:///etc/passwd", "not an http(s) URL"),
-    ("http:///query", "not an http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "url,needle",
+    [
+        ("http://127.0.0.1:7878/q uery", "space"),
+        ("http://127.0.0.1:99999/query", "not a usable URL"),
+        ("file:///etc/passwd", "not an http(s) URL"),
+        ("http:///query", "not an http(s) URL"),
+    ],
+)
 def test_bad_endpoint_urls_are_one_line(url, needle, dist, capsys):
     assert main(["load", "--endpoint", url, "--dist", str(dist)]) == 2
     err = capsys.readouterr().err
