@@ -44,7 +44,7 @@ form.addEventListener('submit', async (ev) => {
     const row = table.insertRow();
     for (const v of data.head.vars) { const cell = row.insertCell(); const t = b[v];
       if (!t) continue;
-      if (t.type === 'uri' && /^https?:\/\//i.test(t.value)) {
+      if (t.type === 'uri' && /^https?:[/][/]/i.test(t.value)) {
         const a = document.createElement('a'); a.textContent = t.value;
         a.href = t.value.startsWith(BASE) ? t.value.slice(BASE.length - 1) : t.value;
         cell.appendChild(a); } else { cell.textContent = t.value; } }
