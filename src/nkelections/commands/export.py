@@ -6,7 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from nkelections.cli import output_file, project_root
+from nkelections.argtypes import output_file
+from nkelections.cli import project_root
 
 EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with references"}
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nkelections.cli import output_file, project_root
+from nkelections.cli import project_root
 from nkelections.errors import SourceError
 
 
@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="the new text (plain UTF-8)")
     parser.add_argument("--document-id", metavar="ID",
                         help="its id in the manifest (default: from the file name)")
-    parser.add_argument("--output", "-o", type=output_file, metavar="FILE",
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="write the proposals here (atomically) instead of to stdout")
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import yaml
 
-from nkelections.cli import add_endpoint_option, output_file, project_root
+from nkelections.cli import add_endpoint_option, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_endpoint_option(parser, "Wikidata-compatible SPARQL endpoint "
                                 "(default: https://query.wikidata.org/sparql)")
-    parser.add_argument("--output", "-o", type=output_file, metavar="FILE",
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="review file to write (default: dist/wikidata-proposals.yaml)")
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="answer cache (default: .cache/wikidata/ in the project)")

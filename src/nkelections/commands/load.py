@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nkelections.cli import SECONDS, add_endpoint_option, project_root
+from nkelections.argtypes import SECONDS
+from nkelections.cli import add_endpoint_option, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nkelections.cli import output_dir, project_root
+from nkelections.argtypes import output_dir
+from nkelections.cli import project_root
 from nkelections.commands.stats import load
 
 

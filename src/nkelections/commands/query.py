@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nkelections.cli import SECONDS, add_endpoint_option, add_format_option, project_root
+from nkelections.argtypes import SECONDS
+from nkelections.cli import add_endpoint_option, add_format_option, project_root
 from nkelections.errors import QueryError
 from nkelections.query import (
     DEFAULT_ENGINE,

@@ -7,7 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
-from nkelections.cli import SECONDS, number_in, project_root
+from nkelections.argtypes import SECONDS, number_in
+from nkelections.cli import project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nkelections.cli import SECONDS, add_format_option, project_root
+from nkelections.argtypes import SECONDS
+from nkelections.cli import add_format_option, project_root
 
 DEFAULT_TIMEOUT = 600.0
 
