@@ -13,14 +13,15 @@ what the attacker got). Exit 1 on any error of an ordinary client.
 from __future__ import annotations
 
 import argparse
+import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-
-from nkelections.store.serve import Config, make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -81,6 +82,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--workers", type=int, default=2, help="serve's query workers")
     parser.add_argument("--attacker", action="store_true", help="add the hostile client")
     parser.add_argument("--compare", action="store_true",
                         help="run twice: without, then with the attacker")
@@ -90,10 +92,12 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, with_attacker: bool) -> int:
-    server, site = make_server(Config(args.dist, port=0))
-    runner = threading.Thread(target=server.serve_forever, daemon=True)
-    runner.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    # The server runs as `nkelections serve` in its own process, as in use: in this one its
+    # threads would share the interpreter lock with the 100 clients'.
+    server = subprocess.Popen([sys.executable, "-m", "nkelections", "serve", "--port", "0",
+                               "--dist", str(args.dist), "--workers", str(args.workers)],
+                              stdout=subprocess.PIPE, text=True)
+    base = re.search(r"http://[^/\s]+", server.stdout.readline())[0]
     latencies: list[float] = []
     errors: list[str] = []
     stop = time.monotonic() + args.seconds
@@ -108,9 +112,8 @@ def run(args: argparse.Namespace, with_attacker: bool) -> int:
         for t in threads:
             t.join(args.seconds + 60)
     finally:
-        server.shutdown()
-        server.server_close()
-        site.close()
+        server.terminate()
+        server.wait(30)
     latencies.sort()
 
     def pct(p):

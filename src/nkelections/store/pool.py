@@ -9,6 +9,7 @@ allowed, a worker also has no network (sandbox.py).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -24,6 +25,8 @@ import pyoxigraph as ox
 from nkelections.errors import StoreError
 from nkelections.guard import Refused, check
 from nkelections.sandbox import cut_off_network, with_big_stack
+
+SLOW = 0.25  # seconds a query runs at the usual CPU priority
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,29 @@ def _work(nquads: str, conn, parent: int, allow_service: bool) -> None:
         conn.send("ready" if isolated else "ready, with network")
         while True:
             text, accept, limit = conn.recv()
-            conn.send(with_big_stack(answer, store, text, accept, limit, allow_service))
+            conn.send(with_big_stack(_demoted_when_slow, store, text, accept, limit,
+                                     allow_service))
     except (EOFError, OSError, KeyboardInterrupt):  # the server has gone or closed the pool
         return
+
+
+def _demoted_when_slow(*args) -> Answer:
+    """answer(*args), at the lowest CPU priority once it has run SLOW seconds: a hostile query
+    then slows the server's other work (the HTTP threads, the other workers) hardly at all
+    until its time limit kills it. Only this query's thread is demoted; the next query runs
+    on a new thread at the usual priority."""
+    timer = threading.Timer(SLOW, _lowest_priority, args=(threading.get_native_id(),))
+    timer.daemon = True
+    timer.start()
+    try:
+        return answer(*args)
+    finally:
+        timer.cancel()
+
+
+def _lowest_priority(thread_id: int) -> None:
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, thread_id, 19)  # a thread's own nice value on Linux
 
 
 class QueryPool:
