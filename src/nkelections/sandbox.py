@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import pickle
 import select
@@ -91,6 +92,7 @@ def run_isolated(
 
 
 def _child(fn: Callable, args: tuple, write: int, network: bool) -> None:
+    faulthandler.disable()  # a crash is reported by the parent, in one line
     try:
         if not network:
             cut_off_network()
