@@ -297,3 +297,21 @@ def test_serve_arguments_are_checked_in_one_line(args, needle, capsys):
         main(["serve", *args])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and err.count("\n") == 1 and needle in err
+
+
+def test_connections_beyond_the_limit_are_closed_and_the_server_goes_on(server, monkeypatch):
+    port, _ = server
+    from nkelections.store import serve
+
+    monkeypatch.setattr(serve._Server, "max_connections", threading.active_count() + 5)
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+    try:
+        time.sleep(0.5)
+        extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+        assert extra.recv(10) == b""  # closed at once, not held
+        extra.close()
+    finally:
+        for conn in idle:
+            conn.close()
+    time.sleep(0.5)
+    assert post(port, "ASK { ?s ?p ?o }")[0] == 200

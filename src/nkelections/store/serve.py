@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.server
 import re
 import sys
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,6 +235,15 @@ class _Server(http.server.ThreadingHTTPServer):
     # The default backlog of 5 drops connections under load; clients then wait for a SYN
     # retransmit (1 s, 3 s), which shows up as a p99 of seconds.
     request_queue_size = 128
+    max_connections = 512  # each holds a thread; beyond this a new one is closed at once
+
+    def process_request(self, request, client_address) -> None:
+        if threading.active_count() > self.max_connections:
+            self.shutdown_request(request)
+            print(f"nkelections serve: refused a connection from {client_address[0]}: "
+                  f"{self.max_connections} are open", file=sys.stderr, flush=True)
+            return
+        super().process_request(request, client_address)
 
     def handle_error(self, request, client_address) -> None:
         """One line on stderr, never a traceback: a client that goes away or stays silent
