@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.parse
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -24,8 +23,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from nkelections.errors import ValidationError
+from nkelections.jsonld_contexts import inline_contexts
 from nkelections.namespaces import (
-    BASE,
     ONTOLOGY_IRI,
     OWL,
     PREFIXES,
@@ -43,10 +42,6 @@ SEVERITIES = ("Violation", "Warning", "Info")
 FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt",
            ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
-CONTEXT_IRI = BASE + "context.jsonld"
-# JSON-LD contexts read from a local file instead of the web: the one the build writes.
-LOCAL_CONTEXTS: dict[str, Path] = {
-    CONTEXT_IRI: Path(__file__).resolve().parents[2] / "dist" / "context.jsonld"}
 
 
 @dataclass(frozen=True)
@@ -283,7 +278,7 @@ def _parse(path: Path) -> Graph:
     holder = Dataset() if fmt in QUAD_FORMATS else Graph(bind_namespaces="none")
     try:
         if fmt == "json-ld":
-            holder.parse(data=_local_contexts(path), format=fmt, publicID=path.resolve().as_uri())
+            holder.parse(data=inline_contexts(path), format=fmt, publicID=path.resolve().as_uri())
         else:
             holder.parse(path, format=fmt)
     except ValidationError:
@@ -294,43 +289,6 @@ def _parse(path: Path) -> Graph:
     if isinstance(holder, Dataset):
         return merge(holder.graphs())
     return holder
-
-
-def _local_contexts(path: Path) -> str:
-    """The JSON-LD text with each @context that names a document replaced by a local copy
-    from LOCAL_CONTEXTS; any other one is refused (rdflib would fetch it from the web, and
-    wait as long as the server makes it wait)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ValidationError(f"is not valid JSON: {_first_line(exc)}", where=str(path)) from None
-    return json.dumps(_inline_contexts(doc, path))
-
-
-def _inline_contexts(node, path: Path):
-    if isinstance(node, list):
-        return [_inline_contexts(item, path) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _inline_contexts(value, path) for key, value in node.items()}
-    if "@context" in node:
-        out["@context"] = _context(node["@context"], path)
-    return out
-
-
-def _context(value, path: Path):
-    if isinstance(value, list):
-        return [_context(item, path) for item in value]
-    if not isinstance(value, str):
-        return value
-    local = LOCAL_CONTEXTS.get(value) or LOCAL_CONTEXTS.get(
-        urllib.parse.urljoin(path.resolve().as_uri(), value))
-    if local is None or not local.is_file():
-        raise ValidationError(f"refers to the JSON-LD context {value!r}, which is not read: "
-                              "validation never fetches anything", where=str(path),
-                              hint="put the context in the file, or use "
-                                   f"{CONTEXT_IRI} (dist/context.jsonld)")
-    return json.loads(local.read_text(encoding="utf-8"))["@context"]
 
 
 def _parse_message(exc: Exception, path: Path) -> str:

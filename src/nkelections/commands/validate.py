@@ -45,13 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[str, bool]:
-    from nkelections.validate import (
-        CONTEXT_IRI,
-        FORMATTERS,
-        LOCAL_CONTEXTS,
-        load_shapes,
-        validate_files,
-    )
+    from nkelections.jsonld_contexts import CONTEXT_IRI, LOCAL_CONTEXTS
+    from nkelections.validate import FORMATTERS, load_shapes, validate_files
 
     LOCAL_CONTEXTS[CONTEXT_IRI] = root / "dist" / "context.jsonld"
     shapes = load_shapes(args.shapes or root / "ontology" / "shapes.ttl")
