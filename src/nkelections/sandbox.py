@@ -14,6 +14,7 @@ import ctypes
 import faulthandler
 import os
 import pickle
+import resource
 import select
 import signal
 import threading
@@ -38,6 +39,17 @@ def cut_off_network() -> bool:
         if libc.unshare(flags) == 0:
             return True
     return False
+
+
+def limit_memory(share: float) -> None:
+    """Cap this process's address space at share of the machine's memory (at least 2 GiB), so
+    that a query that grows without end fails in its own process, not the machine."""
+    try:
+        physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        cap = max(int(physical * share), 2 << 30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ValueError, OSError):
+        pass  # no limit where the system has none to give
 
 
 def with_big_stack(fn: Callable, *args):
@@ -96,6 +108,7 @@ def _child(fn: Callable, args: tuple, write: int, network: bool) -> None:
     try:
         if not network:
             cut_off_network()
+        limit_memory(0.5)
         outcome = (True, with_big_stack(fn, *args))
     except NkeError as exc:
         outcome = (False, exc)

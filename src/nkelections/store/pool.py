@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from nkelections.errors import StoreError
 from nkelections.guard import Refused, check
-from nkelections.sandbox import cut_off_network, with_big_stack
+from nkelections.sandbox import cut_off_network, limit_memory, with_big_stack
 
 SLOW = 0.25  # seconds a query runs at the usual CPU priority
 
@@ -98,8 +98,9 @@ def _orphan_watch(parent: int) -> None:
             os._exit(0)
 
 
-def _work(nquads: str, conn, parent: int, allow_service: bool) -> None:
+def _work(nquads: str, conn, parent: int, allow_service: bool, share: float) -> None:
     isolated = allow_service or cut_off_network()  # first: it needs a single thread
+    limit_memory(share)
     threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
     try:
         store = open_store(Path(nquads))
@@ -146,6 +147,7 @@ class QueryPool:
             raise StoreError(f"{nquads} does not exist", hint="run `nkelections build` first")
         self.nquads, self.timeout, self.allow_service = nquads, timeout, allow_service
         self.networked = False  # whether a worker could not be cut off from the network
+        self.memory_share = 1 / (workers + 2)  # of the machine's memory, per worker
         self._ctx = mp.get_context("spawn")  # fork is unsafe in a threaded server
         self._idle: queue.Queue = queue.Queue()
         self._all: list = []
@@ -162,7 +164,7 @@ class QueryPool:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_work, daemon=True,
                                     args=(str(self.nquads), child, os.getpid(),
-                                          self.allow_service))
+                                          self.allow_service, self.memory_share))
         process.start()
         child.close()
         try:
@@ -195,8 +197,8 @@ class QueryPool:
             failure = _text(503, f"the query ran over the time limit of {self.timeout:g} s")
         except (EOFError, OSError):  # the worker died: a crash, not a time-out
             process.join(2)
-            failure = _text(500, f"the query crashed its worker ({_death(process.exitcode)}); "
-                                 "simplify it (less nesting, shorter expressions or paths)")
+            failure = _text(500, f"the query crashed its worker ({_death(process.exitcode)}): "
+                                 "it nests too deeply or needs too much memory; simplify it")
         self._replace(process, conn)
         return failure
 
