@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from nkelections.errors import QueryError, StoreError
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+MAX_QUERY_BYTES = 10 << 20  # a query file larger than this is refused before it is read
 HEADER_KEYS = ("question", "returns", "demonstrates", "parameters")
 # One token of SPARQL: comments, strings and IRIs are skipped over as wholes so that braces
 # or keywords inside them are never mistaken for syntax.
@@ -108,6 +109,10 @@ def load_query(spec: str, queries_dir: Path) -> Query:
 
 def _read(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_QUERY_BYTES:
+            raise QueryError(f"the query is {size:,} bytes; at most {MAX_QUERY_BYTES:,} are read",
+                             where=str(path))
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"cannot read the query: {exc}", where=str(path)) from exc

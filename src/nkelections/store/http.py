@@ -96,8 +96,8 @@ class Client:
         unauthenticated first, and a store that answers 401 early (Virtuoso) closes the
         connection mid-upload (broken pipe)."""
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),
-                                        timeout=self.timeout):
+            with urllib.request.build_opener(_SameOrigin).open(
+                    urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
                 return {}
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
