@@ -315,3 +315,20 @@ def test_connections_beyond_the_limit_are_closed_and_the_server_goes_on(server, 
             conn.close()
     time.sleep(0.5)
     assert post(port, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_a_form_with_too_many_fields_is_400(server):
+    port, _ = server
+    body = "&".join(["a="] * 50000).encode()
+    status, text = send(
+        port,
+        b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/"
+        b"x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(body) + body,
+    )
+    assert status == 400 and "cannot be read" in text
+    status, _ = send(
+        port,
+        b"GET /sparql?" + b"&".join([b"a=1"] * 500) + b" HTTP/1.1\r\n"
+        b"Host: t\r\nConnection: close\r\n\r\n",
+    )
+    assert status == 400

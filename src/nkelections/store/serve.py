@@ -30,6 +30,7 @@ RDF_TYPES = tuple(GRAPH_TYPES)
 FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "html": "text/html"}
 MAX_BODY = 1 << 20
+MAX_FIELDS = 100  # form fields or URL parameters of one request
 READ_TIMEOUT = 20.0  # seconds a connection may stay silent, idle or mid-request
 _LENGTH = re.compile(r"[0-9]{1,18}")
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
@@ -141,18 +142,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
     timeout = READ_TIMEOUT
 
     def do_GET(self) -> None:
-        try:
-            self.route_get()
-        except GONE:
-            raise
-        except Exception as exc:  # one bad request must not kill the thread's connection
-            self.reply(_text(500, f"internal error: {type(exc).__name__}: {exc}"))
+        self.guarded(self.route_get)
 
     do_HEAD = do_GET
 
+    def do_POST(self) -> None:
+        self.guarded(self.route_post)
+
+    def guarded(self, route) -> None:
+        try:
+            route()
+        except GONE:
+            raise
+        except ValueError as exc:  # e.g. a form with more fields than parse_qs takes
+            self.close_connection = True
+            self.reply(_text(400, f"the request cannot be read: {exc}"))
+        except Exception as exc:  # one bad request must not kill the thread's connection
+            self.reply(_text(500, f"internal error: {type(exc).__name__}: {exc}"))
+
     def route_get(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        params = urllib.parse.parse_qs(url.query)
+        params = urllib.parse.parse_qs(url.query, max_num_fields=MAX_FIELDS)
         accept = FORMAT_PARAM.get(params.get("format", [""])[0]) or self.headers.get("Accept")
         path = url.path
         if path == "/sparql" and "update" in params:
@@ -170,7 +180,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.reply(_text(404, f"no such page: {path}"))
 
-    def do_POST(self) -> None:
+    def route_post(self) -> None:
         if urllib.parse.urlsplit(self.path).path != "/sparql":
             return self.reply(_text(405, "POST only to /sparql"))
         body = self.read_body()
@@ -181,7 +191,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "application/sparql-query":
             text = body
         elif kind == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(body)
+            form = urllib.parse.parse_qs(body, max_num_fields=MAX_FIELDS)
             if "update" in form:
                 return self.reply(_text(403, UPDATE_REFUSED))
             text = form.get("query", [""])[0]
