@@ -332,3 +332,19 @@ def test_a_form_with_too_many_fields_is_400(server):
         b"Host: t\r\nConnection: close\r\n\r\n",
     )
     assert status == 400
+
+
+def test_a_query_that_segfaults_oxigraph_is_a_500_crash_not_a_time_out(dist):
+    """260,000 nested groups (520 KB) overflow even the workers' large stack."""
+    httpd, site = make_server(Config(dist, port=0, timeout=60, workers=1))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    try:
+        status, body = post(port, "SELECT * WHERE " + "{" * 260000 + "}" * 260000)
+        assert status == 500 and "crashed its worker" in body, body
+        assert "SIGSEGV" in body or "SIGBUS" in body
+        assert post(port, "ASK { ?s ?p ?o }")[0] == 200  # waits for the replacement
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        site.close()
