@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from nkelections.errors import StoreError
+from nkelections.errors import QueryError, StoreError
+from nkelections.guard import has_service
 from nkelections.query import Engine, Query, Result, from_oxigraph, oxigraph_syntax_error
 
 STORE_DIR = "store"
@@ -147,6 +148,24 @@ def open_store(path: Path) -> ox.Store:
                          hint="run `nkelections build` to rewrite it") from exc
 
 
+def ensure_index(dist: Path) -> bool:
+    """Make dist/store/ from dist/nkelections.nq if the build left none (once per build).
+    False where dist/ cannot be written: the caller loads the N-Quads into memory instead."""
+    store = dist / STORE_DIR
+    if (store / "CURRENT").is_file():
+        return True
+    if not (dist / NQUADS).is_file():
+        raise StoreError(f"neither {store} nor {dist / NQUADS} exists",
+                         hint="run `nkelections build` first")
+    try:
+        index_dist(dist)
+    except StoreError as exc:
+        if not isinstance(exc.__cause__, OSError):  # bad N-Quads: memory would not help
+            raise
+        return False
+    return True
+
+
 def load_nquads(path: Path) -> ox.Store:
     """An in-memory store loaded from an N-Quads file."""
     store = ox.Store()
@@ -171,16 +190,8 @@ class OxigraphEngine(Engine):
         """dist/store/, made from dist/nkelections.nq first if the build left none (once per
         build); where dist/ cannot be written, the N-Quads loaded into memory instead."""
         store = dist / STORE_DIR
-        if not (store / "CURRENT").is_file():
-            if not (dist / NQUADS).is_file():
-                raise StoreError(f"neither {store} nor {dist / NQUADS} exists",
-                                 hint="run `nkelections build` first")
-            try:
-                index_dist(dist)
-            except StoreError as exc:
-                if not isinstance(exc.__cause__, OSError):  # bad N-Quads: memory would not help
-                    raise
-                return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
+        if not ensure_index(dist):
+            return cls(load_nquads(dist / NQUADS), str(dist / NQUADS))
         return cls(open_store(store), str(store))
 
     @classmethod
@@ -206,5 +217,11 @@ class OxigraphEngine(Engine):
             return from_oxigraph(answer, query.form)
         except SyntaxError as exc:
             raise oxigraph_syntax_error(query, exc) from exc
+        except RuntimeError as exc:  # an evaluation error, e.g. an unbound SERVICE name
+            raise QueryError(f"the query cannot run: {exc}", where=query.name) from None
         except OSError as exc:
+            if has_service(query.text):  # Oxigraph reports a SERVICE call's failure as OSError
+                raise QueryError(f"a SERVICE endpoint of the query failed: {exc}",
+                                 where=query.name, hint="is the endpoint's URL right, and "
+                                 "is it up? The local store is fine") from None
             raise StoreError(f"the store failed: {exc}", where=self.source) from exc

@@ -136,6 +136,12 @@ def rdf_file_format(path: Path, formats: dict):
     if fmt is None:
         raise ValidationError(f"cannot tell the RDF format of '{path.suffix}'", where=str(path),
                               hint="use .trig, .nq, .ttl, .nt or .jsonld")
+    if path.is_dir():
+        raise ValidationError("is a folder, not an RDF file", where=str(path),
+                              hint="name the files in it")
+    if path.is_file() and not path.read_bytes()[:4096].strip() and not path.stat().st_size > 4096:
+        raise ValidationError("is empty: there is nothing to validate", where=str(path),
+                              hint="check the file was written completely")
     if not path.is_file():
         raise ValidationError("no such file", where=str(path),
                               hint="run `nkelections build` first" if "dist" in path.parts
@@ -145,7 +151,7 @@ def rdf_file_format(path: Path, formats: dict):
 
 def _load_in_parallel(store: ox.Store, path: Path, originals: dict) -> None:
     fmt = rdf_file_format(path, FORMATS)
-    options = {"path": str(path), "format": fmt, "base_iri": path.resolve().as_uri()}
+    options = {**_source(path, fmt), "format": fmt, "base_iri": path.resolve().as_uri()}
     noted: dict = {}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nkelections-load") as pool:
         filling = pool.submit(store.load, **options)
@@ -166,10 +172,29 @@ def _load_in_parallel(store: ox.Store, path: Path, originals: dict) -> None:
 def _load_serially(store: ox.Store, path: Path, originals: dict) -> None:
     fmt = rdf_file_format(path, FORMATS)
     try:
-        quads = ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        quads = ox.parse(**_source(path, fmt), format=fmt, base_iri=path.resolve().as_uri())
         store.bulk_extend(_noting_literals(quads, originals))
     except (SyntaxError, ValueError, OSError) as exc:
         raise _not_valid(path, fmt, exc) from exc
+
+
+def _source(path: Path, fmt) -> dict:
+    """Where the parser reads path: the file, or for JSON-LD its text with the contexts it
+    names inlined from local copies (jsonld_contexts), so that none is fetched."""
+    if fmt == ox.RdfFormat.JSON_LD and _names_a_context(path):
+        from nkelections.jsonld_contexts import inline_contexts
+
+        return {"input": inline_contexts(path).encode("utf-8")}
+    return {"path": str(path)}
+
+
+def _names_a_context(path: Path) -> bool:
+    """Whether the file's first MiB has an @context that is a string or a list: the built
+    JSON-LD inlines its own, and is then read from the file without a copy in memory.
+    (pyoxigraph never fetches a context itself; one further down is refused by it.)"""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    return re.search(rb'"@context"\s*:\s*["\[]', head) is not None
 
 
 def _not_valid(path: Path, fmt, exc: Exception) -> ValidationError:

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from nkelections.errors import QueryError, StoreError
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+MAX_QUERY_BYTES = 10 << 20  # a query file larger than this is refused before it is read
 HEADER_KEYS = ("question", "returns", "demonstrates", "parameters")
 # One token of SPARQL: comments, strings and IRIs are skipped over as wholes so that braces
 # or keywords inside them are never mistaken for syntax.
@@ -108,6 +109,10 @@ def load_query(spec: str, queries_dir: Path) -> Query:
 
 def _read(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_QUERY_BYTES:
+            raise QueryError(f"the query is {size:,} bytes; at most {MAX_QUERY_BYTES:,} are read",
+                             where=str(path))
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"cannot read the query: {exc}", where=str(path)) from exc
@@ -279,9 +284,12 @@ class Engine:
 
 
 class RdflibEngine(Engine):
-    """The rdflib Dataset in memory; the default graph is the union of the named graphs."""
+    """The rdflib Dataset in memory; the default graph is the union of the named graphs.
+    FROM and FROM NAMED name graphs of the dataset: rdflib would otherwise fetch each from
+    the web or read it from a file (FROM <file:///etc/passwd>), unless load_graphs is set."""
 
     name = "rdflib"
+    load_graphs = False
 
     def __init__(self, dataset):
         from rdflib import Dataset
@@ -299,12 +307,17 @@ class RdflibEngine(Engine):
         return cls(dataset)
 
     def run(self, query: Query) -> Result:
+        import rdflib.plugins.sparql as rdflib_sparql
         from pyparsing import ParseException
 
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = self.load_graphs
         try:
             answer = self.dataset.query(query.text)
         except ParseException as exc:
             raise syntax_error(query, exc.lineno, exc.col, exc.msg) from exc
+        except RecursionError:
+            raise QueryError("the query nests too deeply for rdflib", where=query.name,
+                             hint="simplify it, or use --engine oxigraph") from None
         except Exception as exc:  # rdflib raises bare Exceptions for unsupported features
             raise QueryError(f"rdflib could not run the query: {exc}", where=query.name) from exc
         form = query.form
@@ -354,10 +367,7 @@ class EndpointEngine(Engine):
               "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
 
     def __init__(self, url: str, timeout: float = 30.0):
-        if not re.match(r"https?://[^\s/]+", url):
-            raise StoreError(f"{url!r} is not an http(s) URL", hint="for example "
-                             "--endpoint http://127.0.0.1:7878/query")
-        self.url = url
+        self.url = http_url(url)
         self.timeout = timeout
 
     def run(self, query: Query) -> Result:
@@ -369,7 +379,7 @@ class EndpointEngine(Engine):
             if form == "ASK":
                 raw = json.dumps(ask_answer(json.loads(raw))).encode("utf-8")
             answer = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as exc:
+        except (SyntaxError, ValueError, RecursionError) as exc:
             raise StoreError(f"{self.url} returned results that are not valid "
                              f"{self.ACCEPT[form]}: {exc}") from exc
         return from_oxigraph(answer, form)
@@ -408,16 +418,40 @@ class EndpointEngine(Engine):
             raise StoreError(f"cannot reach {self.url}: {exc}") from exc
 
 
-def ask_answer(doc: dict) -> dict:
+def http_url(url: str, option: str = "--endpoint") -> str:
+    """url, when it is an absolute http(s) URL with a host and no space or control character
+    anywhere (urllib would refuse it later with a traceback); else a one-line StoreError."""
+    import urllib.parse
+
+    hint = f"for example {option} http://127.0.0.1:7878/query"
+    try:
+        parts = urllib.parse.urlsplit(url or "")
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or too big
+    except ValueError as exc:
+        raise StoreError(f"{url!r} is not a usable URL: {exc}", hint=hint) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url!r} is not an http(s) URL", hint=hint)
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise StoreError(f"{url!r} has a space or control character in it",
+                         hint="percent-encode it (a space is %20)")
+    return url
+
+
+def ask_answer(doc) -> dict:
     """A SPARQL JSON answer to ASK, with Virtuoso 7's dialect made standard.
 
     Virtuoso answers ASK in JSON as a SELECT of one variable, __ASK_RETVAL: no rows for false,
     a row with 1 for true. Every other store sends {"boolean": ...}, which is kept as it is.
+    Anything that is not a JSON object raises ValueError (callers report the endpoint).
     """
-    if "boolean" in doc or doc.get("head", {}).get("vars") != ["__ASK_RETVAL"]:
+    if not isinstance(doc, dict):
+        raise ValueError(f"the answer is a JSON {type(doc).__name__}, not an object")
+    head = doc.get("head")
+    if "boolean" in doc or not isinstance(head, dict) or head.get("vars") != ["__ASK_RETVAL"]:
         return doc
-    rows = doc.get("results", {}).get("bindings", [])
-    value = rows[0].get("__ASK_RETVAL", {}).get("value") if rows else "0"
+    rows = (doc.get("results") or {}).get("bindings") or []
+    first = rows[0] if rows and isinstance(rows[0], dict) else {}
+    value = (first.get("__ASK_RETVAL") or {}).get("value") if rows else "0"
     return {"head": {}, "boolean": value not in ("0", "false")}
 
 
@@ -458,10 +492,11 @@ ENGINES: dict[str, Callable[[Path, str | None, float], Engine]] = {
     "endpoint": _endpoint,
 }
 DEFAULT_ENGINE = "oxigraph"
+DEFAULT_TIMEOUT = 30.0  # seconds a query may run, with any engine
 
 
 def open_engine(name: str, dist: Path, endpoint: str | None = None,
-                timeout: float = 30.0) -> Engine:
+                timeout: float = DEFAULT_TIMEOUT) -> Engine:
     if name not in ENGINES:
         raise QueryError(f"unknown engine {name!r}", hint="one of " + ", ".join(ENGINES))
     return ENGINES[name](dist, endpoint, timeout)

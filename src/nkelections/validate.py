@@ -23,6 +23,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from nkelections.errors import ValidationError
+from nkelections.jsonld_contexts import inline_contexts
 from nkelections.namespaces import (
     ONTOLOGY_IRI,
     OWL,
@@ -276,7 +277,12 @@ def _parse(path: Path) -> Graph:
     fmt = rdf_file_format(path, FORMATS)
     holder = Dataset() if fmt in QUAD_FORMATS else Graph(bind_namespaces="none")
     try:
-        holder.parse(path, format=fmt)
+        if fmt == "json-ld":
+            holder.parse(data=inline_contexts(path), format=fmt, publicID=path.resolve().as_uri())
+        else:
+            holder.parse(path, format=fmt)
+    except ValidationError:
+        raise
     except Exception as exc:  # rdflib raises many types; each becomes one line for the user
         raise ValidationError(f"is not valid {fmt}: {_parse_message(exc, path)}",
                               where=str(path)) from exc

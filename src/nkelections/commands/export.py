@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from nkelections.argtypes import output_file
 from nkelections.cli import project_root
 
 EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with references"}
@@ -13,7 +14,7 @@ EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with ref
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exporter", choices=list(EXPORTERS), help="what to export")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+    parser.add_argument("--output", "-o", type=output_file, metavar="FILE",
                         help="statements file to write (default: dist/quickstatements.tsv); "
                              "labels and aliases go to FILE.terms.tsv, the skipped facts with "
                              "their reasons to FILE.skipped.tsv")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from nkelections.argtypes import SECONDS
 from nkelections.cli import add_endpoint_option, project_root
 
 
@@ -30,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(Oxigraph: about 3x faster, not atomic; the counts are "
                              "still checked)")
     parser.add_argument("--dist", type=Path, help="the built dist/ folder")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument("--timeout", type=SECONDS, default=60.0,
+                        help="seconds per request (default: 60)")
     parser.epilog = (f"Credentials come from the environment: {USER_VAR} and {PASSWORD_VAR}. "
                      "Exit 2 when the store cannot be reached, refuses, or the counts differ.")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from nkelections.argtypes import output_dir
 from nkelections.cli import project_root
 from nkelections.commands.stats import load
 
@@ -15,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--input", type=Path, metavar="FILE",
                         help="a built dataset (.nq or .trig) instead of building from the data")
-    parser.add_argument("--out", type=Path, metavar="DIR",
+    parser.add_argument("--out", type=output_dir, metavar="DIR",
                         help="output folder (default: dist/network/ in the project)")
     parser.add_argument("--view", action="append", choices=list(VIEWS), dest="views",
                         help="only this view (repeatable; default: all)")

@@ -6,12 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from nkelections.argtypes import SECONDS
 from nkelections.cli import add_endpoint_option, add_format_option, project_root
 from nkelections.errors import QueryError
 from nkelections.query import (
     DEFAULT_ENGINE,
+    DEFAULT_TIMEOUT,
     ENGINES,
     Query,
+    Result,
+    bind,
     list_queries,
     load_query,
     open_engine,
@@ -37,8 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="bind ?NAME; <iri> or prefix:local is an IRI, else a literal "
                              "(repeatable)")
     parser.add_argument("--dist", type=Path, help="the built graph (default: dist/)")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds to wait for an endpoint (default: 30)")
+    parser.add_argument("--timeout", type=SECONDS, default=DEFAULT_TIMEOUT,
+                        help=f"seconds the query may take, with any engine "
+                             f"(default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--allow-service", action="store_true",
+                        help="let the query reach the network: SERVICE clauses (the "
+                             "federated-*.rq queries need it) and, with rdflib, FROM <url>")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,15 +60,42 @@ def run(args: argparse.Namespace) -> int:
     if args.endpoint and engine_name != "endpoint":
         raise QueryError(f"--endpoint goes with --engine endpoint, not {engine_name}")
     dist = args.dist or project_root() / "dist"
-    engine = open_engine(engine_name, dist, args.endpoint, args.timeout)
-    result = run_query(engine, query, bindings)
+    if engine_name == "endpoint":  # the user named the address; the client has its timeout
+        result = run_query(open_engine(engine_name, dist, args.endpoint, args.timeout), query,
+                           bindings)
+    else:
+        result = run_local(engine_name, dist, bind(query, bindings), args.timeout,
+                           args.allow_service)
     output = render(result, args.format, query.prefixes)
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
     if args.verbose:
-        print(f"engine {engine_name}: {getattr(engine, 'source', '') or args.endpoint}",
-              file=sys.stderr)
+        print(f"engine {engine_name}: {args.endpoint or dist}", file=sys.stderr)
     return 0
+
+
+def run_local(engine_name: str, dist: Path, query: Query, timeout: float,
+              allow_service: bool) -> Result:
+    """Run the query in a child process (sandbox.py): within timeout, without network unless
+    allowed, and with a crash of the engine reported in one line."""
+    from nkelections.sandbox import run_isolated
+
+    if engine_name == "oxigraph":
+        from nkelections.embedded import ensure_index
+
+        ensure_index(dist)  # here, not in the child: a kill must not stop it half-way
+    return run_isolated(_answer, (engine_name, dist, query, allow_service), timeout=timeout,
+                        network=allow_service)
+
+
+def _answer(engine_name: str, dist: Path, query: Query, allow_service: bool) -> Result:
+    from nkelections.guard import SERVICE_REFUSED, has_service
+
+    if not allow_service and has_service(query.text):
+        raise QueryError(SERVICE_REFUSED.replace("queries here", "queries"), where=query.name)
+    engine = open_engine(engine_name, dist)
+    engine.load_graphs = allow_service
+    return engine.run(query)
 
 
 def _chosen_query(args: argparse.Namespace, queries_dir: Path) -> Query:

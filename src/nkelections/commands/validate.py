@@ -10,7 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from nkelections.argtypes import SECONDS
 from nkelections.cli import add_format_option, project_root
+
+DEFAULT_TIMEOUT = 600.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,21 +28,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=list(ENGINES), default=DEFAULT_ENGINE,
                         help=f"SHACL engine (default: {DEFAULT_ENGINE}, the whole graph at once; "
                              "pyshacl is the reference, node by node)")
+    parser.add_argument("--timeout", type=SECONDS, default=DEFAULT_TIMEOUT,
+                        help=f"seconds validation may take (default: {DEFAULT_TIMEOUT:g})")
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.validate import FORMATTERS, load_shapes, validate_files
+    from nkelections.sandbox import run_isolated
 
     root = project_root()
     files = args.files or [root / "dist" / "nkelections.trig"]
+    # In a child without network (nothing a file says is fetched) and with a time limit.
+    text, conforms = run_isolated(_validate, (args, root, files), timeout=args.timeout,
+                                  what="validation")
+    sys.stdout.write(text)
+    return 0 if conforms else 1
+
+
+def _validate(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[str, bool]:
+    from nkelections.jsonld_contexts import CONTEXT_IRI, LOCAL_CONTEXTS
+    from nkelections.validate import FORMATTERS, load_shapes, validate_files
+
+    LOCAL_CONTEXTS[CONTEXT_IRI] = root / "dist" / "context.jsonld"
     shapes = load_shapes(args.shapes or root / "ontology" / "shapes.ttl")
     # Files from dist/ carry the ontology; other files get the project's, which the shapes
     # need for the class hierarchy and the concept schemes.
     report = validate_files(files, shapes, ontology=root / "ontology" / "nkelections.ttl",
                             engine=args.engine)
     source = ", ".join(_shown(f, root) for f in files)
-    sys.stdout.write(FORMATTERS[args.format](report, source))
-    return 0 if report.conforms else 1
+    return FORMATTERS[args.format](report, source), report.conforms
 
 
 def _shown(path: Path, root: Path) -> str:

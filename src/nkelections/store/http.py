@@ -96,8 +96,8 @@ class Client:
         unauthenticated first, and a store that answers 401 early (Virtuoso) closes the
         connection mid-upload (broken pipe)."""
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"),
-                                        timeout=self.timeout):
+            with urllib.request.build_opener(_SameOrigin).open(
+                    urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
                 return {}
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
@@ -127,7 +127,7 @@ class Client:
             "Accept": "application/sparql-results+json"})
         try:
             return ask_answer(json.loads(answer.body))
-        except ValueError:
+        except (ValueError, RecursionError):
             raise StoreError(f"{_short(endpoint)} did not answer with SPARQL JSON results "
                              f"(got {answer.content_type or 'no content type'})",
                              hint="is --endpoint the store's query endpoint?") from None
@@ -135,10 +135,29 @@ class Client:
 
 def _opener(creds: tuple[str, str] | None) -> urllib.request.OpenerDirector:
     if creds is None:
-        return urllib.request.build_opener()
+        return urllib.request.build_opener(_SameOrigin)
     passwords = _Passwords(creds)
-    return urllib.request.build_opener(_BasicAuth(passwords),
+    return urllib.request.build_opener(_SameOrigin, _BasicAuth(passwords),
                                        urllib.request.HTTPDigestAuthHandler(passwords))
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+class _SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only within the origin asked: urllib would otherwise carry the
+    Authorization header, and answer a challenge with the store's password, anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if origin(target) != origin(req.full_url):
+            raise StoreError(f"the store at {_short(req.full_url)} redirected to another "
+                             f"origin, {_short(target)}; nkelections does not follow it, so "
+                             "the credentials stay with the store",
+                             hint="give the URL the store really answers at")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 class _Passwords(urllib.request.HTTPPasswordMgr):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from nkelections.errors import StoreError
+from nkelections.query import http_url
 from nkelections.store.http import Client
 
 CHUNK = 1000  # triples per INSERT DATA request
@@ -106,9 +107,10 @@ def detect_store(url: str) -> str:
 
 def endpoints_for(url: str, store: str | None = None, gsp: str | None = None,
                   update: str | None = None, auth: bool = False) -> tuple[str, Endpoints]:
-    if not re.match(r"https?://[^\s/]+", url or ""):
-        raise StoreError(f"{url!r} is not an http(s) URL",
-                         hint="for example --endpoint http://127.0.0.1:7878/query")
+    http_url(url)
+    for option, given in (("--gsp", gsp), ("--update", update)):
+        if given is not None:
+            http_url(given, option)
     name = store or detect_store(url)
     found = STORES[name][1](url, auth)
     return name, Endpoints(url, update or found.update, gsp or found.gsp, found.bulk)
@@ -171,12 +173,45 @@ def put_graph(client: Client, gsp: str, graph: str, body: bytes, replace: bool,
 
 def update_graph(client: Client, update: str, graph: str, triples: list[ox.Triple],
                  replace: bool) -> None:
-    """Send one graph with SPARQL 1.1 Update, in chunks of CHUNK triples."""
+    """Send one graph with SPARQL 1.1 Update, in chunks of CHUNK triples. To replace it, the
+    chunks fill a staging graph that one MOVE then puts in its place: a failure on the way
+    leaves the old graph as it was, never empty or half-filled."""
+    target = staging_graph(graph) if replace else graph
+    try:
+        if replace:
+            _update(client, update, f"DROP SILENT GRAPH <{target}>")
+        for start in range(0, len(triples), CHUNK):
+            body = _ntriples(triples[start:start + CHUNK]).decode("utf-8")
+            _update(client, update, f"INSERT DATA {{ GRAPH <{target}> {{\n{body}}} }}")
+    except StoreError as exc:
+        raise StoreError(f"{exc.message}; {_state_after_failure(client, update, graph, target)}",
+                         where=exc.where, hint=exc.hint) from None
     if replace:
-        _update(client, update, f"DROP SILENT GRAPH <{graph}>")
-    for start in range(0, len(triples), CHUNK):
-        body = _ntriples(triples[start:start + CHUNK]).decode("utf-8")
-        _update(client, update, f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+        try:
+            _update(client, update, f"MOVE SILENT GRAPH <{target}> TO GRAPH <{graph}>")
+        except StoreError as exc:
+            raise StoreError(f"{exc.message}; the one request that replaces graph {graph} "
+                             f"failed, so the store holds it as before, or wholly new (the "
+                             f"count check tells); the new triples may remain in {target}",
+                             hint=exc.hint) from None
+
+
+def staging_graph(graph: str) -> str:
+    """Where a replacement of graph is filled before it is moved in place."""
+    return "urn:nkelections:staging:" + urllib.parse.quote(graph, safe="")
+
+
+def _state_after_failure(client: Client, update: str, graph: str, target: str) -> str:
+    """What the store holds after a failed load, in words for the error message."""
+    if target == graph:
+        return (f"graph {graph} may hold part of the new triples (merging again is safe: "
+                "run the load again)")
+    try:
+        _update(client, update, f"DROP SILENT GRAPH <{target}>")
+    except StoreError:
+        return (f"graph {graph} is as it was; the partial copy in {target} could not be "
+                f"removed (DROP GRAPH <{target}> when the store is back)")
+    return f"graph {graph} is as it was (the partial copy was removed)"
 
 
 def _update(client: Client, url: str, text: str) -> None:
@@ -217,7 +252,15 @@ def load(nquads: Path, endpoint: str, *, graphs: list[str] | None = None, replac
 def _send(client: Client, urls: Endpoints, iri: str, triples: list[ox.Triple], replace: bool,
           method: str) -> str:
     if method in ("auto", "gsp") and urls.gsp:
-        if put_graph(client, urls.gsp, iri, _ntriples(triples), replace, urls.bulk):
+        try:
+            sent = put_graph(client, urls.gsp, iri, _ntriples(triples), replace, urls.bulk)
+        except StoreError as exc:
+            state = ("it may hold part of the new triples (--bulk is not atomic)" if urls.bulk
+                     else "the store takes or refuses a graph in one request, so it is as it "
+                          "was")
+            raise StoreError(f"{exc.message}; graph {iri}: {state}", where=exc.where,
+                             hint=exc.hint) from None
+        if sent:
             return "graph store protocol"
         if method == "gsp":
             raise StoreError(f"{urls.gsp} does not speak the Graph Store Protocol",

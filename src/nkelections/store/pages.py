@@ -44,7 +44,8 @@ form.addEventListener('submit', async (ev) => {
     const row = table.insertRow();
     for (const v of data.head.vars) { const cell = row.insertCell(); const t = b[v];
       if (!t) continue;
-      if (t.type === 'uri') { const a = document.createElement('a'); a.textContent = t.value;
+      if (t.type === 'uri' && /^https?:[/][/]/i.test(t.value)) {
+        const a = document.createElement('a'); a.textContent = t.value;
         a.href = t.value.startsWith(BASE) ? t.value.slice(BASE.length - 1) : t.value;
         cell.appendChild(a); } else { cell.textContent = t.value; } }
   }
@@ -71,6 +72,16 @@ def local_link(iri: str) -> str:
     return iri[len(BASE) - 1:] if iri.startswith(BASE) else iri
 
 
+def safe_href(iri: str) -> str | None:
+    """Where a link to iri may point on a page: this server's path for the project's IRIs,
+    the IRI itself when it is http(s); None for any other scheme (javascript:, data:, file:),
+    which is then shown as text, never as a link."""
+    if iri.startswith(BASE):
+        return local_link(iri)
+    scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
+    return iri if scheme in ("http", "https") and iri[len(scheme):].startswith("://") else None
+
+
 def short(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
@@ -80,7 +91,10 @@ def short(iri: str) -> str:
 
 def term_html(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f'<a href="{escape(local_link(term.value))}">{escape(short(term.value))}</a>'
+        href = safe_href(term.value)
+        if href is None:
+            return f"<code>{escape(term.value)}</code>"
+        return f'<a href="{escape(href)}">{escape(short(term.value))}</a>'
     if isinstance(term, ox.Literal):
         text = escape(term.value if len(term.value) < 600 else term.value[:600] + " …")
         lang = f' <span class="muted">@{escape(term.language)}</span>' if term.language else ""

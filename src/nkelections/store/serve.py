@@ -2,22 +2,27 @@
 
 Paths mirror the namespace: /id/x answers for https://w3id.org/nkelections/id/x, /ontology for
 the ontology, /sparql is the endpoint, / the query page. Queries run in worker processes
-(pool.py) with a time limit and a row limit; updates are refused, and SERVICE too unless
-allowed (guard.py). Standard library http.server only.
+(pool.py) with a time limit and a row limit; the workers check each query (updates are
+refused, and SERVICE too unless allowed: guard.py). Bodies are read only up to MAX_BODY with a
+Content-Length, idle connections time out, and a client that goes away costs one log line.
+Standard library http.server only.
 """
 
 from __future__ import annotations
 
 import http.server
+import re
+import sys
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from nkelections.guard import UPDATE_REFUSED
 from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
 from nkelections.store import pages
-from nkelections.store.guard import Refused, check
 from nkelections.store.pool import Answer, QueryPool, open_store
 from nkelections.store.results import GRAPH_TYPES, negotiate, write_graph
 
@@ -25,6 +30,10 @@ RDF_TYPES = tuple(GRAPH_TYPES)
 FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "html": "text/html"}
 MAX_BODY = 1 << 20
+MAX_FIELDS = 100  # form fields or URL parameters of one request
+READ_TIMEOUT = 20.0  # seconds a connection may stay silent, idle or mid-request
+_LENGTH = re.compile(r"[0-9]{1,18}")
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 
 @dataclass(frozen=True)
@@ -44,14 +53,12 @@ class Site:
     def __init__(self, config: Config):
         self.config = config
         self.store = open_store(config.dist / "nkelections.nq")
-        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout)
+        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
+                              config.allow_service)
         self.docs = config.dist / "docs" / "ontology.html"
 
     def sparql(self, text: str, accept: str | None) -> Answer:
-        try:
-            check(text, self.config.allow_service)
-        except Refused as exc:
-            return _text(exc.status, str(exc))
+        """The worker parses, checks and runs it: nothing here looks inside the text."""
         return self.pool.run(text, accept, self.config.limit)
 
     def resource(self, iri: str, accept: str | None) -> Answer:
@@ -132,19 +139,35 @@ class Handler(http.server.BaseHTTPRequestHandler):
     site: Site
     server_version = "nkelections"
     protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT
 
     def do_GET(self) -> None:
+        self.guarded(self.route_get)
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:
+        self.guarded(self.route_post)
+
+    def guarded(self, route) -> None:
         try:
-            self.route_get()
+            route()
+        except GONE:
+            raise
+        except ValueError as exc:  # e.g. a form with more fields than parse_qs takes
+            self.close_connection = True
+            self.reply(_text(400, f"the request cannot be read: {exc}"))
         except Exception as exc:  # one bad request must not kill the thread's connection
             self.reply(_text(500, f"internal error: {type(exc).__name__}: {exc}"))
 
     def route_get(self) -> None:
         url = urllib.parse.urlsplit(self.path)
-        params = urllib.parse.parse_qs(url.query)
+        params = urllib.parse.parse_qs(url.query, max_num_fields=MAX_FIELDS)
         accept = FORMAT_PARAM.get(params.get("format", [""])[0]) or self.headers.get("Accept")
         path = url.path
-        if path == "/sparql" and "query" in params:
+        if path == "/sparql" and "update" in params:
+            self.reply(_text(403, UPDATE_REFUSED))
+        elif path == "/sparql" and "query" in params:
             self.reply(self.site.sparql(params["query"][0], accept))
         elif path in ("/", "/sparql"):
             self.reply(Answer(200, "text/html; charset=utf-8", pages.query_page()))
@@ -157,26 +180,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.reply(_text(404, f"no such page: {path}"))
 
-    def do_POST(self) -> None:
+    def route_post(self) -> None:
         if urllib.parse.urlsplit(self.path).path != "/sparql":
             return self.reply(_text(405, "POST only to /sparql"))
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return self.reply(_text(413, "the request is too large"))
-        body = self.rfile.read(length).decode("utf-8", "replace")
+        body = self.read_body()
+        if isinstance(body, Answer):
+            self.close_connection = True  # the unread body must not be taken for a request
+            return self.reply(body)
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if kind == "application/sparql-query":
             text = body
         elif kind == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(body)
+            form = urllib.parse.parse_qs(body, max_num_fields=MAX_FIELDS)
             if "update" in form:
-                return self.reply(_text(403, "this endpoint is read-only: updates are refused"))
+                return self.reply(_text(403, UPDATE_REFUSED))
             text = form.get("query", [""])[0]
         elif kind == "application/sparql-update":
-            return self.reply(_text(403, "this endpoint is read-only: updates are refused"))
+            return self.reply(_text(403, UPDATE_REFUSED))
         else:
             return self.reply(_text(415, "send application/sparql-query or a form"))
         self.reply(self.site.sparql(text, self.headers.get("Accept")))
+
+    def read_body(self) -> str | Answer:
+        """The body, when its Content-Length is one decimal number up to MAX_BODY; else the
+        refusal to send (chunked, missing, negative, non-numeric, too large, cut short)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return _text(411, "send the body with a Content-Length, not chunked")
+        lengths = set(self.headers.get_all("Content-Length") or [])
+        if not lengths:
+            return _text(411, "a POST needs a Content-Length")
+        length = lengths.pop().strip()
+        if lengths or not _LENGTH.fullmatch(length):
+            return _text(400, "the Content-Length is not one number of bytes")
+        if int(length) > MAX_BODY:
+            return _text(413, f"the request is larger than {MAX_BODY} bytes")
+        body = self.rfile.read(int(length))
+        if len(body) < int(length):
+            return _text(400, "the body is shorter than its Content-Length")
+        return body.decode("utf-8", "replace")
 
     def do_PUT(self) -> None:
         self.reply(_text(405, "this endpoint is read-only"))
@@ -190,6 +231,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Vary", "Accept")
         if answer.truncated:
             self.send_header("X-Result-Truncated", "true")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(answer.body)
@@ -202,6 +245,24 @@ class _Server(http.server.ThreadingHTTPServer):
     # The default backlog of 5 drops connections under load; clients then wait for a SYN
     # retransmit (1 s, 3 s), which shows up as a p99 of seconds.
     request_queue_size = 128
+    max_connections = 512  # each holds a thread; beyond this a new one is closed at once
+
+    def process_request(self, request, client_address) -> None:
+        if threading.active_count() > self.max_connections:
+            self.shutdown_request(request)
+            print(f"nkelections serve: refused a connection from {client_address[0]}: "
+                  f"{self.max_connections} are open", file=sys.stderr, flush=True)
+            return
+        super().process_request(request, client_address)
+
+    def handle_error(self, request, client_address) -> None:
+        """One line on stderr, never a traceback: a client that goes away or stays silent
+        is normal on a public endpoint."""
+        kind, exc, _ = sys.exc_info()
+        host = client_address[0] if client_address else "?"
+        what = "went away or fell silent" if isinstance(exc, GONE) else \
+            f"failed: {kind.__name__ if kind else 'error'}: {exc}"
+        print(f"nkelections serve: a request from {host} {what}", file=sys.stderr, flush=True)
 
 
 def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
@@ -210,11 +271,12 @@ def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
     handler = type("BoundHandler", (Handler,), {"site": site})
     try:
         server = _Server((config.host, config.port), handler)
-    except OSError as exc:
+    except (OSError, OverflowError) as exc:
         site.close()
         from nkelections.errors import StoreError
 
-        raise StoreError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}",
+        raise StoreError(f"cannot listen on {config.host}:{config.port}: "
+                         f"{getattr(exc, 'strerror', None) or exc}",
                          hint="choose another --port") from None
     server.daemon_threads = True
     return server, site
