@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
@@ -170,7 +171,15 @@ def _read_all(root: Path, ontology: Ontology) -> None:
 
 
 def _texts(*values) -> bool:
-    return all(isinstance(v, str) and v.isprintable() or v is None for v in values)
+    """None, or texts without control characters, surrogates or line separators."""
+    return all(
+        v is None
+        or isinstance(v, str)
+        and not any(
+            unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") and c not in "\t\n\r" for c in v
+        )
+        for v in values
+    )
 
 
 def _assert_well_formed(corpus, curation, links, waivers, known: set[str]) -> None:
@@ -251,7 +260,7 @@ HOSTILE_STRINGS = [
     "nan",
     "\ud800",
     "\x00",
-    "\u202e",
+    "\u202e", "\x85", "\u2028",
     "a" * 300,
     "http://a b",
     "file:///etc/passwd",

@@ -428,3 +428,39 @@ def test_build_answers_hostile_data_with_one_line_and_leaves_dist_alone(case, pr
     assert len(lines) == 1 and f"{name}:" in lines[0] and words in lines[0], run.stderr
     assert sorted(p.name for p in dist.iterdir()) == ["nkelections.ttl"]
     assert (dist / "nkelections.ttl").read_text(encoding="utf-8") == "previous build\n"
+
+
+PROPERTIES = """properties:
+  point in time:
+    pid: P585
+    label: point in time
+    seen_at: https://example.org/p585
+    snippet: P585 point in time
+statements:
+  nke:electionDate: point in time
+"""
+
+
+@pytest.mark.parametrize(
+    "old, new, line, words",
+    [
+        (None, None, 0, None),
+        ("pid: P585", "pid: 585", 3, "'pid': '585' is not a Wikidata property id"),
+        ("https://example.org/p585", "javascript:x", 5, "is not an http(s) address"),
+        ("nke:electionDate: point in time", "nke:electionDate: pit", 8, "'pit' is no key"),
+    ],
+)
+def test_wikidata_properties_file_is_checked(tmp_path, old, new, line, words):
+    """data/wikidata-properties.yaml (i24's map of Wikidata properties) has its model too."""
+    from nkelections.curation_check import read_checked
+    from nkelections.curation_schema import WikidataPropertiesFile
+
+    path = tmp_path / "wikidata-properties.yaml"
+    path.write_text(PROPERTIES.replace(old, new) if old else PROPERTIES, encoding="utf-8")
+    if words is None:
+        assert read_checked(path, WikidataPropertiesFile, tmp_path)["statements"]
+        return
+    with pytest.raises(NkeError) as failure:
+        read_checked(path, WikidataPropertiesFile, tmp_path)
+    assert failure.value.line().startswith(f"wikidata-properties.yaml:{line}: ")
+    assert words in failure.value.line()

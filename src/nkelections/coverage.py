@@ -17,7 +17,8 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from nkelections.curation_schema import WaiverFile, read_checked
+from nkelections.curation_check import read_checked
+from nkelections.curation_schema import WaiverFile
 from nkelections.errors import CurationError
 from nkelections.namespaces import DATA_GRAPH, NKE, NKR, OA, RDF
 from nkelections.sources import Corpus, Document

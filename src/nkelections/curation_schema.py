@@ -1,9 +1,9 @@
 """The curation format as a schema: one pydantic model per kind of file under data/.
 
-Every curated file is checked against its model before anything else reads it, so a wrong
-type, an unknown key, an impossible date, an unknown reference, a link that is not http(s) or
-text that is not clean Unicode gives one line naming the file and the line: yamlio keeps the
-line of every key and item, and `_where` follows pydantic's error location back to it.
+Every curated file is checked against its model before anything else reads it (through
+nkelections.curation_check), so a wrong type, an unknown key, an impossible date, an unknown
+reference, a link that is not http(s) or text that is not clean Unicode gives one line naming
+the file and the line.
 
 The YAML reader leaves every scalar a string (see yamlio), so the models check strings: a date
 is a string that is a real calendar date, a count a string of digits; the readers after this
@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Annotated, Any, Literal
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -38,14 +38,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from nkelections.errors import CurationError, printable
-from nkelections.yamlio import Node, Seq, display_name, load_yaml
-
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: a trailing newline is no part of an id
 DOCUMENT_KINDS = ("encyclopedia-article", "research-paper", "news-article", "interview-report")
 LINKER_KINDS = ("person", "body", "place", "country", "election")
 MAX_TEXT = 100_000  # characters of one value: a quote or a description, never a whole text
-BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Control characters (C0 but tab and line breaks, DEL, C1), halves of surrogate pairs, the
+# Unicode line and paragraph separators and the bidirectional overrides ("Trojan source").
+BAD_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 DATE_LIKE = re.compile(r"\d{4}-\d\d-\d\d\Z")
 _HTTP = TypeAdapter(HttpUrl)
 
@@ -70,14 +71,15 @@ def _pattern(regex: str, what: str):
 def _clean_text(value: str) -> str:
     bad = BAD_CHARACTER.search(value)
     if bad:
+        code = ord(bad.group())
         raise _error(
             "bad_character",
-            "the text holds the character {code}, which is {which}",
-            code=f"U+{ord(bad.group()):04X}",
-            which="half of a surrogate pair"
-            if 0xD800 <= ord(bad.group()) <= 0xDFFF
-            else "a control character",
-            hint="write the character itself, in UTF-8",
+            "the text holds the character {code} ({name}), which does not belong in curated text",
+            code=f"U+{code:04X}",
+            name="half of a surrogate pair"
+            if 0xD800 <= code <= 0xDFFF
+            else unicodedata.name(bad.group(), "a control character").lower(),
+            hint="write the character itself, in UTF-8, or leave it out",
         )
     return value
 
@@ -110,6 +112,10 @@ def _http(value: str) -> str:
     return value
 
 
+def _blank():
+    raise _error("blank", "the text is blank")
+
+
 def _listed(value):
     return [value] if isinstance(value, str) else value
 
@@ -136,7 +142,7 @@ def _known(kind: str, what: str):
 
 
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_clean_text)]
-Name = Annotated[Text, _pattern(r"(?s).*\S.*", "a non-blank text")]
+Name = Annotated[Text, AfterValidator(lambda v: v if v.strip() else _blank())]
 Slug = Annotated[
     str, _pattern(SLUG.pattern[:-2], "an id (lower-case letters, digits and single hyphens)")
 ]
@@ -157,6 +163,7 @@ Whole = Annotated[str, _pattern(r"\d{1,12}", "a whole number")]
 Count = Annotated[str, _pattern(r"[1-9]\d{0,11}", "a whole number from 1")]
 Flag = Literal["true", "false"]
 Sha256 = Annotated[str, _pattern(r"[0-9a-f]{64}", "a SHA-256 digest (64 hex digits)")]
+Pid = Annotated[str, _pattern(r"P[1-9][0-9]*", "a Wikidata property id (P and digits)")]
 Qid = Annotated[str, _pattern(r"Q[1-9][0-9]*", "a Wikidata item id (Q and digits)")]
 Language = Annotated[str, _pattern(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", "a language tag")]
 FileName = Annotated[
@@ -211,6 +218,9 @@ class ManifestDocument(_Model):
     url_found_by: Text | None = None
     url_matched: Text | None = None
     url_note: Text | None = None
+    rights: Text | None = None  # i25: the text's terms in one sentence
+    licence: Http | None = None  # i25: the licence's address, only where the terms grant one
+    licence_basis: Text | None = None
 
 
 class Manifest(_Model):
@@ -234,66 +244,117 @@ class Entity(_Model):
 
     @model_validator(mode="after")
     def _terms(self, info: ValidationInfo) -> Entity:
-        ontology = (info.context or {}).get("ontology")
-        if ontology is not None:
+        terms = _terms(info)
+        if terms is not None:
             for index, name in enumerate(self.type):
-                if ontology.resolve_term(name) not in ontology.classes:
+                if not terms.is_class(name):
                     raise _error(
                         "unknown_class",
                         "unknown class '{name}'",
                         name=name,
                         key="type",
                         index=index,
-                        hint=ontology.closest(name, ontology.classes),
+                        hint=terms.ontology.closest(name, terms.ontology.classes),
                     )
             for key, value in (self.model_extra or {}).items():
-                _check_property(ontology, key, value, {"key": key}, {"key": key})
+                _check_property(terms, key, value, {"key": key}, {"key": key})
         return self
 
 
-def _check_property(ontology, name: str, value, name_at: dict, value_at: dict) -> None:
-    """A property key and its value(s), as the ontology declares the property; name_at and
-    value_at say where each stands (the context keys of _error)."""
-    prop = ontology.properties.get(ontology.resolve_term(name))
-    if prop is None:
-        raise _error(
-            "unknown_property",
-            "unknown property '{name}'",
-            name=name,
-            hint=ontology.closest(name, ontology.properties),
-            **name_at,
-        )
-    for index, item in enumerate(value if isinstance(value, list) else [value]):
-        at = {**value_at, "index": index} if isinstance(value, list) else value_at
-        if not isinstance(item, str):
-            raise _error(
-                "property_value",
-                "needs a single value, not {what}",
-                what=_describe(item),
-                hint="write one value, or a list of single values",
-                **at,
-            )
-        try:
-            _clean_text(item)
-            _check_value(ontology, prop, item)
-        except PydanticCustomError as exc:
-            raise _error(exc.type, exc.message(), **{**(exc.context or {}), **at}) from None
+class Terms:
+    """What the schema asks the ontology, each answer kept: an entity file of a full election
+    asks about the same few names hundreds of thousands of times."""
 
+    def __init__(self, ontology):
+        self.ontology = ontology
+        self.classes: dict[str, bool] = {}
+        self.checks: dict[str, Callable[[str], object] | None] = {}
+        self.concepts: dict[str, bool] = {}
 
-def _check_value(ontology, prop, value: str) -> None:
-    if prop.is_object:
-        if not SLUG.match(value) and ontology.individual(value) is None:
+    def is_class(self, name: str) -> bool:
+        found = self.classes.get(name)
+        if found is None:
+            iri = self.ontology.resolve_term(name)
+            found = self.classes[name] = iri in self.ontology.classes
+        return found
+
+    def value_check(self, name: str) -> Callable[[str], object] | None:
+        """The check of a value of the property `name`; None when there is no such property."""
+        if name not in self.checks:
+            prop = self.ontology.properties.get(self.ontology.resolve_term(name))
+            self.checks[name] = None if prop is None else self._check_for(prop)
+        return self.checks[name]
+
+    def _check_for(self, prop) -> Callable[[str], object]:
+        if prop.is_object:
+            return self._entity_or_concept
+        if prop.datatype is None:
+            return _date_by_form
+        return LITERALS.get(str(prop.datatype), _clean_text)
+
+    def _entity_or_concept(self, value: str) -> None:
+        if SLUG.match(value):
+            return
+        known = self.concepts.get(value)
+        if known is None:
+            known = self.concepts[value] = self.ontology.individual(value) is not None
+        if not known:
             raise _error(
                 "object_value",
                 "'{value}' is neither an entity id nor a concept of the ontology",
                 value=value,
                 hint="an id of data/entities/ or a concept such as nkv:...",
             )
-        return
-    check = LITERALS.get(str(prop.datatype))
-    if check is not None:
-        check(value)
-    elif prop.datatype is None and DATE_LIKE.match(value):
+
+
+def _terms(info: ValidationInfo) -> Terms | None:
+    """The Terms of the context's ontology, made once per validation context."""
+    context = info.context
+    if not context or context.get("ontology") is None:
+        return None
+    if "terms" not in context:
+        context["terms"] = Terms(context["ontology"])
+    return context["terms"]
+
+
+def _check_property(terms: Terms, name: str, value, name_at: dict, value_at: dict) -> None:
+    """A property key and its value(s), as the ontology declares the property; name_at and
+    value_at say where each stands (the context keys of _error)."""
+    check = terms.value_check(name)
+    if check is None:
+        raise _error(
+            "unknown_property",
+            "unknown property '{name}'",
+            name=name,
+            hint=terms.ontology.closest(name, terms.ontology.properties),
+            **name_at,
+        )
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_one(check, item, value_at, index)
+    else:
+        _check_one(check, value, value_at)
+
+
+def _check_one(check, item, value_at: dict, index: int | None = None) -> None:
+    """One value of a property; where it stands (value_at, index) is made only for an error."""
+    try:
+        if not isinstance(item, str):
+            raise _error(
+                "property_value",
+                "needs a single value, not {what}",
+                what=describe_value(item),
+                hint="write one value, or a list of single values",
+            )
+        _clean_text(item)
+        check(item)
+    except PydanticCustomError as exc:
+        at = value_at if index is None else {**value_at, "index": index}
+        raise _error(exc.type, exc.message(), **{**(exc.context or {}), **at}) from None
+
+
+def _date_by_form(value: str) -> None:
+    if DATE_LIKE.match(value):
         _real_date(value)  # read as a date by its form (statements.py), so it must be one
 
 
@@ -301,9 +362,10 @@ def _literal(regex: str, what: str):
     return _pattern(regex, what).func
 
 
+_ISO_DATE_FORM = _literal(r"\d{4}-\d\d-\d\d", "a date YYYY-MM-DD")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LITERALS = {
-    XSD + "date": lambda v: _real_date(_literal(r"\d{4}-\d\d-\d\d", "a date YYYY-MM-DD")(v)),
+    XSD + "date": lambda v: _real_date(_ISO_DATE_FORM(v)),
     XSD + "gYearMonth": _literal(r"\d{4}-(?:0[1-9]|1[0-2])", "a year and month YYYY-MM"),
     XSD + "gYear": _literal(r"\d{4}", "a year YYYY"),
     XSD + "decimal": _literal(r"-?\d+(?:\.\d+)?", "a decimal number such as 99.63"),
@@ -323,9 +385,9 @@ class EntityFile(_Model):
 
 
 def _check_triple(value: tuple, info: ValidationInfo) -> tuple:
-    ontology = (info.context or {}).get("ontology")
-    if ontology is not None:
-        _check_property(ontology, value[1], value[2], {"index": 1}, {"index": 2})
+    terms = _terms(info)
+    if terms is not None:
+        _check_property(terms, value[1], value[2], {"index": 1}, {"index": 2})
     return value
 
 
@@ -339,10 +401,10 @@ class StatementFact(_Model):
 
     @model_validator(mode="after")
     def _value(self, info: ValidationInfo) -> StatementFact:
-        ontology = (info.context or {}).get("ontology")
-        if ontology is not None:
+        terms = _terms(info)
+        if terms is not None:
             _check_property(
-                ontology, self.property_, self.value, {"key": "property"}, {"key": "value"}
+                terms, self.property_, self.value, {"key": "property"}, {"key": "value"}
             )
         return self
 
@@ -445,6 +507,50 @@ class WikidataFile(_Model):
     abstain_classes: list[AbstainClass] | None = None
 
 
+# --- data/wikidata-properties.yaml (i24: how facts become Wikidata statements) ---------------
+
+
+class WikidataProperty(_Model):
+    pid: Pid
+    label: Name
+    seen_at: Http
+    snippet: Name
+
+
+class WikidataPosition(_Model):
+    role: Term
+    organisation: EntityRef
+    qid: Qid
+    label: Name
+    seen_at: Http
+    snippet: Name
+
+
+class WikidataPropertiesFile(_Model):
+    properties: dict[Name, WikidataProperty] | None = None
+    statements: dict[Term, Name] | None = None  # a predicate (CURIE) -> a key of properties
+    figures: dict[Term, Name] | None = None  # a measure concept -> a key of properties
+    positions: list[WikidataPosition] | None = None
+    qualifiers: dict[Name, Name] | None = None
+    references: dict[Name, Name] | None = None
+
+    @model_validator(mode="after")
+    def _keys_named(self) -> WikidataPropertiesFile:
+        keys = set(self.properties or {})
+        for section in ("statements", "figures", "qualifiers", "references"):
+            for name, key in (getattr(self, section) or {}).items():
+                if key not in keys:
+                    raise _error(
+                        "unknown_key",
+                        "'{value}' is no key of 'properties'",
+                        value=key,
+                        key=section,
+                        index=name,
+                        hint="add the property, with where its id was seen, under properties:",
+                    )
+        return self
+
+
 class LinkerClasses(RootModel):  # `nkelections link --classes FILE`
     root: dict[Literal[(*LINKER_KINDS, "countries")], list[Qid]]
 
@@ -468,81 +574,7 @@ class WaiverFile(_Model):
     waivers: list[Waiver] | None = None
 
 
-# --- reading -----------------------------------------------------------------------------------
-
-
-def read_checked(
-    path: Path,
-    model: type[BaseModel],
-    root: Path | None = None,
-    lines: bool = True,
-    context: dict[str, Any] | None = None,
-):
-    """load_yaml(path), then the file checked against `model`; the first problem (by line)
-    raises CurationError. The context may hold `ontology`, `entities` and `documents` (sets of
-    ids) for the checks that need them."""
-    doc = load_yaml(path, root, lines)
-    check(doc, model, display_name(path, root), context)
-    return doc
-
-
-def check(doc, model: type[BaseModel], shown: str, context: dict[str, Any] | None = None):
-    try:
-        model.model_validate(doc, context=context)
-    except ValidationError as exc:
-        raise _one_line(exc, doc, shown) from None
-
-
-def curated_files(
-    data_dir: Path, corpus, ontology, root: Path | None = None, lines: bool = True
-) -> Iterator[tuple[str, Path, Node]]:
-    """("entities" | "statements", path, document) for each curated file, in the order the
-    build reads them, each checked first; once the entities are known, the manifest's
-    publishers and authors are checked against them."""
-    context = {"ontology": ontology, "documents": set(corpus.documents)}
-    ids: set[str] = set()
-    for path in sorted((data_dir / "entities").glob("*.yaml")):
-        doc = read_checked(path, EntityFile, root, lines, context)
-        ids.update(entry["id"] for entry in doc["entities"])
-        yield "entities", path, doc
-    read_checked(corpus.manifest_path, Manifest, root, True, {"entities": ids})
-    for path in sorted((data_dir / "statements").glob("*.yaml")):
-        yield "statements", path, read_checked(path, StatementFile, root, lines, context)
-
-
-def _one_line(exc: ValidationError, doc, shown: str) -> CurationError:
-    """The first error by line, as one sentence with where it is and a hint."""
-    located = []
-    for error in exc.errors(include_url=False):
-        context = error.get("ctx") or {}
-        below = tuple(k for k in ("key", "index") if k in context)
-        line, names = _where(doc, (*error["loc"], *(context[k] for k in below)))
-        located.append((line or 10**9, line, names, error))
-    _, line, names, error = min(located, key=lambda item: item[0])
-    message, hint = _describe_error(error, names)
-    return CurationError(printable(message), where=f"{shown}:{line}" if line else shown, hint=hint)
-
-
-def _where(doc, loc: tuple) -> tuple[int, list]:
-    """The line of the deepest part of loc found in doc, and the keys and indexes walked.
-    Parts of loc that are no key or index (union tags, validator names) are passed over."""
-    node, line, names = doc, getattr(doc, "line", 0), []
-    for part in loc:
-        if isinstance(node, Node) and isinstance(part, str) and part in node:
-            line = (node.key_lines or {}).get(part, line)
-        elif isinstance(node, Seq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.item_lines[part] if node.item_lines else line
-        elif isinstance(node, Node) and isinstance(part, str) and part not in names:
-            names.append(part)  # a missing key: the line stays the mapping's
-            continue
-        else:
-            continue
-        node = node[part]
-        names.append(part)
-    return line, names
-
-
-def _describe(value) -> str:
+def describe_value(value) -> str:
     if value is None:
         return "empty"
     if isinstance(value, dict):
@@ -552,68 +584,11 @@ def _describe(value) -> str:
     return "a text"
 
 
-EXPECTED = {
-    "string_type": "a single text",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-    "tuple_type": "a list [subject, property, value]",
-}
-
-
-def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
-    kind, context = error["type"], error.get("ctx") or {}
-    keys = [n for n in names if isinstance(n, str)]
-    field = keys[-1] if keys else "the file"
-    named = f"'{field}'" if keys else field
-    if keys:  # the items and parts below the last key: 'facts', item 2, part 3
-        below = names[len(names) - names[::-1].index(field) :]
-        named += "".join(f", {'item' if i == 0 else 'part'} {n + 1}" for i, n in enumerate(below))
-    if kind == "missing" and isinstance(error["loc"][-1], int):
-        return f"{named} has too few items (item {error['loc'][-1] + 1} is missing)", None
-    if kind == "missing":
-        return f"'{field}' is missing", f"add '{field}:'"
-    if kind == "extra_forbidden":
-        close = difflib.get_close_matches(field, sorted(ALL_KEYS), n=3, cutoff=0.6)
-        return (
-            f"unknown key '{field}'",
-            ("did you mean " + ", ".join(close) + "?")
-            if close
-            else "see data/README.md for the keys of each file",
-        )
-    if kind in EXPECTED:
-        return f"{named} must be {EXPECTED[kind]}, not {_describe(error.get('input'))}", None
-    if kind == "literal_error":
-        shown = "" if error.get("input") == field else f" is {error.get('input')!r}"
-        return f"{named}{shown}: not {context.get('expected')}", None
-    if kind in ("too_short", "too_long", "string_too_long"):
-        return f"{named}: {error['msg'][0].lower()}{error['msg'][1:]}", None
-    if kind in ("union_tag_not_found", "union_tag_invalid"):
-        return f"{named} is {_describe(error.get('input'))}: {error['msg']}", None
-    return f"{named}: {error['msg']}", context.get("hint")
-
-
-def _all_keys() -> set[str]:
-    models = (
-        Manifest,
-        ManifestDocument,
-        ExcludedRange,
-        EntityFile,
-        Entity,
-        StatementFile,
-        Evidence,
-        StatementFact,
-        WikidataFile,
-        WikidataLink,
-        Abstention,
-        WikidataClass,
-        KoreanName,
-        AbstainClass,
-        WaiverFile,
-        Waiver,
-    )
-    return {f.alias or name for m in models for name, f in m.model_fields.items()}
-
-
-ALL_KEYS = _all_keys()
+def all_keys() -> set[str]:
+    """Every key some model of the curation format accepts (for 'did you mean' hints)."""
+    models, keys = [_Model], set()
+    while models:
+        model = models.pop()
+        models.extend(model.__subclasses__())
+        keys |= {field.alias or name for name, field in model.model_fields.items()}
+    return keys

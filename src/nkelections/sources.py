@@ -7,7 +7,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nkelections.curation_schema import DOCUMENT_KINDS, SLUG, Manifest, read_checked
+from nkelections.curation_check import read_checked
+from nkelections.curation_schema import DOCUMENT_KINDS, SLUG, Manifest
 from nkelections.errors import SourceError
 from nkelections.yamlio import Node
 

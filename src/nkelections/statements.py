@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from nkelections.curation_schema import curated_files
+from nkelections.curation_check import curated_files
 from nkelections.errors import CurationError
 from nkelections.namespaces import NKR, RDF, XSD
 from nkelections.ontology import Ontology, Property

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from nkelections.curation_schema import WikidataFile, read_checked
+from nkelections.curation_check import read_checked
+from nkelections.curation_schema import WikidataFile
 from nkelections.errors import CurationError
 from nkelections.namespaces import NKE, NKR, PROV, RDF, RDFS, SCHEMA, SKOS, WD
 from nkelections.yamlio import Node, Seq

@@ -101,7 +101,8 @@ def _offline(args: argparse.Namespace, paths) -> int:
 
 def _classes(path: Path) -> dict[str, list[str]]:
     """The --classes file, read with the curated files' limits and checked by its schema."""
-    from nkelections.curation_schema import LinkerClasses, read_checked
+    from nkelections.curation_check import read_checked
+    from nkelections.curation_schema import LinkerClasses
 
     data = read_checked(path, LinkerClasses) or {}
     return {str(k): [str(q) for q in v] for k, v in data.items()}
