@@ -190,7 +190,8 @@ def _claim(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> str | 
 
 
 def _figure_problem(graph: Graph, fact: URIRef) -> str | None:
-    if graph.value(fact, NKE.approximate) is not None:
+    approximate = graph.value(fact, NKE.approximate)
+    if approximate is not None and approximate.toPython() is True:
         return ("an approximate figure: the text gives no uncertainty, so it is not written as "
                 "an exact Wikidata quantity")
     scope = graph.value(fact, NKE.scope)
