@@ -1,6 +1,7 @@
 """nkelections validate: check the built graph (or given RDF files) against the SHACL shapes.
 
-Exit codes: 0 the data conforms (warnings and infos may be printed), 1 it has violations,
+Exit codes: 0 no violation (warnings and infos are printed; the SHACL report then says
+sh:conforms false, as the standard requires for any result), 1 it has violations,
 2 usage or input error (a missing file, a file that does not parse, unusable shapes).
 """
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                             engine=args.engine)
     source = ", ".join(_shown(f, root) for f in files)
     sys.stdout.write(FORMATTERS[args.format](report, source))
-    return 0 if report.conforms else 1
+    return 0 if report.passes else 1
 
 
 def _shown(path: Path, root: Path) -> str:
