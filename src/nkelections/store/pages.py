@@ -1,4 +1,4 @@
-"""The HTML that serve writes: the query page (inline JS and CSS, works offline), one page per
+"""The HTML that serve writes (the query page is query_page.py): one page per
 resource (page_data.Page: its facts with their quotes, claims about it, related resources;
 an evidence's passage; a document's annotated text) and a page per graph of the dataset.
 Every page names its Turtle and JSON-LD alternates."""
@@ -13,65 +13,13 @@ from nkelections.namespaces import BASE
 from nkelections.store.page_data import Page, Quote, Reader, read_page, short
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em}
-textarea{width:100%;height:14em;font:13px monospace}table{border-collapse:collapse;margin:1em 0}
+table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top;text-align:left}
 blockquote{margin:.3em 0;padding:.2em .8em;border-left:3px solid #999;background:#f6f6f6}
 .muted{color:#666}mark{background:#fde68a}mark.here{background:#f59e0b}
 a.mention{color:inherit;text-decoration:underline dotted}.doctext{white-space:pre-wrap;
 font:14px/1.6 Georgia,serif;max-width:48em}.quote{margin:.4em 0 .8em}.where{font-size:90%}
 dl.facts dt{font-weight:600;margin-top:.5em}"""
-
-EXAMPLE = """PREFIX nke: <https://w3id.org/nkelections/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"""
-
-SCRIPT = """
-const form = document.getElementById('q');
-form.addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const out = document.getElementById('out');
-  out.textContent = 'running...';
-  const body = new URLSearchParams({query: document.getElementById('query').value});
-  const res = await fetch('sparql', {method: 'POST', body,
-    headers: {'Accept': 'application/sparql-results+json, text/turtle;q=0.9'}});
-  const text = await res.text();
-  if (!res.ok || !(res.headers.get('Content-Type') || '').includes('json')) {
-    out.textContent = ''; const pre = document.createElement('pre');
-    pre.textContent = res.status + ' ' + text; out.appendChild(pre); return;
-  }
-  const data = JSON.parse(text);
-  out.textContent = '';
-  if ('boolean' in data) { out.textContent = String(data.boolean); return; }
-  const table = document.createElement('table');
-  const head = table.insertRow();
-  for (const v of data.head.vars) { const th = document.createElement('th');
-    th.textContent = v; head.appendChild(th); }
-  for (const b of data.results.bindings) {
-    const row = table.insertRow();
-    for (const v of data.head.vars) { const cell = row.insertCell(); const t = b[v];
-      if (!t) continue;
-      if (t.type === 'uri') { const a = document.createElement('a'); a.textContent = t.value;
-        a.href = t.value.startsWith(BASE) ? t.value.slice(BASE.length - 1) : t.value;
-        cell.appendChild(a); } else { cell.textContent = t.value; } }
-  }
-  const n = document.createElement('p'); n.className = 'muted';
-  n.textContent = data.results.bindings.length + ' rows';
-  out.appendChild(n); out.appendChild(table);
-});
-"""
-
-
-def query_page() -> bytes:
-    script = f"const BASE = {BASE!r};" + SCRIPT
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>nkelections SPARQL</title><style>{STYLE}</style></head><body>
-<h1>nkelections SPARQL endpoint</h1>
-<p class="muted">Read-only. POST or GET <code>/sparql</code> with <code>query=</code>.
-<a href="ontology">Ontology</a> · <a href=".well-known/void">Dataset description</a></p>
-<form id="q"><textarea id="query" name="query">{escape(EXAMPLE)}</textarea>
-<p><button type="submit">Run</button></p></form><div id="out"></div>
-<script>{script}</script></body></html>""".encode()
-
 
 def local_link(iri: str) -> str:
     return iri[len(BASE) - 1:] if iri.startswith(BASE) else iri

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
-from nkelections.store import pages
+from nkelections.store import pages, query_page
 from nkelections.store.guard import Refused, check
 from nkelections.store.linked import Linked, LinkedAnswer, alternates, wants_rdf
 from nkelections.store.pool import Answer, QueryPool, open_store
@@ -84,6 +84,18 @@ class Site:
         triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
         return Answer(200, media, write_graph(triples, media))
 
+    def query_page(self) -> Answer:
+        from nkelections.cli import project_root
+
+        return Answer(200, "text/html; charset=utf-8",
+                      query_page.query_page(project_root() / "queries"))
+
+    def static(self, name: str) -> Answer:
+        found = query_page.static_file(name)
+        if found is None:
+            return _text(404, f"no such file: {name}")
+        return Answer(200, found[1], found[0])
+
     def close(self) -> None:
         self.pool.close()
 
@@ -134,7 +146,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/sparql" and wants_rdf(accept):
             self.reply(self.site.linked.service(accept))
         elif path in ("/", "/sparql"):
-            self.reply(Answer(200, "text/html; charset=utf-8", pages.query_page()))
+            self.reply(self.site.query_page())
+        elif path == "/favicon.ico":  # browsers ask on every page; say there is none, quietly
+            self.reply(Answer(204, "image/x-icon", b""))
+        elif path.startswith("/static/yasgui/"):
+            self.reply(self.site.static(path.removeprefix("/static/yasgui/")))
         elif path in ("/ontology", "/ontology/"):
             self.reply(self.site.ontology(accept))
         elif path in ("/dataset", "/.well-known/void"):
