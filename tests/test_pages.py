@@ -195,3 +195,15 @@ def test_resource_rdf_alternates_are_served(server):
         graph = Graph().parse(data=body, format="turtle" if name == "turtle" else "json-ld")
         assert (None, None, Literal("turnout of the 2023 local elections, 99.63%",
                                     lang="en")) in graph
+
+
+def test_links_only_to_http_and_our_own_resources():
+    import pyoxigraph as ox
+
+    from nkelections.store.pages import safe_href, term_html
+
+    assert safe_href("https://w3id.org/nkelections/id/x") == "/id/x"
+    assert safe_href("https://example.org/a") == "https://example.org/a"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"):
+        assert safe_href(bad) is None
+        assert "href" not in term_html(ox.NamedNode(bad))

@@ -5,6 +5,7 @@ Every page names its Turtle and JSON-LD alternates."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pyoxigraph as ox
@@ -25,12 +26,22 @@ def local_link(iri: str) -> str:
     return iri[len(BASE) - 1:] if iri.startswith(BASE) else iri
 
 
+def safe_href(iri: str) -> str | None:
+    """Where a link to `iri` may point: our own resources as local paths, http(s) as is; any
+    other scheme (javascript:, data:, file:) is no link (the data may come from anyone)."""
+    if iri.startswith(BASE):
+        return local_link(iri)
+    return iri if re.match(r"^https?://", iri, re.IGNORECASE) else None
+
+
 def term_html(term, label=None) -> str:
     """A term for people: an IRI by its label (linked), a literal as its text, no "@en"."""
     if isinstance(term, ox.NamedNode):
-        text = label(term) if label else short(term.value)
-        return (f'<a href="{escape(local_link(term.value))}" title="{escape(term.value)}">'
-                f"{escape(text)}</a>")
+        text = escape(label(term) if label else short(term.value))
+        href = safe_href(term.value)
+        if href is None:
+            return f'<span title="{escape(term.value)}">{text}</span>'
+        return f'<a href="{escape(href)}" title="{escape(term.value)}">{text}</a>'
     if isinstance(term, ox.Literal):
         return escape(term.value if len(term.value) < 600 else term.value[:600] + " …")
     return escape(str(term))
@@ -55,7 +66,7 @@ def quote_html(q: Quote, label) -> str:
     """A quote with where it comes from: the document, its date, the original, the offsets."""
     doc = f'<a href="{escape(local_link(q.document))}">{escape(q.title or short(q.document))}</a>'
     parts = [doc] + ([escape(q.issued)] if q.issued else [])
-    if q.url:
+    if q.url and safe_href(q.url):
         parts.append(f'<a href="{escape(q.url)}" rel="external">original</a>')
     if q.start is not None:
         parts.append(f'<a href="{escape(local_link(q.evidence))}">characters {q.start}–{q.end}'
