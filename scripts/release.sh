@@ -24,10 +24,15 @@ date=$(sed -n "s/^## $version — \([0-9-]*\).*/\1/p" "$clone/CHANGELOG.md" | he
 nke() { (cd "$clone" && NKELECTIONS_ROOT="$clone" PYTHONPATH="$clone/src" "$PYTHON" -m nkelections "$@"); }
 # The full build is validated (the shapes need the texts); the release is the redacted build.
 nke build -q --dist "$work/full"
-nke validate "$work/full/nkelections.trig" > "$work/validation.txt"
+# JSON (no timings) and the file named as in the archive, so the same commit gives the same bytes.
+nke validate --format json "$work/full/nkelections.trig" > "$work/report.json" || {
+  echo "release: the build has violations (nkelections validate); nothing released" >&2
+  exit 1
+}
+sed "s|$work/full/|dist/ (before --redact-texts) |" "$work/report.json" > "$work/validation.json"
 nke build -q --redact-texts --dist "$work/$name/dist"
 cp "$clone/LICENSE" "$clone/README.md" "$clone/CHANGELOG.md" "$work/$name/"
-cp "$work/validation.txt" "$work/$name/validation.txt"
+cp "$work/validation.json" "$work/$name/validation.json"
 (cd "$work/$name" && find . -type f ! -name SHA256SUMS | LC_ALL=C sort | sed 's|^\./||' \
   | xargs sha256sum > SHA256SUMS)
 mkdir -p "$out"
