@@ -26,6 +26,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
 RDF_TYPES = tuple(GRAPH_TYPES)
 HTML = "text/html"
+CONTEXT = {"context.jsonld": "application/ld+json"}  # the JSON-LD context the .jsonld names
 # What the endpoint answers in (results.py), named by the W3C's format IRIs.
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                   "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
@@ -76,7 +77,7 @@ class Linked:
             self.store, str(DATASET), triples, path))
 
     def download(self, name: str) -> Answer:
-        media = dict(DISTRIBUTIONS).get(name)
+        media = {**dict(DISTRIBUTIONS), **CONTEXT}.get(name)
         path = self.dist / name
         if media is None or not path.is_file():
             return _text(404, f"no distribution {name}: one of "
