@@ -375,3 +375,20 @@ def type_styles_colour(kind, order):
     graph = nx.MultiDiGraph()
     graph.add_node("x", type=kind)
     return type_styles(graph, order)[kind]
+
+
+def test_top_entities_keeps_the_best_connected_and_folds_the_rest(index, views):
+    from nkelections.network.views import TOP_ENTITIES
+
+    whole, top = views["entities"], views["entities-top"]
+    kept = [n for n in top if not n.startswith("other-")]
+    assert len(kept) == TOP_ENTITIES
+    cut = sorted(d for _, d in whole.degree(kept))[0]
+    assert all(d <= cut for n, d in whole.degree() if n not in kept)  # none better left out
+    assert "kim-jong-un" in kept
+    for fold in (n for n in top if n.startswith("other-")):
+        kind = top.nodes[fold]["type"]
+        outside = {v for u in kept for v in nx.all_neighbors(whole, u)
+                   if v not in kept and whole.nodes[v]["type"] == kind}
+        assert top.nodes[fold]["label"] == f"{len(outside)} other {kind}"
+    assert top.number_of_nodes() < whole.number_of_nodes() / 2
