@@ -174,13 +174,13 @@ def top_entities(index: GraphIndex, top: int = TOP_ENTITIES) -> nx.MultiDiGraph:
         elif u in kept or v in kept:
             inside, outside = (u, v) if u in kept else (v, u)
             kind = whole.nodes[outside].get("type", "unknown")
-            fold = f"other-{kind}"
+            fold = "other-" + kind.replace(":", "-")  # DOT reads a colon as a port
             folded.setdefault(fold, set()).add(outside)
             if not graph.has_edge(inside, fold, key=kind):
                 graph.add_edge(inside, fold, key=kind, property="folded", label="linked to",
                                sources=0)
     for fold, members in folded.items():
-        kind = fold.removeprefix("other-")
+        kind = whole.nodes[next(iter(members))].get("type", "unknown")
         graph.nodes[fold].update(iri="", type=kind, label=f"{len(members)} other {kind}",
                                  types=kind)
     return graph
