@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build a release of HEAD from a clean clone: release/nkelections-VERSION.tar.gz holding the
-# redacted dist/ (docs/decisions/0004), LICENSE, README, CHANGELOG and SHA256SUMS, and
+# redacted dist/ (docs/decisions/0005), LICENSE, README, CHANGELOG and SHA256SUMS, and
 # release/nkelections-VERSION.tar.gz.sha256. Run by `make release`; PYTHON is the venv's python.
 # Commits only: uncommitted changes are not in the clone, and the script says so.
 set -eu

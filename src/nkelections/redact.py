@@ -1,5 +1,5 @@
 """Leave out the words of the source texts that may not be redistributed, for a release
-(docs/decisions/0004-licences-and-source-texts.md).
+(docs/decisions/0005-licences-and-source-texts.md).
 
 A source document without `dcterms:license` is its publisher's copyright. The quotes that
 support the facts cover 73-98 % of each text, so masking the text around them would publish

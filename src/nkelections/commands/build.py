@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
     parser.add_argument("--redact-texts", action="store_true",
                         help="leave out the words (texts, quotes) of sources without a licence "
-                             "(what a release publishes; docs/decisions/0004)")
+                             "(what a release publishes; docs/decisions/0005)")
 
 
 DOCS = "docs/ontology.html"
