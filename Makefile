@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NKE    := $(BIN)/nkelections
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run build validate test bench network expected lint format clean
+.PHONY: help setup run build validate test bench network expected lint format release clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ network: build ## write the networks, pictures and the explorer to dist/network/
 
 expected: setup ## regenerate the competency queries' expected answers (review the diff!)
 	$(BIN)/python tests/regenerate_expected.py
+
+release: setup ## build release/nkelections-VERSION.tar.gz (+ .sha256) of HEAD from a clean clone
+	PYTHON=$(BIN)/python sh scripts/release.sh
 
 lint: setup ## check code style with ruff
 	$(BIN)/ruff check src tests bench

@@ -209,3 +209,20 @@ def test_clicking_a_node_and_zooming(page, index):
     shot = page.call("Page.captureScreenshot", {"format": "png"})["data"]
     assert base64.b64decode(shot).startswith(b"\x89PNG")
     assert page.errors() == []
+
+
+@pytest.mark.parametrize("typed", ["Kang Yun-sok", "kang yunsok", "KangYunSok"])
+def test_search_ignores_hyphens_and_spaces(page, typed):
+    page.eval(f"""(() => {{ const box = document.getElementById('search');
+        box.value = {json.dumps(typed)}; box.dispatchEvent(new Event('input')); }})()""")
+    found = page.eval("[...document.querySelectorAll('#results button')].map(b => b.dataset.id)")
+    assert found and found[0] == "kang-yun-sok"
+
+
+def test_legend_does_not_cover_the_graph(page):
+    graph = page.eval("JSON.stringify(document.getElementById('graph').getBoundingClientRect())")
+    legend = page.eval("JSON.stringify(document.getElementById('legend')"
+                       ".getBoundingClientRect())")
+    graph, legend = json.loads(graph), json.loads(legend)
+    assert legend["height"] > 0 and graph["height"] > 300
+    assert legend["top"] >= graph["bottom"] - 0.5  # below it, not over it

@@ -345,3 +345,50 @@ def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
     lines = sorted(rdf.serialize(format="nt").splitlines())
     assert index.digest == hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     assert (index.triple_count, len(index.data)) == (built.summary.triples, len(rdf))
+
+
+def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
+    from nkelections.network.explorer import explorer_data
+    from nkelections.network.pictures import type_styles
+
+    order = index.type_names()
+    seen: dict[str, set] = defaultdict(set)
+    for graph in views.values():
+        for kind, style in type_styles(graph, order).items():
+            seen[kind].add(style)
+    shared = [k for k in seen if sum(k in type_styles(g, order) for g in views.values()) > 1]
+    assert shared, "no class appears in two views: the check would prove nothing"
+    assert {k: s for k, s in seen.items() if len(s) > 1} == {}
+    explorer = {n["type"]: n["colour"] for n in explorer_data(index)["nodes"]}
+    for kind, colour in explorer.items():
+        (rgb, _), = seen.get(kind) or {type_styles_colour(kind, order)}
+        assert colour == "#" + "".join(f"{round(c * 255):02x}" for c in rgb[:3]), kind
+    # and two classes in one view never look the same
+    for graph in views.values():
+        styles = list(type_styles(graph, order).values())
+        assert len(styles) == len(set(styles))
+
+
+def type_styles_colour(kind, order):
+    from nkelections.network.pictures import type_styles
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("x", type=kind)
+    return type_styles(graph, order)[kind]
+
+
+def test_top_entities_keeps_the_best_connected_and_folds_the_rest(index, views):
+    from nkelections.network.views import TOP_ENTITIES
+
+    whole, top = views["entities"], views["entities-top"]
+    kept = [n for n in top if not n.startswith("other-")]
+    assert len(kept) == TOP_ENTITIES
+    cut = sorted(d for _, d in whole.degree(kept))[0]
+    assert all(d <= cut for n, d in whole.degree() if n not in kept)  # none better left out
+    assert "kim-jong-un" in kept
+    for fold in (n for n in top if n.startswith("other-")):
+        kind = top.nodes[fold]["type"]
+        outside = {v for u in kept for v in nx.all_neighbors(whole, u)
+                   if v not in kept and whole.nodes[v]["type"] == kind}
+        assert top.nodes[fold]["label"] == f"{len(outside)} other {kind}"
+    assert top.number_of_nodes() < whole.number_of_nodes() / 2

@@ -217,3 +217,15 @@ def test_readme_example_output_is_real(command, output, qdist):
     proc = nke(*argv[2:], dist=qdist)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == output, f"README output is stale; real output:\n{proc.stdout}"
+
+
+def test_table_cuts_long_cells_and_says_so_wide_shows_them_whole(qdist):
+    query = "SELECT ?t WHERE { ?d <http://purl.org/dc/terms/title> ?t } ORDER BY DESC(STRLEN(?t))"
+    cut = nke("-e", query, dist=qdist)
+    assert cut.returncode == 0, cut.stderr
+    assert "\u2026" in cut.stdout and "--format wide shows them whole" in cut.stdout
+    whole = nke("-e", query, "--format", "wide", dist=qdist)
+    assert whole.returncode == 0, whole.stderr
+    longest = ("Analysis of North Korea's Elections to the Provincial, City, and County People's "
+               "Assemblies")
+    assert longest in whole.stdout and "\u2026" not in whole.stdout

@@ -137,8 +137,13 @@ def test_syntax_error_is_400(server):
 def test_query_page_works_offline(server):
     status, headers, body = fetch(server + "/", headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b"<script>" in body and b"fetch('sparql'" in body
+    assert b'<script src="/static/yasgui/yasgui.min.js">' in body
     assert b"src=\"http" not in body and b"href=\"http" not in body  # nothing from a CDN
+    for name, kind in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, headers, asset = fetch(f"{server}/static/yasgui/{name}")
+        assert status == 200 and headers["Content-Type"].startswith(kind) and len(asset) > 50_000
+    assert fetch(server + "/static/yasgui/VENDORED.md")[0] == 404  # only the listed files
+    assert fetch(server + "/static/yasgui/..%2F..%2Fserve.py")[0] == 404
 
 
 def a_resource_with_evidence(built) -> str:
@@ -154,7 +159,7 @@ def test_resource_dereferences_to_html_with_quotes_and_sources(server, built):
     assert iri.startswith(BASE + "id/")
     status, headers, body = fetch(server + "/" + iri[len(BASE):], headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b"<blockquote>" in body and b"source:" in body
+    assert b"<blockquote>" in body and b'class="where muted"' in body  # a quote and its source
 
 
 @pytest.mark.parametrize("accept", ["text/turtle", "application/ld+json"])

@@ -83,10 +83,10 @@ def found(report) -> set[tuple[str, str, str, str]]:
 
 # --- the real graph --------------------------------------------------------------------
 
-def test_built_graph_conforms(base, shapes, reference):
+def test_built_graph_passes(base, shapes, reference):
     report = pyshacl_report(reference, "", base, shapes)
     violations = [r for r in report.results if r.severity == "Violation"]
-    assert report.conforms, format_text(report)
+    assert report.passes, format_text(report)
     assert not violations
 
 
@@ -325,12 +325,38 @@ def test_report_groups_results_by_shape_with_labels(base, shapes):
 
 
 def test_command_exit_codes_and_formats(dist, tmp_path, capsys):
+    # The real graph has a warning and infos: no violation (exit 0), yet by SHACL it does not
+    # conform, and every format says so.
     assert main(["validate", str(dist / "nkelections.trig")]) == 0
-    assert capsys.readouterr().out.startswith("conforms: ")
+    assert capsys.readouterr().out.startswith("does not conform (no violation; passes): ")
     assert main(["validate", str(dist / "nkelections.nq"), "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["conforms"] is True
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["conforms"], doc["passes"]) == (False, True)
     assert main(["validate", str(dist / "nkelections.trig"), "--format", "turtle"]) == 0
     assert "ValidationReport" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_report_graph_says_conforms_false_with_any_result(dist, shapes, engine):
+    """SHACL 3.6.1: sh:conforms is true only if the validation produced no result at all."""
+    from nkelections.validate import validate_files
+
+    report = validate_files([dist / "nkelections.trig"], shapes, engine=engine)
+    assert report.results and not any(r.severity == "Violation" for r in report.results)
+    assert set(report.graph.objects(None, SH.conforms)) == {Literal(False)}
+    assert not report.conforms and report.passes
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_report_graph_says_conforms_true_without_results(tmp_path, shapes, engine):
+    from nkelections.validate import validate_files
+
+    empty = tmp_path / "nothing.ttl"
+    empty.write_text("", encoding="utf-8")
+    report = validate_files([empty], shapes, engine=engine)
+    assert not report.results
+    assert set(report.graph.objects(None, SH.conforms)) == {Literal(True)}
+    assert report.conforms and report.passes
 
 
 def test_command_fails_on_a_broken_file(dist, tmp_path, capsys):

@@ -32,10 +32,11 @@ from nkelections.namespaces import (
 )
 from nkelections.ontology import Ontology
 from nkelections.quads import GraphTriples, Quads
+from nkelections.redact import redact_unlicensed_texts
 from nkelections.runtime import paused_gc
 from nkelections.sources import Corpus, Document, load_corpus
 from nkelections.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
-from nkelections.store.describe import add_description
+from nkelections.store.describe import add_description, release_date
 from nkelections.wikidata import add_wikidata_links
 
 DOCUMENT_CLASSES = {
@@ -89,18 +90,19 @@ class BuildResult:
         return self.quads.to_rdflib()
 
 
-def build_graph(paths: Paths) -> BuildResult:
+def build_graph(paths: Paths, redact: bool = False) -> BuildResult:
     """Read and check every input, then assemble the dataset, its graphs sorted for the
-    writers. Raises NkeError on bad input."""
+    writers. `redact` leaves out the words of the texts without a licence (a release: see
+    redact.py). Raises NkeError on bad input."""
     with paused_gc():
         try:
-            return _build(paths, lines=False)
+            return _build(paths, lines=False, redact=redact)
         except CurationError:
             # The fast YAML reader keeps no line numbers: read again with them to name the line.
-            return _build(paths, lines=True)
+            return _build(paths, lines=True, redact=redact)
 
 
-def _build(paths: Paths, lines: bool) -> BuildResult:
+def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
     ontology = Ontology.load(paths.ontology)
     corpus = load_corpus(paths.sources, paths.root)
     curation = load_curation(paths.data, corpus, ontology, paths.root, lines)
@@ -114,9 +116,12 @@ def _build(paths: Paths, lines: bool) -> BuildResult:
     add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents),
                        paths.root)
     materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
+    if redact:
+        redact_unlicensed_texts(quads)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
-    add_description(quads, summary)  # VoID+DCAT, in its own graph
+    # VoID+DCAT, in its own graph, dated by the release the inputs belong to
+    add_description(quads, summary, release_date(paths.root / "CHANGELOG.md"))
     quads.terms.iris.clear()  # the IRI cache has done its work; free its memory for the writers
     return BuildResult(quads, summary)
 
@@ -168,7 +173,11 @@ class _Assembler:
             g.add((iri, NKE.seriesNumber, Literal(doc.series_number)))
         if doc.url:
             g.add((iri, SCHEMA.url, URIRef(doc.url)))
-        for note in (doc.published_basis, doc.publisher_basis):
+        if doc.licence:
+            g.add((iri, DCTERMS.license, URIRef(doc.licence)))
+        if doc.rights:
+            g.add((iri, DCTERMS.rights, Literal(doc.rights, lang="en")))
+        for note in (doc.published_basis, doc.publisher_basis, doc.licence_basis):
             if note:
                 g.add((iri, NKE.curatorNote, Literal(" ".join(note.split()))))
         for n, excluded in enumerate(doc.excluded, 1):

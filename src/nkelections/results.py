@@ -102,20 +102,29 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     return " ".join(term.value.split())
 
 
-def _cell(text: str) -> str:
-    return text if len(text) <= CELL_WIDTH else text[:CELL_WIDTH - 1] + "\u2026"
+def _cell(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[:width - 1] + "\u2026"
 
 
-def table(result: Result, prefixes: dict[str, str]) -> bytes:
+def table(result: Result, prefixes: dict[str, str], width: int | None = CELL_WIDTH) -> bytes:
+    """An aligned text table, each cell cut at `width` characters (None: whole cells)."""
     if result.form == "ASK":
         return ("yes\n" if result.boolean else "no\n").encode()
     header = list(result.variables)
-    body = [[_cell(compact(t, prefixes)) for t in row] for row in result.rows]
+    whole = [[compact(t, prefixes) for t in row] for row in result.rows]
+    body = [[_cell(c, width) for c in row] for row in whole]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     lines = [_line(header, widths), _line(["-" * w for w in widths], widths)]
     lines += [_line(r, widths) for r in body]
-    lines.append(f"({len(body)} row{'' if len(body) == 1 else 's'})")
+    count = f"({len(body)} row{'' if len(body) == 1 else 's'})"
+    if body != whole:
+        count += f" (cells cut at {width} characters; --format wide shows them whole)"
+    lines.append(count)
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def wide_table(result: Result, prefixes: dict[str, str]) -> bytes:
+    return table(result, prefixes, width=None)
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
@@ -125,6 +134,7 @@ def _line(cells: list[str], widths: list[int]) -> str:
 # Formats by name; the CLI's --format choices come from here.
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("table", False, table),
+    Format("wide", False, wide_table),
     Format("csv", False, _via_oxigraph(ox.QueryResultsFormat.CSV)),
     Format("tsv", False, _via_oxigraph(ox.QueryResultsFormat.TSV)),
     Format("json", False, _json),

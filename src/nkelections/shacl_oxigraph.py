@@ -49,7 +49,6 @@ from nkelections.oxigraph_data import XSD_STRING, OxData, to_ox, to_rdflib, view
 from nkelections.runtime import paused_gc
 from nkelections.shacl_sparql import BulkQuery, bulk_query
 
-ALLOWED = {SH.Info, SH.Warning}  # severities that do not make a shape fail (pySHACL's flags)
 UNBOUNDED_PATHS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 FLOATING = {URIRef("http://www.w3.org/2001/XMLSchema#" + t) for t in ("decimal", "double", "float")}
 VALUES_LIMIT = 2000  # focus sets larger than this are filtered in Python, not sent as VALUES
@@ -102,7 +101,7 @@ def validate_store(data: OxData, shapes: Graph) -> Graph:
     except (ConstraintLoadError, ReportableRuntimeError, ValidationFailure) as exc:
         text = " ".join(str(getattr(exc, "message", exc)).split())[:300]
         raise ValidationError(f"the shapes cannot be used: {text}", where="oxigraph") from exc
-    conforms = not any(r.severity not in ALLOWED for r in reports)
+    conforms = not reports  # SHACL: any result, of any severity, makes sh:conforms false
     graph, _ = Validator.create_validation_report(engine.sg, conforms, records)
     return graph
 
@@ -299,13 +298,10 @@ class _Engine:
         return grouped
 
     def conforming(self, shape, nodes) -> set[Node]:
-        """The nodes that conform to `shape` as pySHACL decides it with warnings and infos
-        allowed: a shape of severity Warning or Info always conforms, others when none of
-        their results is a violation."""
-        if shape.severity in ALLOWED:
-            return set(nodes)
+        """The nodes that conform to `shape` as SHACL defines it (and pySHACL decides it with
+        warnings and infos not allowed): those with no result at all, whatever its severity."""
         failed = self.results_by_node(shape, nodes)
-        return {n for n in nodes if all(r.severity in ALLOWED for r in failed.get(n, ()))}
+        return {n for n in nodes if not failed.get(n)}
 
     def property_shapes(self, c, fv, foci, pattern) -> list[Report]:
         counts = Counter(v for values in fv.values() for v in values)

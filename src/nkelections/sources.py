@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class Document:
     url: str | None = None
     url_seen_at: str | None = None
     url_matched: str | None = None
+    licence: str | None = None
+    rights: str | None = None
+    licence_basis: str | None = None
     excluded: list[Range] = field(default_factory=list)
     where: str = ""
 
@@ -104,6 +108,22 @@ def load_corpus(sources_dir: Path, root: Path | None = None) -> Corpus:
     return Corpus(documents, manifest_path)
 
 
+def _licence(entry: Node) -> str | None:
+    licence = entry.get("licence")
+    if licence and not re.match(r"^https?://\S+$", licence):
+        raise SourceError(f"licence '{licence}' is not an http(s) IRI", where=entry.where,
+                          hint="give the licence's IRI, e.g. "
+                               "https://creativecommons.org/licenses/by-sa/4.0/")
+    if licence and not entry.get("rights"):
+        raise SourceError("a document with a 'licence' needs 'rights'", where=entry.where,
+                          hint="say in one sentence whose text it is and what reuse requires")
+    return licence or None
+
+
+def _folded(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
 def _document(entry: Node, sources_dir: Path) -> Document:
     for key in ("id", "file", "sha256", "title", "kind", "language"):
         if not entry.get(key):
@@ -133,6 +153,8 @@ def _document(entry: Node, sources_dir: Path) -> Document:
         published_basis=entry.get("published_basis"),
         publisher_basis=entry.get("publisher_basis"),
         series_number=entry.get("series_number"), original=entry.get("original"),
+        licence=_licence(entry), rights=_folded(entry.get("rights")),
+        licence_basis=_folded(entry.get("licence_basis")),
         where=entry.where, **_address(entry, text),
     )
     doc.excluded = [_excluded_range(r, doc) for r in entry.get("exclude") or []]

@@ -68,7 +68,13 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        """True when nothing is a violation: warnings and infos are reported, never fatal."""
+        """sh:conforms as SHACL defines it: true only when there is no result of any severity."""
+        return not self.results
+
+    @property
+    def passes(self) -> bool:
+        """True when nothing is a violation: warnings and infos are reported, never fatal.
+        This, not `conforms`, decides the command's exit code."""
         return not any(r.severity == "Violation" for r in self.results)
 
     def counts(self) -> dict[str, int]:
@@ -94,8 +100,10 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     # No inference: the ontology is part of the data graph, so sh:class and sh:targetClass
     # already see rdfs:subClassOf; RDFS entailment would only cost time.
     with _parse_each_query_once():
+        # allow_warnings/allow_infos stay off: SHACL says sh:conforms is false whenever there
+        # is a result, whatever its severity (the exit code looks at severities instead).
         _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                        advanced=False, allow_warnings=True, allow_infos=True)
+                                        advanced=False)
     if not isinstance(report, Graph):  # pyshacl returns its failure instead of raising it
         raise ValidationError(f"the shapes cannot be used: {_first_line(report)}",
                               where="pyshacl")
@@ -330,7 +338,7 @@ def has_ontology(graph: Graph) -> bool:
 
 def format_text(report: Report, source: str = "") -> str:
     counts = report.counts()
-    head = (f"{'conforms' if report.conforms else 'does not conform'}: "
+    head = (f"{_verdict(report)}: "
             f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), "
             f"{counts['Info']} info(s)")
     lines = [head + (f" in {source}" if source else "")
@@ -348,9 +356,17 @@ def format_text(report: Report, source: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _verdict(report: Report) -> str:
+    if report.conforms:
+        return "conforms"
+    if report.passes:
+        return "does not conform (no violation; passes)"
+    return "does not conform"
+
+
 def format_json(report: Report, source: str = "") -> str:
-    doc = {"conforms": report.conforms, "source": source, "counts": report.counts(),
-           "triples": report.triples, "engine": report.engine,
+    doc = {"conforms": report.conforms, "passes": report.passes, "source": source,
+           "counts": report.counts(), "triples": report.triples, "engine": report.engine,
            "shapes": [{"shape": shape, "results": [asdict(r) for r in results]}
                       for shape, results in report.by_shape().items()]}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"

@@ -13,6 +13,9 @@ from nkelections.cli import project_root
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, help="output folder (default: dist/ in the project)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
+    parser.add_argument("--redact-texts", action="store_true",
+                        help="leave out the words (texts, quotes) of sources without a licence "
+                             "(what a release publishes; docs/decisions/0005)")
 
 
 DOCS = "docs/ontology.html"
@@ -32,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     docs = Forked(ontology_html, root / "ontology" / "nkelections.ttl")
     try:
         with paused_gc():  # the writers too walk millions of long-lived tuples
-            result = build_graph(Paths(root))
+            result = build_graph(Paths(root), redact=args.redact_texts)
             summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
             # The old store answers for the old files: it goes before the new files come in,
             # and the first query indexes them again (`nkelections index` does it up front).

@@ -1,6 +1,7 @@
 """nkelections validate: check the built graph (or given RDF files) against the SHACL shapes.
 
-Exit codes: 0 the data conforms (warnings and infos may be printed), 1 it has violations,
+Exit codes: 0 no violation (warnings and infos are printed; the SHACL report then says
+sh:conforms false, as the standard requires for any result), 1 it has violations,
 2 usage or input error (a missing file, a file that does not parse, unusable shapes).
 """
 
@@ -38,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     files = args.files or [root / "dist" / "nkelections.trig"]
     # In a child without network (nothing a file says is fetched) and with a time limit.
-    text, conforms = run_isolated(_validate, (args, root, files), timeout=args.timeout,
+    text, passes = run_isolated(_validate, (args, root, files), timeout=args.timeout,
                                   what="validation")
     sys.stdout.write(text)
-    return 0 if conforms else 1
+    return 0 if passes else 1
 
 
 def _validate(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[str, bool]:
@@ -55,7 +56,7 @@ def _validate(args: argparse.Namespace, root: Path, files: list[Path]) -> tuple[
     report = validate_files(files, shapes, ontology=root / "ontology" / "nkelections.ttl",
                             engine=args.engine)
     source = ", ".join(_shown(f, root) for f in files)
-    return FORMATTERS[args.format](report, source), report.conforms
+    return FORMATTERS[args.format](report, source), report.passes
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -72,7 +72,8 @@ def render_files(source, summaries: list[ViewSummary], views: list[str] | None =
             if pictures and too_large_to_draw(nodes):
                 note = f"pictures skipped: {too_large_to_draw(nodes)}"
             elif pictures:
-                for suffix, content in render(graph, view.title, build_line(index)).items():
+                for suffix, content in render(graph, view.title, build_line(index),
+                                               index.type_names()).items():
                     yield f"{name}.{suffix}", content
             summaries.append(ViewSummary(name, nodes, graph.number_of_edges(), note))
             del graph

@@ -128,6 +128,11 @@ class GraphIndex:
         text = str(iri)
         return text[len(NKR_TEXT):] if text.startswith(NKR_TEXT) else text
 
+    def type_names(self) -> list[str]:
+        """Every class of the ontology as `type_name` writes it, sorted: the one order that
+        gives each class the same colour in every view (pictures.type_styles)."""
+        return sorted({self.short(c) for c in self.ontology.classes} | {"unknown"})
+
     def short(self, iri: URIRef) -> str:
         """Ontology.short, remembered."""
         found = self._shorts.get(iri)

@@ -19,7 +19,7 @@ def explorer_data(index: GraphIndex) -> dict:
     """Nodes with positions, edges, facts with quotes, and document titles."""
     graph = entity_network(index)
     pos = layout(graph)
-    styles = type_styles(graph)
+    styles = type_styles(graph, index.type_names())  # the pictures' colours
     facts, about = _facts(index)
     nodes = []
     for node, data in sorted(graph.nodes(data=True)):

@@ -34,8 +34,9 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
 .quote { margin: 4px 0 2px; padding: 4px 8px; border-left: 3px solid #8aa8d8;
          background: #fff; font-style: italic; }
 .cite { font-size: 12px; color: #555; }
-#main { flex: 1; position: relative; }
-#graph { width: 100%; height: 100%; cursor: grab; background: #fff; touch-action: none; }
+#main { flex: 1; position: relative; display: flex; flex-direction: column; min-width: 0; }
+#graph { width: 100%; flex: 1; min-height: 0; cursor: grab; background: #fff;
+         touch-action: none; }
 #graph.dragging { cursor: grabbing; }
 #graph .edge { stroke: #aaa; stroke-width: 0.05; }
 #graph .edge.hot { stroke: #d62728; stroke-width: 0.1; }
@@ -46,9 +47,10 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
 #graph .node.match circle { stroke: #1f5fd6; stroke-width: 0.12; }
 #zoom { position: absolute; right: 10px; top: 10px; display: flex; gap: 4px; }
 #zoom button { width: 32px; height: 32px; font-size: 18px; }
-#legend { position: absolute; left: 10px; bottom: 10px; background: rgba(255,255,255,.9);
-          font-size: 12px; padding: 6px 8px; border: 1px solid #ddd; max-height: 40%;
-          overflow: auto; }
+/* A strip under the graph, not over it: it never hides a node. */
+#legend { flex: none; font-size: 12px; padding: 6px 8px; border-top: 1px solid #ddd;
+          max-height: 22%; overflow: auto; background: #fafafa; display: flex;
+          flex-wrap: wrap; gap: 2px 14px; }
 #legend span { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
                margin-right: 4px; border: 1px solid #333; }
 </style>
@@ -174,7 +176,9 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
   }
 
   function norm(s) {
-    return s.toLowerCase().replace(/[-\u2010,.'\u2019]/g, " ").replace(/\s+/g, " ").trim();
+    // Hyphens, spaces and punctuation are left out: "Kang Yun-sok", "Kang Yun Sok" and
+    // "Kang Yunsok" are one name.
+    return s.toLowerCase().replace(/[-\u2010\u2011,.'\u2019\s]+/g, "");
   }
   function search(query) {
     const q = norm(query), list = document.getElementById("results");

@@ -60,14 +60,19 @@ def _pack(boxes: list[dict]) -> dict[str, tuple[float, float]]:
     return placed
 
 
-def type_styles(graph: nx.MultiDiGraph) -> dict[str, tuple[tuple, str]]:
-    """A colour and a marker per node type; markers change once the colours run out."""
-    types = sorted({d.get("type", "unknown") for _, d in graph.nodes(data=True)})
-    return {t: (PALETTE[(2 * i + (i // 10) % 2) % len(PALETTE)], MARKERS[i // 20 % len(MARKERS)])
-            for i, t in enumerate(types)}
+def type_styles(graph: nx.MultiDiGraph, order: list[str] = ()) -> dict[str, tuple[tuple, str]]:
+    """A colour and a marker per node type present; markers change once the colours run out.
+    Numbered in `order` (every class: GraphIndex.type_names) so that a class has the same
+    colour and marker in every view; types missing from it come after, by name."""
+    present = sorted({d.get("type", "unknown") for _, d in graph.nodes(data=True)})
+    known = set(order)
+    order = list(order) + [t for t in present if t not in known]
+    number = {t: i for i, t in enumerate(order)}
+    return {t: (PALETTE[(2 * number[t] + (number[t] // 10) % 2) % len(PALETTE)],
+                MARKERS[number[t] // 20 % len(MARKERS)]) for t in present}
 
 
-def draw(graph: nx.MultiDiGraph, title: str, subtitle: str) -> Figure:
+def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = ()) -> Figure:
     n = graph.number_of_nodes()
     side = max(9.0, min(32.0, 3.0 * math.sqrt(max(n, 1)) + 4))
     fig = Figure(figsize=(side * 1.25, side), dpi=100)
@@ -79,7 +84,7 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str) -> Figure:
         ax.text(0.5, 0.5, "no nodes in this view for the current data", ha="center")
         return fig
     pos = layout(graph)
-    styles = type_styles(graph)
+    styles = type_styles(graph, order)
     nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#9a9a9a", arrowsize=9,
                            width=[0.6 + 0.6 * d.get("sources", 0)
                                   for _, _, d in graph.edges(data=True)],
@@ -138,11 +143,12 @@ def _legend(fig: Figure, styles: dict, disputed: bool, labels: int, nodes: int) 
                title="node type", fontsize=9, title_fontsize=10, frameon=False)
 
 
-def render(graph: nx.MultiDiGraph, title: str, subtitle: str) -> dict[str, bytes]:
+def render(graph: nx.MultiDiGraph, title: str, subtitle: str,
+           order: list[str] = ()) -> dict[str, bytes]:
     """PNG and SVG of one view; both are byte-stable for the same graph."""
     out = {}
     with matplotlib.rc_context({"svg.hashsalt": "nkelections", "svg.fonttype": "none"}):
-        fig = draw(graph, title, subtitle)
+        fig = draw(graph, title, subtitle, order)
         for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None})):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=metadata)

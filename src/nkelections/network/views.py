@@ -155,10 +155,44 @@ def documents(index: GraphIndex) -> nx.MultiDiGraph:
     return graph
 
 
+TOP_ENTITIES = 30
+
+
+def top_entities(index: GraphIndex, top: int = TOP_ENTITIES) -> nx.MultiDiGraph:
+    """The `top` best-connected entities and the relations among them; every other neighbour
+    of theirs is folded into one node per type ("12 other Person"), so that the picture stays
+    readable where the whole entity graph is a hairball."""
+    whole = entity_network(index)
+    ranked = sorted(whole.degree(), key=lambda nd: (-nd[1], nd[0]))
+    kept = {n for n, _ in ranked[:top]}
+    graph = nx.MultiDiGraph(name="entities-top")
+    for node in sorted(kept):
+        graph.add_node(node, **whole.nodes[node])
+    folded: dict[str, set[str]] = {}
+    for u, v, key, data in sorted(whole.edges(keys=True, data=True), key=lambda e: e[:3]):
+        if u in kept and v in kept:
+            graph.add_edge(u, v, key=key, **data)
+        elif u in kept or v in kept:
+            inside, outside = (u, v) if u in kept else (v, u)
+            kind = whole.nodes[outside].get("type", "unknown")
+            fold = "other-" + kind.replace(":", "-")  # DOT reads a colon as a port
+            folded.setdefault(fold, set()).add(outside)
+            if not graph.has_edge(inside, fold, key=kind):
+                graph.add_edge(inside, fold, key=kind, property="folded", label="linked to",
+                               sources=0)
+    for fold, members in folded.items():
+        kind = whole.nodes[next(iter(members))].get("type", "unknown")
+        graph.nodes[fold].update(iri="", type=kind, label=f"{len(members)} other {kind}",
+                                 types=kind)
+    return graph
+
+
 VIEWS: dict[str, View] = {v.name: v for v in (
     View("committees", "Committee chart: people, posts and bodies", committee_chart),
     View("claims", "Who said what: sources, claims, claimants and disagreements", who_said_what),
     View("institutions", "Laws, decisions, bodies and elections", institutions),
     View("documents", "Documents and their citations", documents),
     View("entities", "The whole entity graph", entity_network),
+    View("entities-top", f"The {TOP_ENTITIES} best-connected entities, the rest folded by type",
+         top_entities),
 )}

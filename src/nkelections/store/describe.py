@@ -3,11 +3,18 @@ https://w3id.org/nkelections/graph/void.
 
 A graph of its own because it counts the other graphs: inside the data graph it would count
 itself. Everything in it is computed from the built graphs; the date is the newest xsd:date
-in the data (never the clock), so a rebuild from the same inputs stays byte-identical.
+of the release the inputs belong to (the newest dated entry of CHANGELOG.md; the newest
+xsd:date in the data where there is none), never the clock, so a rebuild from the same inputs
+stays byte-identical.
+
+The IRIs it names are those `nkelections serve` answers (its paths mirror the namespace):
+/dataset, /graph/..., /sparql (with a SPARQL service description) and /dataset/<file> for
+each distribution's download.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import compress
 from operator import itemgetter, methodcaller
@@ -28,6 +35,7 @@ from nkelections.namespaces import (
     OWL,
     PREFIXES,
     RDF,
+    SCHEMA,
     VOID,
     WD,
     XSD,
@@ -40,17 +48,41 @@ DATASET = URIRef(BASE + "dataset")
 NT_TYPE = f"<{RDF.type}>"
 ENDPOINT = URIRef(BASE + "sparql")
 SOURCE_CLASS = NKE.SourceDocument
-TEXT_RIGHTS = ("The source texts keep their publishers' terms; data/sources/manifest.yaml "
-               "states no licence for them.")
+# Our curation and the ontology: CC BY 4.0 (LICENSE; the code is MIT).
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+RIGHTS = ("The curated data and the ontology are licensed under CC BY 4.0 by the nkelections "
+          "contributors. The source texts are not: each keeps its publisher's terms, given on "
+          "each source document below (dcterms:license, dcterms:rights); the quotes are short "
+          "passages cited as evidence.")
+# Distributions: file name, media type. serve answers /dataset/<file> with the file.
+DISTRIBUTIONS = (("nkelections.trig", "application/trig"),
+                 ("nkelections.nq", "application/n-quads"),
+                 ("nkelections.ttl", "text/turtle"),
+                 ("nkelections.jsonld", "application/ld+json"))
+RELEASE_HEADING = re.compile(r"^## (\S+) — (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
+# What a source document's entry in the description repeats of its triples in the data.
+SOURCE_TERMS = (f"<{DCTERMS.title}>", f"<{DCTERMS.license}>", f"<{DCTERMS.rights}>",
+                f"<{SCHEMA.url}>", f"<{DCTERMS.publisher}>")
 
 
-def add_description(quads: Quads, summary) -> None:
+def release_date(changelog) -> str | None:
+    """The date of the newest dated release in CHANGELOG.md ("## 0.1.0 — 2026-12-07"), or
+    None (no file, or nothing released yet)."""
+    try:
+        text = changelog.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = RELEASE_HEADING.search(text)
+    return found[2] if found else None
+
+
+def add_description(quads: Quads, summary, released: str | None = None) -> None:
     """Add the description graph, and count it in summary.graphs and summary.triples.
 
     The counts read every triple (about 4 s at 1x), and nothing else needs them but the
     writers, so they are computed in a forked copy of this process while this one sorts the
     graphs for the writers."""
-    description = Forked(description_triples, quads)
+    description = Forked(description_triples, quads, released)
     for graph in quads.graphs.values():
         graph.sorted()
     g = quads.graph(VOID_GRAPH)
@@ -59,8 +91,9 @@ def add_description(quads: Quads, summary) -> None:
     summary.triples = sum(summary.graphs.values())
 
 
-def description_triples(quads: Quads) -> set[Triple]:
-    """The triples of the description graph, counted from the data and ontology graphs."""
+def description_triples(quads: Quads, released: str | None = None) -> set[Triple]:
+    """The triples of the description graph, counted from the data and ontology graphs;
+    `released` (YYYY-MM-DD) is its dcterms:modified."""
     data, onto = quads.graph(DATA_GRAPH), quads.graph(ONTOLOGY_GRAPH)
     g = GraphTriples(str(VOID_GRAPH), quads.terms)
     d = DATASET
@@ -72,18 +105,16 @@ def description_triples(quads: Quads) -> set[Triple]:
         "An evidence-grounded knowledge graph of the 2023 North Korean local elections: every "
         "fact points to its source text, the verbatim quote and its character offsets.",
         lang="en")))
-    # The project's licence (pyproject.toml); the texts' terms are not ours to state.
-    g.add((d, DCTERMS.license, URIRef("https://spdx.org/licenses/MIT")))
-    g.add((d, DCTERMS.rights, Literal(TEXT_RIGHTS, lang="en")))
+    g.add((d, DCTERMS.license, LICENCE))
+    g.add((d, DCTERMS.rights, Literal(RIGHTS, lang="en")))
     g.add((d, OWL.versionInfo, Literal(__version__)))
     g.add((d, DCAT.version, Literal(__version__)))
     columns = _Columns(data)
-    newest = _newest_date(columns)
-    if newest is not None:
-        g.add((d, DCTERMS.modified, Literal(newest, datatype=XSD.date)))
+    modified = released or _newest_date(columns)
+    if modified is not None:
+        g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     members = _members(columns)
-    for doc in sorted(members.get(f"<{SOURCE_CLASS}>", ())):
-        g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
+    _add_sources(g, d, columns, sorted(members.get(f"<{SOURCE_CLASS}>", ())))
     _add_void(g, d, columns, _Columns(onto), members)
     _add_service(g, d)
     return g.triples
@@ -111,6 +142,17 @@ def _newest_date(data: _Columns) -> str | None:
     suffix = f'"^^<{XSD.date}>'
     dates = list(filter(methodcaller("endswith", suffix), set(data.objects)))
     return literal_of_type(max(dates), str(XSD.date)) if dates else None
+
+
+def _add_sources(g, d, data: _Columns, documents: list[str]) -> None:
+    """Each source text, with its title, publisher, address and terms: a reader of the
+    description sees what the quotes come from and on what terms (CC BY-SA asks for the
+    title, the authors, the address and the licence next to the reuse)."""
+    wanted = set(documents)
+    # The data's own N-Triples terms, copied as they are (GraphTriples holds N-Triples).
+    g.triples.update(t for t in data.triples if t[0] in wanted and t[1] in SOURCE_TERMS)
+    for doc in documents:
+        g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
 
 
 def _members(data: _Columns) -> dict[str, set[str]]:
@@ -166,14 +208,15 @@ def _add_service(g, d) -> None:
     g.add((service, DCAT.endpointURL, ENDPOINT))
     g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((service, DCAT.servesDataset, d))
-    for name, media in (("nkelections.trig", "application/trig"),
-                        ("nkelections.nq", "application/n-quads"),
-                        ("nkelections.ttl", "text/turtle"),
-                        ("nkelections.jsonld", "application/ld+json")):
+    g.add((service, DCTERMS.title, Literal("nkelections SPARQL endpoint", lang="en")))
+    for name, media in DISTRIBUTIONS:
         dist = URIRef(f"{BASE}dataset/{name}")
         g.add((d, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(name)))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.accessURL, URIRef(BASE + "dataset")))
+        g.add((dist, DCTERMS.license, LICENCE))
         g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
                                              + media)))
 

@@ -8,6 +8,8 @@ import sys
 import types
 from pathlib import Path
 
+from rdflib import RDF, SKOS, Graph
+
 from nkelections.errors import BuildError
 from nkelections.serialize import write_atomic
 
@@ -31,10 +33,21 @@ def _import_pylode():
 def ontology_html(ontology: Path) -> str:
     """The ontology's documentation as one HTML page."""
     try:
-        return _import_pylode()(ontology=str(ontology)).make_html()
+        return _import_pylode()(ontology=_for_pylode(ontology)).make_html()
     except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
         raise BuildError(f"pyLODE could not document the ontology: {exc}",
                          where=str(ontology)) from None
+
+
+def _for_pylode(ontology: Path) -> Graph:
+    """The ontology without the typing of its SKOS concept schemes. pyLODE takes every
+    skos:ConceptScheme for the document's own ontology: its header ran the thirteen schemes'
+    titles together with the ontology's and showed the last one's IRI, and its schema.org
+    block listed them in hash order, so the page changed from one build to the next. pyLODE
+    documents classes and properties, not concepts, so nothing else of the page is lost."""
+    graph = Graph(bind_namespaces="core").parse(ontology, format="turtle")
+    graph.remove((None, RDF.type, SKOS.ConceptScheme))
+    return graph
 
 
 def write_docs(ontology: Path, out: Path) -> Path:

@@ -1,121 +1,159 @@
-"""The HTML that serve writes: the query page (inline JS and CSS, works offline) and one page
-per resource with its facts, their quotes and their sources."""
+"""The HTML that serve writes (the query page is query_page.py): one page per
+resource (page_data.Page: its facts with their quotes, claims about it, related resources;
+an evidence's passage; a document's annotated text) and a page per graph of the dataset.
+Every page names its Turtle and JSON-LD alternates."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pyoxigraph as ox
 
-from nkelections.namespaces import BASE, PREFIXES
+from nkelections.namespaces import BASE
+from nkelections.store.page_data import Page, Quote, Reader, read_page, short
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:70em;margin:1em auto;padding:0 1em}
-textarea{width:100%;height:14em;font:13px monospace}table{border-collapse:collapse;margin:1em 0}
+table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:.2em .5em;vertical-align:top;text-align:left}
 blockquote{margin:.3em 0;padding:.2em .8em;border-left:3px solid #999;background:#f6f6f6}
-.muted{color:#666}"""
-
-EXAMPLE = """PREFIX nke: <https://w3id.org/nkelections/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"""
-
-SCRIPT = """
-const form = document.getElementById('q');
-form.addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  const out = document.getElementById('out');
-  out.textContent = 'running...';
-  const body = new URLSearchParams({query: document.getElementById('query').value});
-  const res = await fetch('sparql', {method: 'POST', body,
-    headers: {'Accept': 'application/sparql-results+json, text/turtle;q=0.9'}});
-  const text = await res.text();
-  if (!res.ok || !(res.headers.get('Content-Type') || '').includes('json')) {
-    out.textContent = ''; const pre = document.createElement('pre');
-    pre.textContent = res.status + ' ' + text; out.appendChild(pre); return;
-  }
-  const data = JSON.parse(text);
-  out.textContent = '';
-  if ('boolean' in data) { out.textContent = String(data.boolean); return; }
-  const table = document.createElement('table');
-  const head = table.insertRow();
-  for (const v of data.head.vars) { const th = document.createElement('th');
-    th.textContent = v; head.appendChild(th); }
-  for (const b of data.results.bindings) {
-    const row = table.insertRow();
-    for (const v of data.head.vars) { const cell = row.insertCell(); const t = b[v];
-      if (!t) continue;
-      if (t.type === 'uri' && /^https?:[/][/]/i.test(t.value)) {
-        const a = document.createElement('a'); a.textContent = t.value;
-        a.href = t.value.startsWith(BASE) ? t.value.slice(BASE.length - 1) : t.value;
-        cell.appendChild(a); } else { cell.textContent = t.value; } }
-  }
-  const n = document.createElement('p'); n.className = 'muted';
-  n.textContent = data.results.bindings.length + ' rows';
-  out.appendChild(n); out.appendChild(table);
-});
-"""
-
-
-def query_page() -> bytes:
-    script = f"const BASE = {BASE!r};" + SCRIPT
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>nkelections SPARQL</title><style>{STYLE}</style></head><body>
-<h1>nkelections SPARQL endpoint</h1>
-<p class="muted">Read-only. POST or GET <code>/sparql</code> with <code>query=</code>.
-<a href="ontology">Ontology</a> · <a href=".well-known/void">Dataset description</a></p>
-<form id="q"><textarea id="query" name="query">{escape(EXAMPLE)}</textarea>
-<p><button type="submit">Run</button></p></form><div id="out"></div>
-<script>{script}</script></body></html>""".encode()
-
+.muted{color:#666}mark{background:#fde68a}mark.here{background:#f59e0b}
+a.mention{color:inherit;text-decoration:underline dotted}.doctext{white-space:pre-wrap;
+font:14px/1.6 Georgia,serif;max-width:48em}.quote{margin:.4em 0 .8em}.where{font-size:90%}
+dl.facts dt{font-weight:600;margin-top:.5em}"""
 
 def local_link(iri: str) -> str:
     return iri[len(BASE) - 1:] if iri.startswith(BASE) else iri
 
 
 def safe_href(iri: str) -> str | None:
-    """Where a link to iri may point on a page: this server's path for the project's IRIs,
-    the IRI itself when it is http(s); None for any other scheme (javascript:, data:, file:),
-    which is then shown as text, never as a link."""
+    """Where a link to `iri` may point: our own resources as local paths, http(s) as is; any
+    other scheme (javascript:, data:, file:) is no link (the data may come from anyone)."""
     if iri.startswith(BASE):
         return local_link(iri)
-    scheme = iri.split(":", 1)[0].lower() if ":" in iri else ""
-    return iri if scheme in ("http", "https") and iri[len(scheme):].startswith("://") else None
+    return iri if re.match(r"^https?://", iri, re.IGNORECASE) else None
 
 
-def short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
-    return iri
-
-
-def term_html(term) -> str:
+def term_html(term, label=None) -> str:
+    """A term for people: an IRI by its label (linked), a literal as its text, no "@en"."""
     if isinstance(term, ox.NamedNode):
+        text = escape(label(term) if label else short(term.value))
         href = safe_href(term.value)
         if href is None:
-            return f"<code>{escape(term.value)}</code>"
-        return f'<a href="{escape(href)}">{escape(short(term.value))}</a>'
+            return f'<span title="{escape(term.value)}">{text}</span>'
+        return f'<a href="{escape(href)}" title="{escape(term.value)}">{text}</a>'
     if isinstance(term, ox.Literal):
-        text = escape(term.value if len(term.value) < 600 else term.value[:600] + " …")
-        lang = f' <span class="muted">@{escape(term.language)}</span>' if term.language else ""
-        return text + lang
+        return escape(term.value if len(term.value) < 600 else term.value[:600] + " …")
     return escape(str(term))
 
 
-def resource_page(iri: str, label: str | None, facts: list[tuple], outgoing: list[tuple],
-                  incoming: list[tuple]) -> bytes:
-    """facts: (fact, quote, source, source title); outgoing (p, o); incoming (s, p)."""
-    title = escape(label or short(iri))
-    rows = "".join(f"<tr><td>{term_html(p)}</td><td>{term_html(o)}</td></tr>" for p, o in outgoing)
-    back = "".join(f"<tr><td>{term_html(s)}</td><td>{term_html(p)}</td></tr>" for s, p in incoming)
-    quotes = "".join(
-        f"<li>{term_html(f)}<blockquote>{term_html(q)}</blockquote>"
-        f'<span class="muted">source: {term_html(src)} {term_html(t) if t else ""}</span></li>'
-        for f, q, src, t in facts)
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>{STYLE}</style></head><body><p class="muted"><a href="/">SPARQL</a></p>
-<h1>{title}</h1><p><code>{escape(iri)}</code> ·
-<a href="{escape(local_link(iri))}?format=turtle">Turtle</a></p>
-<h2>Facts and their evidence</h2><ul>{quotes or '<li class="muted">none</li>'}</ul>
-<h2>Statements</h2><table>{rows}</table>
-<h2>Referred to by</h2><table>{back}</table></body></html>""".encode()
+def _head(title: str, path: str) -> str:
+    alternates = "".join(
+        f'<link rel="alternate" type="{media}" href="{escape(path)}?format={name}">'
+        for media, name in (("text/turtle", "turtle"), ("application/ld+json", "jsonld")))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+            f"</title>{alternates}<style>{STYLE}</style></head><body>"
+            '<p class="muted"><a href="/">Query</a> · <a href="/dataset">Dataset</a> · '
+            '<a href="/ontology">Ontology</a></p>')
+
+
+def _formats(path: str) -> str:
+    return (f'<a href="{escape(path)}?format=turtle">Turtle</a> · '
+            f'<a href="{escape(path)}?format=jsonld">JSON-LD</a>')
+
+
+def quote_html(q: Quote, label) -> str:
+    """A quote with where it comes from: the document, its date, the original, the offsets."""
+    doc = f'<a href="{escape(local_link(q.document))}">{escape(q.title or short(q.document))}</a>'
+    parts = [doc] + ([escape(q.issued)] if q.issued else [])
+    if q.url and safe_href(q.url):
+        parts.append(f'<a href="{escape(q.url)}" rel="external">original</a>')
+    if q.start is not None:
+        parts.append(f'<a href="{escape(local_link(q.evidence))}">characters {q.start}–{q.end}'
+                     "</a>")
+    text = (escape(q.exact) if q.exact else
+            '<span class="muted">(the words are not published: see the original)</span>')
+    return (f'<div class="quote"><blockquote>{text}</blockquote>'
+            f'<span class="where muted">{" · ".join(parts)}</span></div>')
+
+
+def _facts(facts, label) -> str:
+    return "".join(f'<dt><a href="{escape(local_link(f.iri))}">{escape(f.label)}</a></dt><dd>'
+                   + "".join(quote_html(q, label) for q in f.quotes) + "</dd>" for f in facts)
+
+
+def _section(title: str, facts, label) -> str:
+    return f'<h2>{title}</h2><dl class="facts">{_facts(facts, label)}</dl>' if facts else ""
+
+
+def resource_page(store, iri: str) -> bytes:
+    """The page of one resource (page_data.read_page)."""
+    page: Page = read_page(store, iri)
+    label = Reader(store).label
+    path = local_link(iri)
+    kinds = ", ".join(term_html(t, label) for t in page.types)
+    out = [_head(page.label, path), f"<h1>{escape(page.label)}</h1>",
+           f'<p class="muted">{kinds} · <code>{escape(iri)}</code> · {_formats(path)}</p>']
+    if page.passage:
+        text, start, end = page.passage
+        out.append('<h2>The quote in its passage</h2><div class="doctext">'
+                   f"{escape(text[:start])}<mark class=\"here\">{escape(text[start:end])}</mark>"
+                   f"{escape(text[end:])}</div>")
+    if page.own_quotes:
+        out.append("<h2>Evidence</h2>" + "".join(quote_html(q, label) for q in page.own_quotes))
+    out.append(_section("What it supports", page.supports, label))
+    rows = "".join(f"<tr><td>{term_html(r.predicate, label)}</td><td>{term_html(r.value, label)}"
+                   + "".join(quote_html(q, label) for q in r.quotes) + "</td></tr>"
+                   for r in page.rows)
+    out.append(f"<h2>Facts</h2><table>{rows}</table>" if rows else "")
+    out.append(_section("Facts about it", page.facts, label))
+    out.append(_section("Claims about it", page.claims, label))
+    if page.text is not None or page.spans:
+        out.append("<h2>Text</h2>" + document_text(page.text, page.spans))
+    if page.related:
+        items = "".join(f"<li>{term_html(s, label)} <span class=\"muted\">"
+                        f"({escape(label(p))})</span></li>" for s, p in page.related)
+        out.append(f"<h2>Related</h2><ul>{items}</ul>")
+    out.append("</body></html>")
+    return "".join(out).encode()
+
+
+def document_text(text: str | None, spans) -> str:
+    """The text with its evidence spans marked (each a link to its evidence) and its mentions
+    linked to their entities; without the text, the list of spans."""
+    if text is None:
+        items = "".join(f'<li><a href="{escape(local_link(s.target))}">{s.kind} {s.start}–'
+                        f"{s.end}</a></li>" for s in spans if s.kind == "evidence")
+        return ('<p class="muted">The text is not published here: its publisher\'s terms do '
+                f"not allow it. The quotes point into it at:</p><ul>{items}</ul>")
+    cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
+    out = []
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        piece = escape(text[lo:hi])
+        covering = [s for s in spans if s.start <= lo and hi <= s.end]
+        mention = next((s for s in covering if s.kind == "mention"), None)
+        evidence = [s for s in covering if s.kind == "evidence"]
+        if mention:
+            piece = (f'<a class="mention" href="{escape(local_link(mention.target))}">'
+                     f"{piece}</a>")
+        if evidence:
+            names = " ".join(local_link(s.target) for s in evidence)
+            piece = (f'<mark data-evidence="{escape(names)}"><a href="'
+                     f'{escape(local_link(evidence[0].target))}" style="color:inherit;'
+                     f'text-decoration:none">{piece}</a></mark>')
+        out.append(piece)
+    return f'<div class="doctext">{"".join(out)}</div>'
+
+
+def graph_page(store, iri: str, triples, path: str, shown: int = 3000) -> bytes:
+    """A graph (or the dataset's description) as a table of labelled triples."""
+    label = Reader(store).label
+    title = label(ox.NamedNode(iri))
+    rows = "".join(f"<tr><td>{term_html(t.subject, label)}</td><td>"
+                   f"{term_html(t.predicate, label)}</td><td>{term_html(t.object, label)}</td>"
+                   "</tr>" for t in sorted(triples, key=str)[:shown])
+    more = (f'<p class="muted">The first {shown} of {len(triples)} triples; the whole graph: '
+            f"{_formats(path)}.</p>" if len(triples) > shown else "")
+    return (_head(title, path) + f"<h1>{escape(title)}</h1><p class=\"muted\"><code>"
+            f"{escape(iri)}</code> · {len(triples)} triples · {_formats(path)}</p>{more}"
+            f"<table>{rows}</table></body></html>").encode()

@@ -22,7 +22,8 @@ import pyoxigraph as ox
 
 from nkelections.guard import UPDATE_REFUSED
 from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
-from nkelections.store import pages
+from nkelections.store import pages, query_page
+from nkelections.store.linked import Linked, LinkedAnswer, alternates, wants_rdf
 from nkelections.store.pool import Answer, QueryPool, open_store
 from nkelections.store.results import GRAPH_TYPES, negotiate, write_graph
 
@@ -56,6 +57,7 @@ class Site:
         self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
                               config.allow_service)
         self.docs = config.dist / "docs" / "ontology.html"
+        self.linked = Linked(self.store, config.dist)
 
     def sparql(self, text: str, accept: str | None) -> Answer:
         """The worker parses, checks and runs it: nothing here looks inside the text."""
@@ -70,11 +72,12 @@ class Site:
         if not triples:
             return _text(404, f"nothing is known about {iri}")
         media = negotiate(accept, ("text/html", *RDF_TYPES))
-        if media == "text/html":
-            return Answer(200, "text/html; charset=utf-8", resource_html(self.store, node))
         if media is None:
             return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
-        return Answer(200, media, write_graph(triples, media))
+        body = (pages.resource_page(self.store, node.value) if media == "text/html"
+                else write_graph(triples, media))
+        kind = "text/html; charset=utf-8" if media == "text/html" else media
+        return LinkedAnswer(200, kind, body, links=alternates(pages.local_link(node.value)))
 
     def ontology(self, accept: str | None) -> Answer:
         media = negotiate(accept, ("text/html", *RDF_TYPES))
@@ -87,6 +90,18 @@ class Site:
         graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
         triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
         return Answer(200, media, write_graph(triples, media))
+
+    def query_page(self) -> Answer:
+        from nkelections.cli import project_root
+
+        return Answer(200, "text/html; charset=utf-8",
+                      query_page.query_page(project_root() / "queries"))
+
+    def static(self, name: str) -> Answer:
+        found = query_page.static_file(name)
+        if found is None:
+            return _text(404, f"no such file: {name}")
+        return Answer(200, found[1], found[0])
 
     def close(self) -> None:
         self.pool.close()
@@ -111,24 +126,6 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-
-
-def resource_html(store: ox.Store, node: ox.NamedNode) -> bytes:
-    def rows(query: str, names: str) -> list[tuple]:
-        found = store.query(PROLOGUE + query.replace("%R%", str(node)),
-                            use_default_graph_as_union=True)
-        return [tuple(s[n] for n in names.split()) for s in found]
-
-    label = rows("SELECT ?l WHERE { %R% rdfs:label ?l } ORDER BY ?l LIMIT 1", "l")
-    facts = rows("""SELECT DISTINCT ?f ?q ?src ?title WHERE {
-        { ?f rdf:subject %R% } UNION { ?f a nke:Fact ; ?any %R% }
-        ?f prov:wasDerivedFrom ?e . ?e oa:hasTarget ?t . ?t oa:hasSource ?src ;
-        oa:hasSelector/oa:exact ?q . OPTIONAL { ?src dcterms:title ?title } }
-        ORDER BY ?f ?src ?q""", "f q src title")
-    outgoing = rows("SELECT ?p ?o WHERE { %R% ?p ?o } ORDER BY ?p ?o", "p o")
-    incoming = rows("SELECT ?s ?p WHERE { ?s ?p %R% } ORDER BY ?p ?s LIMIT 500", "s p")
-    return pages.resource_page(node.value, label[0][0].value if label else None, facts,
-                               outgoing, incoming)
 
 
 def _text(status: int, message: str) -> Answer:
@@ -169,14 +166,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(_text(403, UPDATE_REFUSED))
         elif path == "/sparql" and "query" in params:
             self.reply(self.site.sparql(params["query"][0], accept))
+        elif path == "/sparql" and wants_rdf(accept):
+            self.reply(self.site.linked.service(accept))
         elif path in ("/", "/sparql"):
-            self.reply(Answer(200, "text/html; charset=utf-8", pages.query_page()))
+            self.reply(self.site.query_page())
+        elif path == "/favicon.ico":  # browsers ask on every page; say there is none, quietly
+            self.reply(Answer(204, "image/x-icon", b""))
+        elif path.startswith("/static/yasgui/"):
+            self.reply(self.site.static(path.removeprefix("/static/yasgui/")))
         elif path in ("/ontology", "/ontology/"):
             self.reply(self.site.ontology(accept))
-        elif path.startswith(("/id/", "/vocab/", "/graph/")):
+        elif path in ("/dataset", "/.well-known/void"):
+            self.reply(self.site.linked.dataset(accept, "/dataset"))
+        elif path.startswith("/dataset/"):
+            self.reply(self.site.linked.download(path.removeprefix("/dataset/")))
+        elif path.startswith("/graph/"):
+            self.reply(self.site.linked.graph(path.removeprefix("/graph/"), accept, path))
+        elif path.startswith(("/id/", "/vocab/")):
             self.reply(self.site.resource(BASE + path[1:], accept))
-        elif path == "/.well-known/void":
-            self.reply(self.site.resource(BASE + "graph/void", accept or "text/turtle"))
         else:
             self.reply(_text(404, f"no such page: {path}"))
 
@@ -233,6 +240,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("X-Result-Truncated", "true")
         if self.close_connection:
             self.send_header("Connection", "close")
+        for link in getattr(answer, "links", ()):
+            self.send_header("Link", link)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(answer.body)

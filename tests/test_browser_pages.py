@@ -1,0 +1,165 @@
+"""`nkelections serve`'s pages in a real headless Chromium (driven over the DevTools pipe, as
+tests/test_explorer.py does): a figure's page, an evidence page, a document page and the query
+page running a competency question, each photographed and asserted. The screenshots go to
+$NKELECTIONS_SCREENSHOTS when set (else the test's temporary folder)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from nkelections.store.serve import Config, make_server
+from test_explorer import CHROMIUM, Browser, Page
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+VENDORED = Path(__file__).parents[1] / "src" / "nkelections" / "store" / "static" / "yasgui"
+
+
+class Tab(Page):
+    """A page that is ready when the document has loaded (and `ready` holds)."""
+
+    def __init__(self, browser: Browser, url: str, ready: str = "true"):
+        self.browser = browser
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = browser.send("Target.attachToTarget",
+                                    {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.call(f"{domain}.enable")
+        self.call("Page.navigate", {"url": url})
+        self.wait_for(f"document.readyState === 'complete' && ({ready})")
+
+    def text(self) -> str:
+        return self.eval("document.body.innerText")
+
+    def screenshot(self, folder: Path, name: str) -> Path:
+        png = base64.b64decode(self.call("Page.captureScreenshot", {"format": "png"})["data"])
+        path = folder / f"{name}.png"
+        path.write_bytes(png)
+        return path
+
+    def requested(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.browser.events
+                if e.get("method") == "Network.requestWillBeSent"
+                and e.get("sessionId") == self.session]
+
+    def run(self, expression: str):
+        """Evaluate an expression that returns a promise; its resolved value."""
+        result = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                                "returnByValue": True})
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+
+@pytest.fixture(scope="module")
+def server(dist):
+    httpd, site = make_server(Config(dist, port=0, timeout=10, limit=1000))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    site.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("NKELECTIONS_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def assert_photo(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000, path  # a page, not a blank
+
+
+def only_local(tab: Tab, server: str) -> None:
+    outside = [u for u in tab.requested() if not u.startswith((server, "data:", "blob:"))]
+    assert outside == []
+
+
+def test_figure_page(browser, server, shots):
+    tab = Tab(browser, server + "/id/figure-2023-turnout")
+    assert tab.eval("document.title") == "turnout of the 2023 local elections, 99.63%"
+    assert tab.eval("document.querySelectorAll('blockquote').length") >= 8
+    text = tab.text()
+    assert "Voter turnout across the communist hermit nation was reported at 99.63%." in text
+    assert "characters 1228–1300" in text
+    assert "2023 North Korean local elections" in text  # the election by its label
+    assert tab.eval("[...document.querySelectorAll('link[rel=alternate]')].map(l => l.type)"
+                    ) == ["text/turtle", "application/ld+json"]
+    assert_photo(tab.screenshot(shots, "figure-page"))
+    assert tab.errors() == []
+    only_local(tab, server)
+
+
+def test_evidence_page(browser, server, shots):
+    tab = Tab(browser, server + "/id/evidence/kinu-co-23-37/1839-1915")
+    here = tab.eval("[...document.querySelectorAll('mark.here')].map(m => m.innerText)")
+    assert here == ["Implications of a Decline in Voter Turnout: Signs of Weakening State "
+                    "Control"]
+    # highlighted: the mark has a background of its own
+    colour = tab.eval("getComputedStyle(document.querySelector('mark.here')).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert "In a liberal democratic system" in tab.text()
+    assert_photo(tab.screenshot(shots, "evidence-page"))
+    only_local(tab, server)
+
+
+def test_document_page(browser, server, shots):
+    tab = Tab(browser, server + "/id/foxnews-votes-against-first-time-since-1956")
+    assert tab.eval("document.querySelectorAll('mark[data-evidence]').length") > 20
+    assert tab.eval("document.querySelectorAll('a.mention').length") > 10
+    first = tab.eval("document.querySelector('mark[data-evidence] a').getAttribute('href')")
+    assert first.startswith("/id/evidence/foxnews-votes-against-first-time-since-1956/")
+    assert "North Korea acknowledges votes against selected candidates" in tab.text()
+    assert_photo(tab.screenshot(shots, "document-page"))
+    only_local(tab, server)
+
+
+def test_query_page_runs_a_competency_question(browser, server, shots):
+    tab = Tab(browser, server + "/", ready="window.yasgui !== undefined")
+    listed = tab.eval("[...document.querySelectorAll('#cqs a[data-cq]')].map(a => a.dataset.cq)")
+    assert "cq-04-turnout-comparison" in listed and len(listed) >= 40
+    # the project's prefixes are filled in
+    assert "PREFIX nke: <https://w3id.org/nkelections/ontology#>" in tab.eval(
+        "yasgui.getTab().getQuery()")
+    tab.eval("document.querySelector('a[data-cq=\"cq-04-turnout-comparison\"]').click()")
+    tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length > 0", timeout=30)
+    assert "turnout" in tab.eval("yasgui.getTab().getQuery()").lower()
+    cells = tab.eval("[...document.querySelectorAll('.yasr table tbody td')].map(c => c.innerText)")
+    assert any("99.63" in c for c in cells)
+    # sortable: clicking a column header sorts the rows by it
+    tab.eval("document.querySelectorAll('.yasr table thead th')[1].click()")
+    time.sleep(0.5)
+    column = tab.eval("[...document.querySelectorAll('.yasr table tbody tr')]"
+                      ".map(r => r.querySelectorAll('td')[1].innerText)")
+    assert column in (sorted(column), sorted(column, reverse=True))
+    assert_photo(tab.screenshot(shots, "query-page"))
+    # the download buttons' requests answer CSV and JSON for the query in the editor
+    csv = tab.run("fetch('/sparql', {method: 'POST', headers: {Accept: 'text/csv'}, body: new "
+                  "URLSearchParams({query: yasgui.getTab().getQuery()})}).then(r => r.text())")
+    assert "99.63" in csv and "\r\n" in csv
+    assert tab.eval("!!document.getElementById('csv') && !!document.getElementById('json')")
+    assert tab.errors() == []
+    only_local(tab, server)
+
+
+def test_vendored_yasgui_is_the_recorded_release():
+    note = (VENDORED / "VENDORED.md").read_text(encoding="utf-8")
+    assert "@zazuko/yasgui 4.6.2" in note and "MIT" in note
+    for name in ("yasgui.min.js", "yasgui.min.css"):
+        digest = hashlib.sha256((VENDORED / name).read_bytes()).hexdigest()
+        assert f"`{name}`: {digest}" in note
