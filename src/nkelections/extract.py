@@ -211,7 +211,7 @@ def _render_proposal(document: str, p: Proposal, kinds: dict[str, str],
                                                                   "Country")]
     if credited and ATTRIBUTION.search(p.quote):
         out.append(f"    # reported_by: {credited[0]}  # TODO: does the text credit it? "
-                   "stated_by, reported_by or neither")
+                   "stated_by, according_to, reported_by or neither")
     facts = []
     for figure in p.figures:
         same = [i for i, f, e in figures if (f.value, f.unit, f.measure, e) ==
