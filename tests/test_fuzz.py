@@ -204,8 +204,9 @@ def _assert_well_formed(corpus, curation, links, waivers, known: set[str]) -> No
             _well_formed_term(attribute.value)
     for evidence in curation.evidence:
         assert isinstance(evidence.quote, str) and isinstance(evidence.note, str | None)
+        assert _texts(evidence.reported_in), evidence
         assert all(
-            _texts(getattr(evidence, k)) for k in ("stated_by", "reported_by", "reported_in")
+            _texts(credit.role, credit.agent, credit.span) for credit in evidence.credits
         ), evidence
         if evidence.stated_on is not None:
             _well_formed_term(evidence.stated_on)

@@ -20,6 +20,7 @@ from itertools import compress
 from operator import itemgetter, methodcaller
 
 from rdflib import Literal, URIRef
+from rdflib.util import from_n3
 
 from nkelections import __version__
 from nkelections.namespaces import (
@@ -60,9 +61,11 @@ DISTRIBUTIONS = (("nkelections.trig", "application/trig"),
                  ("nkelections.ttl", "text/turtle"),
                  ("nkelections.jsonld", "application/ld+json"))
 RELEASE_HEADING = re.compile(r"^## (\S+) — (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
-# What a source document's entry in the description repeats of its triples in the data.
-SOURCE_TERMS = (f"<{DCTERMS.title}>", f"<{DCTERMS.license}>", f"<{DCTERMS.rights}>",
-                f"<{SCHEMA.url}>", f"<{DCTERMS.publisher}>")
+# What the description says of each source text, read from its triples in the data. It is said
+# in a sentence on the dataset, not as triples about the document: the store's union default
+# graph would otherwise hold each of these triples twice (once per graph), doubling rows.
+SOURCE_TERMS = {f"<{DCTERMS.title}>": "title", f"<{SCHEMA.url}>": "url",
+                f"<{DCTERMS.license}>": "licence", f"<{DCTERMS.rights}>": "rights"}
 
 
 def release_date(changelog) -> str | None:
@@ -145,14 +148,26 @@ def _newest_date(data: _Columns) -> str | None:
 
 
 def _add_sources(g, d, data: _Columns, documents: list[str]) -> None:
-    """Each source text, with its title, publisher, address and terms: a reader of the
-    description sees what the quotes come from and on what terms (CC BY-SA asks for the
-    title, the authors, the address and the licence next to the reuse)."""
-    wanted = set(documents)
-    # The data's own N-Triples terms, copied as they are (GraphTriples holds N-Triples).
-    g.triples.update(t for t in data.triples if t[0] in wanted and t[1] in SOURCE_TERMS)
+    """Each source text, with its title, address and terms, in one sentence on the dataset: a
+    reader of the description sees what the quotes come from and on what terms (CC BY-SA asks
+    for the title, the address and the licence next to the reuse)."""
+    terms: dict[str, dict[str, str]] = {doc: {} for doc in documents}
+    for s, p, o in sorted(data.triples):
+        if s in terms and p in SOURCE_TERMS:
+            terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
     for doc in documents:
         g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
+        g.add((d, DCTERMS.rights, Literal(_source_sentence(iri_value(doc), terms[doc]),
+                                          lang="en")))
+
+
+def _source_sentence(iri: str, terms: dict[str, str]) -> str:
+    parts = [f"Source text \"{terms.get('title', iri)}\" ({terms.get('url', iri)})"]
+    if "licence" in terms:
+        parts.append(f"licence {terms['licence']}")
+    if "rights" in terms:
+        parts.append(terms["rights"])
+    return "; ".join(parts).rstrip(".") + "."
 
 
 def _members(data: _Columns) -> dict[str, set[str]]:
