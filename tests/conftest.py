@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,27 @@ def project_copy(tmp_path) -> Path:
     for name in ("ontology", "data"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def trap():
+    """A listener on 127.0.0.1 that notes every connection made to it: a test that must make
+    no request outside what it names points every address it can at this port and asserts
+    the list of hits stays empty."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    hits: list[str] = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            hits.append(conn.recv(200).decode("latin-1"))
+            conn.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()[1], hits
+    listener.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import http.server
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -34,26 +33,6 @@ def cases() -> list:
             found.append(pytest.param(path.stem, case, id=f"{path.stem}:{case['id']}"))
     return found
 
-
-@pytest.fixture(scope="module")
-def trap():
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    hits: list = []
-
-    def accept():
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            hits.append(conn.recv(200))
-            conn.close()
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1], hits
-    listener.close()
 
 
 class _Odd(http.server.BaseHTTPRequestHandler):

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+import json
+import re
+import threading
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
-from nkelections.namespaces import BASE
+from nkelections.namespaces import BASE, DATA_GRAPH
 from nkelections.store.pages import resource_page, safe_href, term_html
+from nkelections.store.query_page import HTTP_LINKS_ONLY, query_page
+from test_explorer import CHROMIUM, Browser
 
 
 @pytest.mark.parametrize(
@@ -28,16 +35,74 @@ def test_safe_href(iri, href):
     assert safe_href(iri) == href
 
 
+def _store_with(triples) -> ox.Store:
+    store = ox.Store()
+    graph = ox.NamedNode(str(DATA_GRAPH))
+    store.extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+    return store
+
+
 def test_a_javascript_iri_on_a_resource_page_is_no_link():
+    """A javascript: IRI as the resource's type, as a value of it, and as a resource pointing
+    at it: shown as text each time, never a link; an https IRI beside it still is one."""
+    x = ox.NamedNode(BASE + "id/x")
     evil = ox.NamedNode("javascript:alert(document.cookie)//")
     seen_at = ox.NamedNode("http://www.w3.org/ns/prov#atLocation")
-    page = resource_page(BASE + "id/x", "x", [], [(seen_at, evil)], [(evil, seen_at)]).decode()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    fine = ox.NamedNode("https://example.org/a")
+    store = _store_with([(x, rdf_type, evil), (x, seen_at, evil), (evil, seen_at, x),
+                         (x, seen_at, fine)])
+    page = resource_page(store, x.value).decode()
+    assert page.count("javascript:alert(document.cookie)//") >= 3  # still shown, as text
     assert 'href="javascript' not in page.lower()
-    assert "javascript:alert(document.cookie)//" in page  # still shown, as text
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert "https://example.org/a" in hrefs  # the check can see a link in a value
+    assert all(h.startswith(("/", "https://", "http://")) for h in hrefs), hrefs
     assert term_html(ox.NamedNode("https://example.org/a")).startswith('<a href="https://')
 
 
-def test_the_query_page_links_only_http_results():
-    from nkelections.store.pages import SCRIPT
+def test_the_query_page_keeps_its_http_only_links():
+    assert HTTP_LINKS_ONLY.strip() in query_page(Path(__file__).parents[1] / "queries").decode()
+    assert "/^https?:[/][/]/i.test(binding.value)" in HTTP_LINKS_ONLY
 
-    assert "/^https?:[/][/]/i.test(t.value)" in SCRIPT
+
+@pytest.fixture(scope="module")
+def server(dist):
+    from nkelections.store.serve import Config, make_server
+
+    httpd, site = make_server(Config(dist, port=0, timeout=10, limit=1000))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    site.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_the_query_page_links_only_http_results(server, tmp_path):
+    """In YASR's table of answers (in Chromium), only http(s) IRIs are links: a javascript:,
+    mailto: or file: IRI, as a value or as a literal's datatype, is text."""
+    from test_browser_pages import Tab
+
+    query = ('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)//> <mailto:a@example.org> '
+             '<file:///etc/passwd> <https://example.org/fine> "1"^^<mailto:type@example.org> '
+             '"2"^^<http://www.w3.org/2001/XMLSchema#integer> } }')
+    browser = Browser(tmp_path / "profile")
+    try:
+        tab = Tab(browser, server + "/", ready="window.yasgui !== undefined")
+        tab.eval(f"(() => {{ const t = yasgui.getTab(); t.setQuery({json.dumps(query)}); "
+                 "t.query(); })()")
+        tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length === 6",
+                     timeout=30)
+        hrefs = tab.eval("[...document.querySelectorAll('.yasr table tbody a')]"
+                         ".map(a => a.getAttribute('href'))")
+        text = tab.eval("document.querySelector('.yasr table tbody').innerText")
+        assert tab.errors() == []
+    finally:
+        browser.close()
+    assert sorted(h for h in hrefs if h) == ["http://www.w3.org/2001/XMLSchema#integer",
+                                             "https://example.org/fine"]
+    assert None not in hrefs  # no anchor left without its href either
+    for shown in ("javascript:alert(1)//", "mailto:a@example.org", "file:///etc/passwd",
+                  "mailto:type@example.org"):
+        assert shown in text

@@ -44,7 +44,8 @@ def test_the_childs_exception_is_raised_in_the_parent():
         Forked(_fail, "bad input here").result()
 
 
-def test_a_value_pickle_cannot_carry_is_one_clear_error():
+def test_a_value_pickle_cannot_carry_is_one_clear_error(forks):
+    # only a forked child pickles its value: run in place (threads running), nothing to refuse
     with pytest.raises(BuildError, match="cannot hand back a lock"):
         Forked(threading.Lock).result()
 

@@ -18,28 +18,6 @@ from nkelections.store.serve import Config, make_server
 
 
 @pytest.fixture(scope="module")
-def trap():
-    """A listener on 127.0.0.1 that notes every connection made to it."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    hits: list[str] = []
-
-    def accept():
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            hits.append(conn.recv(200).decode("latin-1"))
-            conn.close()
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield listener.getsockname()[1], hits
-    listener.close()
-
-
-@pytest.fixture(scope="module")
 def server(dist, trap):
     httpd, site = make_server(Config(dist, port=0, timeout=4, limit=50, workers=2))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -19,9 +19,10 @@ from nkelections.network.views import VIEWS
 from nkelections.runtime import paused_gc
 
 # Pictures and the explorer are drawn up to this many nodes. A spring layout beyond it takes
-# minutes and draws a hairball (and networkx's, for a component of 500 nodes or more, needs
-# scipy); the view's data files are written whatever its size.
-MAX_DRAWN_NODES = 500
+# minutes and draws a hairball, and networkx's, for a component of 500 nodes or more, needs
+# scipy (not a dependency): hence 499, not 500. The view's data files are written whatever its
+# size.
+MAX_DRAWN_NODES = 499
 
 
 @dataclass(frozen=True)

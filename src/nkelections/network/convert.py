@@ -2,8 +2,9 @@
 
 Entities (people, bodies, elections, documents, n-ary facts such as figures and memberships)
 become nodes; object properties between entities become edges; literals and SKOS concepts
-become node attributes. Evidence, mentions, selectors and reified statements are provenance:
-they are summarised as counts (`sources`, `mentioned_in`), never drawn as nodes.
+become node attributes. Evidence (with its credits, prov:Attribution), mentions, selectors
+and reified statements are provenance: they are summarised as counts (`sources`,
+`mentioned_in`), never drawn as nodes.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ from nkelections.ontology import Ontology
 PLUMBING_CLASSES = frozenset({
     NKE.Evidence, NKE.Mention, NKE.Statement, NKE.Derivation, NKE.IdentityLink,
     OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector,
+    PROV.Attribution,  # a quote's credits (evidence.py): whom the evidence names, and in what role
 })
 # Literals too large or too internal to carry on every node.
 SKIPPED_LITERALS = frozenset({SCHEMA.text})
-# Types every fact or document also has; the node's `type` is its most specific other class.
+# Types every fact or document also has; the node's `type` is its most specific class, one of
+# these only when it has no other.
 GENERIC_TYPES = frozenset({NKE.Fact, NKE.Document, PROV.Entity})
 NO_TYPES: frozenset[URIRef] = frozenset()
 NKR_TEXT, WD_TEXT = str(NKR), str(WD)
@@ -173,10 +176,13 @@ class GraphIndex:
         return self._main_types[key]
 
     def _most_specific(self, iri: URIRef) -> URIRef | None:
-        types = sorted(self.types.get(iri, set()) - GENERIC_TYPES) or \
-            sorted(self.types.get(iri, set()))
+        # The build writes every superclass of a node's classes into the data (inference.py),
+        # so a node of nke:Document is also schema:CreativeWork and prov:Entity: the classes
+        # with no subclass among the node's types come first, then the generic ones go.
+        types = sorted(self.types.get(iri, set()))
         specific = [t for t in types
                     if not any(o != t and self.ontology.is_subclass(o, t) for o in types)]
+        specific = [t for t in specific if t not in GENERIC_TYPES] or specific
         nke = [t for t in specific if str(t).startswith(str(NKE))]
         return (nke or specific or [None])[0]
 

@@ -58,8 +58,24 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
 
 
+# YASR's table makes every IRI of an answer a link (and a literal's datatype); its DOMPurify
+# drops javascript: hrefs but keeps mailto:, tel:, ftp: and the like. The data may come from
+# anyone: only an http(s) IRI is a link, any other is shown as text (as pages.safe_href does).
+HTTP_LINKS_ONLY = """
+const yasrTable = YasguiClass.Yasr.plugins.table;
+const linkIri = yasrTable.prototype.getUriLinkFromBinding;
+yasrTable.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+  if (/^https?:[/][/]/i.test(binding.value)) return linkIri.call(this, binding, prefixes);
+  const text = document.createElement('span');
+  text.className = 'iri';
+  text.textContent = '<' + binding.value + '>';
+  return text.outerHTML;
+};
+"""
+
 SCRIPT = """
 const YasguiClass = window.Yasgui.default || window.Yasgui;
+""" + HTTP_LINKS_ONLY + """
 // The class and property autocompleters ask lov.linkeddata.es: this page asks no one but us.
 YasguiClass.Yasqe.defaults.autocompleters = ['prefixes', 'variables'];
 const yasgui = new YasguiClass(document.getElementById('yasgui'), {
