@@ -17,7 +17,8 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from nkelections.query import load_query, open_engine, run_query
+    from nkelections.query.engines import open_engine
+    from nkelections.query.sparql import load_query, run_query
 
     dist, runs, engine_name = Path(argv[0]), int(argv[1]), argv[2]
     files = [Path(a) for a in argv[3:]]

@@ -180,10 +180,8 @@ def unavailable(why: str) -> Timing:
 
 
 def jena_command(tool: str, *args: str) -> list[str] | None:
-    try:
-        from nkelections import jena
-    except ImportError:
-        return None
+    import jena  # bench/jena.py
+
     return jena.command(tool, *args, heap="3g") if jena.available() else None
 
 

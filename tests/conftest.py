@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.build import BuildResult, Paths, build_graph
-from nkelections.serialize import write_outputs
+from nkelections.build.pipeline import BuildResult, Paths, build_graph
+from nkelections.build.serialize import write_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

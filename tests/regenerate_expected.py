@@ -106,7 +106,7 @@ def norm_triples(result) -> list[str]:
 
 def read_expected(path: Path):
     """An expected file as a Result."""
-    from nkelections.query import Result, from_oxigraph
+    from nkelections.query.sparql import Result, from_oxigraph
 
     if path.suffix == ".nt":
         triples = list(ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
@@ -116,7 +116,7 @@ def read_expected(path: Path):
 
 
 def write_expected(query: Path, result) -> Path:
-    from nkelections.results import results_json, sorted_triples
+    from nkelections.query.results import results_json, sorted_triples
 
     path = expected_path(query, result.form)
     for stale in (EXPECTED / (query.stem + s) for s in (".srj", ".nt")):
@@ -133,9 +133,9 @@ def write_expected(query: Path, result) -> Path:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT / "src"))
-    from nkelections.build import Paths, build_graph
-    from nkelections.embedded import OxigraphEngine, load_nquads
-    from nkelections.query import load_query, run_query
+    from nkelections.build.pipeline import Paths, build_graph
+    from nkelections.query.embedded import OxigraphEngine, load_nquads
+    from nkelections.query.sparql import load_query, run_query
 
     if argv[:1] == ["--from"]:  # an already built N-Quads file, e.g. dist/nkelections.nq
         engine = OxigraphEngine(load_nquads(Path(argv[1])), argv[1])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.build import Paths, build_graph
-from nkelections.namespaces import DATA_GRAPH, NKE, NKV, OA, ORG, RDF, SCHEMA
+from nkelections.build.pipeline import Paths, build_graph
+from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKV, OA, ORG, RDF, SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = 0.002

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.store.serve import Config, make_server
+from nkelections.publish.serve import Config, make_server
 from test_explorer import CHROMIUM, Browser, Page
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from nkelections.namespaces import (
+from nkelections.rdf.namespaces import (
     DATA_GRAPH,
     NKE,
     NKR,
@@ -29,7 +29,7 @@ from nkelections.namespaces import (
     SKOS,
     XSD,
 )
-from nkelections.sources import load_corpus
+from nkelections.sources.corpus import load_corpus
 
 SHARED_SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
 
@@ -164,7 +164,8 @@ def test_rebuild_is_byte_identical(tmp_path, root):
         assert run.returncode == 0, run.stderr
     names = sorted(p.name for p in first.iterdir() if p.is_file())
     assert names == sorted(p.name for p in second.iterdir() if p.is_file())
-    assert {"nkelections.ttl", "nkelections.trig", "nkelections.nq", "nkelections.jsonld"} <= set(
+    assert {"nkelections.ttl", "nkelections.trig", "nkelections.nq",
+            "nkelections.jsonld"} <= set(
         names)
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
@@ -223,7 +224,8 @@ def test_turtle_and_quads_parse_in_a_second_toolkit(dist):
 
 
 def test_riot_validates_the_outputs_without_warnings(dist):
-    from nkelections import jena
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import jena  # bench/jena.py: Debian's Jena tools, shared with the benchmarks
 
     if not jena.available():
         pytest.skip("Apache Jena (Debian libapache-jena-java) is not installed")

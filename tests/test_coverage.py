@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.build import Paths, build_graph
-from nkelections.cli import main
-from nkelections.coverage import RULES, check_coverage, find_candidates, load_waivers
+from nkelections.build.pipeline import Paths, build_graph
+from nkelections.cli.main import main
 from nkelections.errors import CurationError
-from nkelections.sources import load_corpus
+from nkelections.qc.coverage import RULES, check_coverage, find_candidates, load_waivers
+from nkelections.sources.corpus import load_corpus
 
 TEXT = ("Page header CO 1-2\n"
         "The Central Election Guidance Committee said turnout was 99.63% on 26 November 2023. "
@@ -162,7 +162,7 @@ def test_rules_find_their_candidates(rule, text, expected):
 
 
 def test_a_candidate_inside_another_is_not_listed_twice():
-    from nkelections.sources import Document
+    from nkelections.sources.corpus import Document
     doc = Document(id="d", file="d.txt", text="On 26 November 2023, 99.63% voted.",
                    sha256="", title="", kind="news-article", language="en")
     found = [(c.rule, c.text) for c in find_candidates(doc)]
@@ -170,7 +170,7 @@ def test_a_candidate_inside_another_is_not_listed_twice():
 
 
 def test_demonyms_and_sentence_openers_are_not_names():
-    from nkelections.sources import Document
+    from nkelections.sources.corpus import Document
     doc = Document(id="d", file="d.txt", text="The North Korean authorities met Kim Jong Un.",
                    sha256="", title="", kind="news-article", language="en")
     assert [(c.rule, c.text) for c in find_candidates(doc)] == [("name", "Kim Jong Un")]

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from rdflib import URIRef
 
-from nkelections.namespaces import DCTERMS, NKE, NKR, NKV, OA, PROV, RDF, RDFS, SCHEMA, SKOS
+from nkelections.rdf.namespaces import DCTERMS, NKE, NKR, NKV, OA, PROV, RDF, RDFS, SCHEMA, SKOS
 
 DATA = URIRef("https://w3id.org/nkelections/graph/data")
 OWN_VOICE = {NKV["credit-author"]: DCTERMS.creator, NKV["credit-publisher"]: DCTERMS.publisher}

@@ -12,7 +12,18 @@ from decimal import Decimal
 import pytest
 from rdflib import Literal, URIRef
 
-from nkelections.namespaces import DATA_GRAPH, DCTERMS, NKE, NKR, NKV, OA, ORG, PROV, RDF, SCHEMA
+from nkelections.rdf.namespaces import (
+    DATA_GRAPH,
+    DCTERMS,
+    NKE,
+    NKR,
+    NKV,
+    OA,
+    ORG,
+    PROV,
+    RDF,
+    SCHEMA,
+)
 
 
 @pytest.fixture(scope="module")

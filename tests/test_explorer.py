@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.namespaces import NKR
 from nkelections.network.convert import GraphIndex, entity_network
 from nkelections.network.explorer import explorer_data, explorer_html
+from nkelections.rdf.namespaces import NKR
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nkelections.cli import main
-from nkelections.extract import extract, iso_date, render
+from nkelections.cli.main import main
+from nkelections.sources.extract import extract, iso_date, render
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 BRIEF = FIXTURES / "local-elections-brief.txt"

@@ -35,14 +35,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal
 
-from nkelections import cli
-from nkelections.build import Paths
-from nkelections.coverage import load_waivers
+from nkelections.build.pipeline import Paths
+from nkelections.build.statements import load_curation
+from nkelections.cli import main as cli
+from nkelections.curation.links import load_links
+from nkelections.curation.ontology import Ontology
 from nkelections.errors import NkeError
-from nkelections.ontology import Ontology
-from nkelections.sources import load_corpus
-from nkelections.statements import load_curation
-from nkelections.wikidata import load_links
+from nkelections.qc.coverage import load_waivers
+from nkelections.sources.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {
@@ -421,17 +421,19 @@ class _Reached(BaseException):  # noqa: N818 - not an error: run_guarded must le
 
 # The first expensive step of the commands whose argument handling is tested past parsing.
 EXPENSIVE = {
-    "build": ("nkelections.runtime", "Forked"),  # pyLODE's process, started before the build
-    "coverage": ("nkelections.build", "build_graph"),
-    "link": ("nkelections.build", "build_graph"),
-    "extract": ("nkelections.ontology", "Ontology"),  # Ontology.load, then the curated data
+    # pyLODE's process, started before the build
+    "build": ("nkelections.process.runtime", "Forked"),
+    "coverage": ("nkelections.build.pipeline", "build_graph"),
+    "link": ("nkelections.build.pipeline", "build_graph"),
+    # Ontology.load, then the curated data
+    "extract": ("nkelections.curation.ontology", "Ontology"),
 }
 
 
 def _parser(name: str) -> argparse.ArgumentParser:
     parser = cli.OneLineParser(prog=f"nkelections {name}")
     parser.add_argument("-v", "--verbose", action="store_true")
-    importlib.import_module(f"nkelections.commands.{name}").add_arguments(parser)
+    importlib.import_module(f"nkelections.cli.{name}").add_arguments(parser)
     return parser
 
 
@@ -489,7 +491,7 @@ def _run_main(argv: list[str], monkeypatch) -> tuple[int, str]:
 @pytest.mark.parametrize("name", sorted(cli.COMMANDS))
 def test_fuzzed_command_lines_exit_0_1_2_with_one_line(name, tmp_path, monkeypatch):
     options = _options(name)
-    module = importlib.import_module(f"nkelections.commands.{name}")
+    module = importlib.import_module(f"nkelections.cli.{name}")
     if name in EXPENSIVE:
         target, attribute = EXPENSIVE[name]
         monkeypatch.setattr(importlib.import_module(target), attribute, _Unreachable)

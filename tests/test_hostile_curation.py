@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from nkelections.build import Paths
-from nkelections.coverage import load_waivers
+from nkelections.build.pipeline import Paths
+from nkelections.build.statements import load_curation
+from nkelections.curation.links import load_links
+from nkelections.curation.ontology import Ontology
 from nkelections.errors import NkeError
-from nkelections.ontology import Ontology
-from nkelections.sources import load_corpus
-from nkelections.statements import load_curation
-from nkelections.wikidata import load_links
+from nkelections.qc.coverage import load_waivers
+from nkelections.sources.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = "data/sources/manifest.yaml"
@@ -452,8 +452,8 @@ statements:
 )
 def test_wikidata_properties_file_is_checked(tmp_path, old, new, line, words):
     """data/wikidata-properties.yaml (i24's map of Wikidata properties) has its model too."""
-    from nkelections.curation_check import read_checked
-    from nkelections.curation_schema import WikidataPropertiesFile
+    from nkelections.curation.check import read_checked
+    from nkelections.curation.schema import WikidataPropertiesFile
 
     path = tmp_path / "wikidata-properties.yaml"
     path.write_text(PROPERTIES.replace(old, new) if old else PROPERTIES, encoding="utf-8")

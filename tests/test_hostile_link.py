@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from nkelections.errors import LinkError
-from nkelections.link import Client, candidate_query
+from nkelections.wikidata.propose import Client, candidate_query
 
 QUERY = candidate_query(["North Korea"])
 ENDPOINT = "http://127.0.0.1:9/sparql"  # never asked: every case here is answered first

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from rdflib import Graph, URIRef
 
-from nkelections.build import Paths
-from nkelections.link import Client, candidate_query, propose, sparql_string, user_agent
-from nkelections.namespaces import DATA_GRAPH, NKR, ONTOLOGY_GRAPH, SCHEMA
-from nkelections.ontology import Ontology
-from nkelections.wikidata import Links
+from nkelections.build.pipeline import Paths
+from nkelections.curation.links import Links
+from nkelections.curation.ontology import Ontology
+from nkelections.rdf.namespaces import DATA_GRAPH, NKR, ONTOLOGY_GRAPH, SCHEMA
+from nkelections.wikidata.propose import Client, candidate_query, propose, sparql_string, user_agent
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
 NS = "http://wikidata.fixture.invalid/entity/"
@@ -231,7 +231,7 @@ def test_every_kind_is_covered_and_korean_names_match(proposals):
 
 
 def test_an_item_proposed_twice_stays_with_the_type_checked_entity():
-    from nkelections.link import Proposal, _one_entity_per_item
+    from nkelections.wikidata.propose import Proposal, _one_entity_per_item
 
     def proposal(entity, kind):
         return Proposal(entity, kind, "propose", "Q1", 0.9, "name similarity 1.00", [])

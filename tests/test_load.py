@@ -20,10 +20,10 @@ import pyoxigraph as ox
 import pytest
 
 import stores
-from nkelections.cli import main
+from nkelections.cli.main import main
 from nkelections.errors import StoreError
-from nkelections.store.http import PASSWORD_VAR, USER_VAR, Client
-from nkelections.store.load import detect_store, endpoints_for, load, read_graphs
+from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
+from nkelections.publish.load import detect_store, endpoints_for, load, read_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -149,7 +149,8 @@ def test_store_holds_the_same_triples_as_dist(loaded, dist):
 
 # Known differences of Virtuoso 7.2 from the embedded store, each a reason (strict xfail: a
 # fixed one fails the run so it is taken off this list).
-# Its ASK dialect is read by nkelections.query.ask_answer, and cq-29 spells out decimal division.
+# Its ASK dialect is read by nkelections.query.sparql.ask_answer, and cq-29 spells out decimal
+# division.
 _MOST_SPECIFIC = (
     "Virtuoso 7.2.5 answers a row for every class of a node, the superclasses the build "
     "materialises too: its FILTER NOT EXISTS { ?b a ?narrower . ?narrower rdfs:subClassOf+ "
@@ -338,14 +339,14 @@ VIRTUOSO_TRUE = ('{ "__ASK_RETVAL": { "type": "typed-literal", "datatype": '
     ('{"head": {}, "boolean": true}', True),
 ])
 def test_ask_answers_in_virtuosos_dialect_read_as_booleans(body, expected):
-    from nkelections.query import ask_answer
+    from nkelections.query.sparql import ask_answer
 
     assert ask_answer(json.loads(body)) == {"head": {}, "boolean": expected} or (
         ask_answer(json.loads(body))["boolean"] is expected)
 
 
 def test_a_select_is_not_mistaken_for_an_ask():
-    from nkelections.query import ask_answer
+    from nkelections.query.sparql import ask_answer
 
     select = {"head": {"vars": ["x"]}, "results": {"bindings": []}}
     assert ask_answer(select) is select

@@ -9,10 +9,10 @@ import threading
 import pytest
 
 import stores
-from nkelections.cli import main
+from nkelections.cli.main import main
 from nkelections.errors import StoreError
-from nkelections.store.http import PASSWORD_VAR, USER_VAR, Client
-from nkelections.store.load import load, read_graphs, staging_graph
+from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
+from nkelections.publish.load import load, read_graphs, staging_graph
 
 DATA_GRAPH = "https://w3id.org/nkelections/graph/data"
 
@@ -122,7 +122,7 @@ def test_a_store_killed_mid_replace_keeps_the_old_graph(oxigraph_dir, dist):
     message = str(error.value)
     assert f"graph {DATA_GRAPH} is as it was" in message and staging_graph(DATA_GRAPH) in message
     with stores.oxigraph(oxigraph_dir) as again:
-        from nkelections.store.load import count
+        from nkelections.publish.load import count
 
         assert count(Client(), again.query, DATA_GRAPH) == expected
 
@@ -131,7 +131,7 @@ def test_replace_by_update_leaves_no_staging_graph(oxigraph_dir, dist):
     nquads = dist / "nkelections.nq"
     with stores.oxigraph(oxigraph_dir) as running:
         report = load(nquads, running.query, graphs=[DATA_GRAPH], replace=True, method="update")
-        from nkelections.store.load import count
+        from nkelections.publish.load import count
 
         assert report.graphs[0].after == report.graphs[0].expected
         assert count(Client(), running.query, staging_graph(DATA_GRAPH)) == 0

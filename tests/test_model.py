@@ -10,9 +10,8 @@ from collections import defaultdict
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from nkelections.entity_index import index_rows, to_csv
-from nkelections.mentions import Gazetteer
-from nkelections.namespaces import (
+from nkelections.build.entity_index import index_rows, to_csv
+from nkelections.rdf.namespaces import (
     DATA_GRAPH,
     DCTERMS,
     ELI,
@@ -29,7 +28,8 @@ from nkelections.namespaces import (
     SKOS,
     XSD,
 )
-from nkelections.sources import Document
+from nkelections.sources.corpus import Document
+from nkelections.sources.mentions import Gazetteer
 
 FULL = {XSD.date}
 PARTIAL = {XSD.gYear, XSD.gYearMonth}
@@ -214,7 +214,7 @@ def test_the_three_wrong_mentions_are_gone(built):
 
 
 def test_a_not_a_mention_passage_in_no_text_fails_the_build(project_copy):
-    from nkelections.build import Paths, build_graph
+    from nkelections.build.pipeline import Paths, build_graph
     from nkelections.errors import CurationError
 
     places = project_copy / "data" / "entities" / "places.yaml"

@@ -15,12 +15,13 @@ import networkx as nx
 import pytest
 from rdflib import URIRef
 
-from nkelections.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
-from nkelections.network import build_view, render_network, writers
+from nkelections.network import writers
 from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
 from nkelections.network.export import FORMATS
 from nkelections.network.stats import compute_stats
 from nkelections.network.views import VIEWS
+from nkelections.network.write import build_view, render_network
+from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
 
 # One worker runs them all, so the rendered files (pictures take ~25 s) are drawn once.
 pytestmark = pytest.mark.xdist_group("network")
@@ -260,7 +261,7 @@ def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
 
 def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(
         built, monkeypatch):
-    import nkelections.network as network
+    import nkelections.network.write as network
 
     monkeypatch.setattr(network, "MAX_DRAWN_NODES", 30)  # committees and institutions fit
     files, summaries = render_network(built.quads, pictures=True, explorer=True)

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
-from nkelections.store.serve import Config, make_server
+from nkelections.publish.serve import Config, make_server
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 DATASET = URIRef("https://w3id.org/nkelections/dataset")
@@ -201,7 +201,7 @@ def test_resource_rdf_alternates_are_served(server):
 def test_links_only_to_http_and_our_own_resources():
     import pyoxigraph as ox
 
-    from nkelections.store.pages import safe_href, term_html
+    from nkelections.publish.pages import safe_href, term_html
 
     assert safe_href("https://w3id.org/nkelections/id/x") == "/id/x"
     assert safe_href("https://example.org/a") == "https://example.org/a"

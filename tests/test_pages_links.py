@@ -11,9 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from nkelections.namespaces import BASE, DATA_GRAPH
-from nkelections.store.pages import resource_page, safe_href, term_html
-from nkelections.store.query_page import HTTP_LINKS_ONLY, query_page
+from nkelections.publish.pages import resource_page, safe_href, term_html
+from nkelections.publish.query_page import HTTP_LINKS_ONLY, query_page
+from nkelections.rdf.namespaces import BASE, DATA_GRAPH
 from test_explorer import CHROMIUM, Browser
 
 
@@ -68,7 +68,7 @@ def test_the_query_page_keeps_its_http_only_links():
 
 @pytest.fixture(scope="module")
 def server(dist):
-    from nkelections.store.serve import Config, make_server
+    from nkelections.publish.serve import Config, make_server
 
     httpd, site = make_server(Config(dist, port=0, timeout=10, limit=1000))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

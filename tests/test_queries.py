@@ -19,9 +19,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
-from nkelections.embedded import OxigraphEngine, open_store, write_store
 from nkelections.errors import QueryError
-from nkelections.query import (
+from nkelections.query.embedded import OxigraphEngine, open_store, write_store
+from nkelections.query.engines import open_engine
+from nkelections.query.sparql import (
     EndpointEngine,
     Query,
     RdflibEngine,
@@ -29,7 +30,6 @@ from nkelections.query import (
     bind,
     list_queries,
     load_query,
-    open_engine,
     query_form,
     run_query,
     where_brace,

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from nkelections import embedded
-from nkelections.embedded import write_store
 from nkelections.errors import StoreError
+from nkelections.query import embedded
+from nkelections.query.embedded import write_store
 
 ROOT = Path(__file__).resolve().parents[1]
 README_SECTION = re.compile(r"<!-- section:query -->(.*?)<!-- /section:query -->", re.S)
@@ -143,7 +143,7 @@ def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(qdist,
 
 
 def test_default_path_does_not_import_rdflib(qdist):
-    code = ("import sys; from nkelections.cli import main; "
+    code = ("import sys; from nkelections.cli.main import main; "
             f"rc = main(['query', 'cq-01-elections', '--dist', {str(qdist)!r}]); "
             "print('RDFLIB' if 'rdflib' in sys.modules else 'CLEAN', rc)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -12,11 +12,11 @@ import pytest
 from rdflib import Literal, URIRef
 
 from nkelections import __version__
-from nkelections.build import Paths, build_graph
+from nkelections.build.describe import DATASET, VOID_GRAPH, release_date
+from nkelections.build.pipeline import Paths, build_graph
 from nkelections.errors import CurationError
-from nkelections.namespaces import DATA_GRAPH, DCTERMS, NKE, OA, OWL, SCHEMA
-from nkelections.sources import load_corpus
-from nkelections.store.describe import DATASET, VOID_GRAPH, release_date
+from nkelections.rdf.namespaces import DATA_GRAPH, DCTERMS, NKE, OA, OWL, SCHEMA
+from nkelections.sources.corpus import load_corpus
 
 WIKIPEDIA = URIRef("https://w3id.org/nkelections/id/wikipedia-2023-north-korean-local-elections")
 FOX = URIRef("https://w3id.org/nkelections/id/foxnews-votes-against-first-time-since-1956")
@@ -98,7 +98,7 @@ def test_release_date_without_a_dated_entry(tmp_path):
 
 
 def test_ontology_page_header_is_the_ontology_and_stable(root, tmp_path):
-    script = ("import sys; from pathlib import Path; from nkelections.store.docs import "
+    script = ("import sys; from pathlib import Path; from nkelections.build.docs import "
               "ontology_html; sys.stdout.write(ontology_html(Path(sys.argv[1])))")
     pages = []
     for seed in ("1", "2"):

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from nkelections.errors import BuildError
-from nkelections.runtime import Forked
+from nkelections.process.runtime import Forked
 
 
 def _fail(text: str) -> None:

@@ -13,11 +13,11 @@ import time
 import pytest
 
 from nkelections.errors import QueryError, StoreError
-from nkelections.sandbox import run_isolated
+from nkelections.process.sandbox import run_isolated
 
 
 def namespaces_available() -> bool:
-    code = "from nkelections.sandbox import cut_off_network as c; raise SystemExit(not c())"
+    code = "from nkelections.process.sandbox import cut_off_network as c; raise SystemExit(not c())"
     return subprocess.run([sys.executable, "-c", code], timeout=30).returncode == 0
 
 

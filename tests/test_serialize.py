@@ -7,11 +7,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from nkelections import embedded, serialize
+from nkelections.build import serialize
+from nkelections.build.serialize import write_outputs
 from nkelections.errors import BuildError, StoreError
-from nkelections.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
-from nkelections.quads import Quads
-from nkelections.serialize import write_outputs
+from nkelections.query import embedded
+from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
+from nkelections.rdf.quads import Quads
 
 AWKWARD_TEXTS = [
     'a "quoted" word', "back\\slash", "line\nbreak\r\ttab", "bell\x07 and del\x7f",

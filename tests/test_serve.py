@@ -11,10 +11,10 @@ import urllib.request
 
 import pytest
 
-from nkelections.namespaces import BASE
-from nkelections.store.describe import VOID_GRAPH
-from nkelections.store.docs import write_docs
-from nkelections.store.serve import Config, make_server
+from nkelections.build.describe import VOID_GRAPH
+from nkelections.build.docs import write_docs
+from nkelections.publish.serve import Config, make_server
+from nkelections.rdf.namespaces import BASE
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from nkelections.store.serve import Config, make_server
+from nkelections.publish.serve import Config, make_server
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +228,7 @@ def test_head_and_get_update(server):
 
 def test_idle_connections_are_closed(server, monkeypatch):
     port, site = server
-    from nkelections.store import serve
+    from nkelections.publish import serve
 
     assert serve.Handler.timeout and serve.Handler.timeout <= 60
     with socket.create_connection(("127.0.0.1", port), timeout=serve.Handler.timeout + 10) as conn:
@@ -238,7 +238,7 @@ def test_idle_connections_are_closed(server, monkeypatch):
 
 
 def test_serve_on_broken_nquads_is_one_line(tmp_path):
-    from nkelections.cli import main
+    from nkelections.cli.main import main
 
     (tmp_path / "nkelections.nq").write_text("<urn:a> <urn:b> .\n")
     import subprocess
@@ -269,7 +269,7 @@ def test_serve_on_broken_nquads_is_one_line(tmp_path):
     ],
 )
 def test_serve_arguments_are_checked_in_one_line(args, needle, capsys):
-    from nkelections.cli import main
+    from nkelections.cli.main import main
 
     with pytest.raises(SystemExit) as exit_:
         main(["serve", *args])
@@ -279,7 +279,7 @@ def test_serve_arguments_are_checked_in_one_line(args, needle, capsys):
 
 def test_connections_beyond_the_limit_are_closed_and_the_server_goes_on(server, monkeypatch):
     port, _ = server
-    from nkelections.store import serve
+    from nkelections.publish import serve
 
     monkeypatch.setattr(serve._Server, "max_connections", threading.active_count() + 5)
     idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]

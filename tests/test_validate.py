@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from nkelections.cli import main
-from nkelections.namespaces import NKE, OWL, RDF, SCHEMA, SH
-from nkelections.serialize import union_graph
-from nkelections.validate import (
+from nkelections.build.serialize import union_graph
+from nkelections.cli.main import main
+from nkelections.rdf.namespaces import NKE, OWL, RDF, SCHEMA, SH
+from nkelections.validate.shacl import (
     SHAPES_PREFIX,
     format_json,
     format_text,
@@ -339,7 +339,7 @@ def test_command_exit_codes_and_formats(dist, tmp_path, capsys):
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 def test_report_graph_says_conforms_false_with_any_result(dist, shapes, engine):
     """SHACL 3.6.1: sh:conforms is true only if the validation produced no result at all."""
-    from nkelections.validate import validate_files
+    from nkelections.validate.shacl import validate_files
 
     report = validate_files([dist / "nkelections.trig"], shapes, engine=engine)
     assert report.results and not any(r.severity == "Violation" for r in report.results)
@@ -349,7 +349,7 @@ def test_report_graph_says_conforms_false_with_any_result(dist, shapes, engine):
 
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 def test_report_graph_says_conforms_true_without_results(tmp_path, shapes, engine):
-    from nkelections.validate import validate_files
+    from nkelections.validate.shacl import validate_files
 
     # One triple no shape targets (an empty file is refused as input).
     plain = tmp_path / "nothing-to-check.ttl"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from nkelections.build import Paths, build_graph
+from nkelections.build.pipeline import Paths, build_graph
+from nkelections.curation.links import coverage, load_links
+from nkelections.curation.ontology import Ontology
 from nkelections.errors import CurationError, SourceError
-from nkelections.namespaces import DATA_GRAPH, NKR, SCHEMA, SKOS
-from nkelections.ontology import Ontology
-from nkelections.sources import load_corpus
-from nkelections.wikidata import coverage, load_links
+from nkelections.rdf.namespaces import DATA_GRAPH, NKR, SCHEMA, SKOS
+from nkelections.sources.corpus import load_corpus
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from nkelections.build import Paths, build_graph
+from nkelections.build.pipeline import Paths, build_graph
+from nkelections.curation.links import load_links
 from nkelections.errors import CurationError
-from nkelections.namespaces import DATA_GRAPH, NKE, NKR, PROV, RDF, RDFS, SCHEMA, WD, XSD
-from nkelections.quickstatements import NO_PROPERTY, dry_run, export, load_property_map
-from nkelections.wikidata import load_links
+from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, PROV, RDF, RDFS, SCHEMA, WD, XSD
+from nkelections.wikidata.quickstatements import NO_PROPERTY, dry_run, export, load_property_map
 
 NS = "http://wikidata.fixture.invalid/entity/"
 FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
@@ -140,7 +140,7 @@ def _properties_of(line: str) -> list[str]:
 
 
 def test_real_export_lines_parse_as_v1_and_are_all_referenced(real, pmap, fixture_labels, root):
-    from nkelections.sources import load_corpus
+    from nkelections.sources.corpus import load_corpus
 
     urls = {f'"{d.url}"' for d in load_corpus(root / "data" / "sources", root) if d.url}
     assert len(real.lines) >= 5, real.skipped[:5]
@@ -177,7 +177,7 @@ def test_approximate_figures_and_unmapped_measures_are_skipped_with_reasons(expo
 
 
 def test_a_quote_with_double_quotes_keeps_them_and_a_title_is_no_quotation(built, pmap):
-    from nkelections.namespaces import OA
+    from nkelections.rdf.namespaces import OA
 
     graph = _linked_election(built)
     # Every quote of the figure (several texts give it; which one a line cites is not fixed).

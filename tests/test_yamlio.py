@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nkelections import yamlio
+from nkelections.curation import yamlio
+from nkelections.curation.yamlio import load_yaml
 from nkelections.errors import CurationError
-from nkelections.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 

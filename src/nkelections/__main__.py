@@ -1,3 +1,3 @@
-from nkelections.cli import main
+from nkelections.cli.main import main
 
 raise SystemExit(main())

@@ -17,8 +17,10 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Literal, URIRef
 
+from nkelections.curation.ontology import Ontology
 from nkelections.errors import NetworkError
-from nkelections.namespaces import (
+from nkelections.network.triples import TripleIndex, load
+from nkelections.rdf.namespaces import (
     DATA_GRAPH,
     NKE,
     NKR,
@@ -31,8 +33,6 @@ from nkelections.namespaces import (
     SKOS,
     WD,
 )
-from nkelections.network.triples import TripleIndex, load
-from nkelections.ontology import Ontology
 
 # Provenance plumbing: summarised as attributes, never nodes of the entity graph.
 PLUMBING_CLASSES = frozenset({

@@ -7,10 +7,10 @@ import json
 
 from rdflib import URIRef
 
-from nkelections.namespaces import PROV, RDF
 from nkelections.network.convert import Fact, GraphIndex, entity_network
 from nkelections.network.page import PAGE
 from nkelections.network.pictures import layout, type_styles
+from nkelections.rdf.namespaces import PROV, RDF
 
 NOT_ABOUT = {RDF.type, PROV.wasDerivedFrom, PROV.wasAttributedTo}
 

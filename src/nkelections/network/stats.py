@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
-from nkelections.namespaces import RDF
 from nkelections.network.convert import GraphIndex, entity_network
+from nkelections.rdf.namespaces import RDF
 
 TOP = 10
 

@@ -21,8 +21,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from nkelections.errors import NetworkError
-from nkelections.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, XSD
-from nkelections.runtime import paused_gc
+from nkelections.process.runtime import paused_gc
+from nkelections.rdf.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, XSD
 
 XSD_STRING = str(XSD.string)
 BATCH = 200_000  # N-Quads lines handed to the parser at once when reading the build's quads

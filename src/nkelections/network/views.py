@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import URIRef
 
-from nkelections.namespaces import NKE, ORG, PROV, SCHEMA
 from nkelections.network.convert import (
     GraphIndex,
     add_entity,
@@ -19,6 +18,7 @@ from nkelections.network.convert import (
     entity_network,
     sorted_terms,
 )
+from nkelections.rdf.namespaces import NKE, ORG, PROV, SCHEMA
 
 BODY_LIKE = (NKE.Body, ORG.Organization)
 INSTITUTION_CLASSES = (NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision, NKE.Body,

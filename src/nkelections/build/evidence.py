@@ -1,0 +1,200 @@
+"""Quotes located in their texts, and the Web Annotation targets that point at them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from nkelections.errors import CurationError
+from nkelections.sources.mentions import Mention
+from nkelections.rdf.namespaces import NKE, NKR, NKV, OA, PROV, RDF, XSD
+from nkelections.sources.corpus import Corpus, Document
+from nkelections.build.statements import CREDIT_KEYS, Credit, EvidenceSpec
+
+# A paragraph is a block of the text between blank lines, as the five texts are laid out.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Where the text names no speaker, the quote is in the document's own voice: its authors', or
+# its publisher's where it names no author (KINU's paper: "the views ... are entirely those of
+# the author").
+OWN_VOICE = ("author", "publisher")
+SHORTCUT = {"speaker": NKE.statedBy, "authority": NKE.accordingTo, "outlet": NKE.reportedBy}
+
+NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
+
+
+@dataclass(frozen=True)
+class Span:
+    document: str
+    start: int
+    end: int
+
+    @property
+    def slug(self) -> str:
+        return f"{self.document}/{self.start}-{self.end}"
+
+
+def locate(spec: EvidenceSpec, corpus: Corpus) -> Span:
+    """The span of spec's quote in its document; a quote that is not there is an error."""
+    doc = corpus.documents[spec.document]
+    found = doc.occurrences(spec.quote, spec.occurrence)
+    if len(found) == spec.occurrence:
+        start = found[-1]
+        return Span(doc.id, start, start + len(spec.quote))
+    found = doc.occurrences(spec.quote)
+    short = spec.quote if len(spec.quote) <= 80 else spec.quote[:77] + "..."
+    if found:
+        raise CurationError(f"the quote {short!r} occurs {len(found)} time(s) in {doc.file}, "
+                            f"not {spec.occurrence}", where=spec.where,
+                            hint="lower 'occurrence'")
+    if spec.quote in doc.text:
+        raise CurationError(f"the quote {short!r} is found only in an excluded range of "
+                            f"{doc.file}", where=spec.where,
+                            hint="nothing may be quoted from excluded ranges (see the manifest)")
+    raise CurationError(f"the quote {short!r} is not in {doc.file}", where=spec.where,
+                        hint=f"closest passage: {doc.closest_passage(spec.quote)!r}")
+
+
+def mention_iri(m: Mention) -> str:
+    return f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
+
+
+def paragraph(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the paragraph(s) that hold text[start:end]."""
+    breaks = [m for m in PARAGRAPH_BREAK.finditer(doc.text)]
+    begin = max((m.end() for m in breaks if m.end() <= start), default=0)
+    finish = min((m.start() for m in breaks if m.start() >= end), default=len(doc.text))
+    return begin, finish
+
+
+class Credits:
+    """Each credit of a quote as a prov:Attribution grounded in the quote's own text.
+
+    A credited agent must be named in the quote's paragraph (a mention whose body is the agent)
+    or stand there as a curated coreference span ("the ministry", "it"); a quote whose text
+    credits no speaker is credited to its document's publisher, grounded by the document.
+    See docs/decisions/0004-credits-grounded-per-evidence.md."""
+
+    def __init__(self, graph, corpus: Corpus, mentions: dict[str, list[Mention]]):
+        self.g = graph
+        self.corpus = corpus
+        self.mentions = {doc: sorted(found, key=lambda m: m.start)
+                         for doc, found in mentions.items()}
+        self.count = 0
+
+    def add(self, evidence: URIRef, span: Span, spec: EvidenceSpec) -> None:
+        doc = self.corpus.documents[span.document]
+        para = paragraph(doc, span.start, span.end)
+        node = ox.NamedNode(str(evidence) + "#paragraph")
+        self.g.add((evidence, NKE.inParagraph, node))
+        self.g.add((node, RDF.type, OA.TextPositionSelector))
+        self.g.add((node, OA.start, ox.Literal(str(para[0]), datatype=NON_NEGATIVE)))
+        self.g.add((node, OA.end, ox.Literal(str(para[1]), datatype=NON_NEGATIVE)))
+        credits = list(spec.credits)
+        if not spec.credited("speaker"):
+            credits[:0] = _own_voice(doc, spec)
+        for credit in credits:
+            self.attribute(evidence, credit, self.ground(credit, doc, span, para, spec))
+
+    def ground(self, credit: Credit, doc: Document, span: Span, para: tuple[int, int],
+               spec: EvidenceSpec) -> str:
+        """The IRI of what grounds the credit in the text: a mention, a coreference, or the
+        document itself for its publisher's own voice."""
+        if credit.role in OWN_VOICE:
+            return str(NKR[doc.id])
+        key = next(k for k, role in CREDIT_KEYS.items() if role == credit.role)
+        if credit.span:
+            found = _words(doc, credit.span)
+            here = [at for at in found if para[0] <= at and at + len(credit.span) <= para[1]]
+            # An interview's answers name no one: the words that introduce the interviewee,
+            # earlier in the text, stand for the speaker of every answer.
+            here = here or [at for at in found if at < span.start]
+            if not here:
+                raise CurationError(f"'{key}_span: {credit.span}' is neither in the quote's "
+                                    f"paragraph nor before it in {doc.file}", where=spec.where,
+                                    hint=f"give the words of the text that refer to "
+                                         f"'{credit.agent}'")
+            start = _nearest(here, span)
+            return self.coreference(doc, start, start + len(credit.span), credit.agent)
+        named = [m.start for m in self.mentions.get(doc.id, ())
+                 if m.entity == credit.agent and para[0] <= m.start and m.end <= para[1]]
+        if not named:
+            raise CurationError(f"'{key}: {credit.agent}' is not named in the quote's "
+                                f"paragraph in {doc.file}", where=spec.where,
+                                hint=f"add '{key}_span' with the words there that refer to "
+                                     "it, or credit whom the text names")
+        start = _nearest(named, span)
+        mention = next(m for m in self.mentions[doc.id]
+                       if m.start == start and m.entity == credit.agent)
+        return mention_iri(mention)
+
+    def coreference(self, doc: Document, start: int, end: int, agent: str) -> str:
+        iri = f"{NKR}coreference/{doc.id}/{start}-{end}/{agent}"
+        node = ox.NamedNode(iri)
+        self.g.add((node, RDF.type, NKE.Coreference))
+        self.g.add((node, RDF.type, OA.Annotation))
+        self.g.add((node, OA.motivatedBy, OA.identifying))
+        self.g.add((node, OA.hasBody, NKR[agent]))
+        add_text_target(self.g, iri, doc, start, end)
+        return iri
+
+    def attribute(self, evidence: URIRef, credit: Credit, ground: str) -> None:
+        node = ox.NamedNode(f"{evidence}#credit-{credit.role}-{credit.agent}")
+        agent = NKR[credit.agent]
+        g = self.g
+        g.add((evidence, PROV.qualifiedAttribution, node))
+        g.add((node, RDF.type, PROV.Attribution))
+        g.add((node, PROV.agent, agent))
+        g.add((node, PROV.hadRole, NKV["credit-" + credit.role]))
+        g.add((node, NKE.groundedBy, ox.NamedNode(ground)))
+        g.add((evidence, PROV.wasAttributedTo, agent))  # the shortcut PROV-O defines
+        if credit.role in SHORTCUT:
+            g.add((evidence, SHORTCUT[credit.role], agent))
+        self.count += 1
+
+
+def _own_voice(doc: Document, spec: EvidenceSpec) -> list[Credit]:
+    if doc.authors:
+        return [Credit("author", author) for author in doc.authors]
+    if doc.publisher:
+        return [Credit("publisher", doc.publisher)]
+    raise CurationError(f"the quote credits no speaker and {doc.file} names no author or "
+                        "publisher", where=spec.where, hint="add 'stated_by'")
+
+
+def _words(doc: Document, words: str) -> list[int]:
+    """Where words occur as whole words ("I" is not the I of "It") outside excluded ranges."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)")
+    return [m.start() for m in pattern.finditer(doc.text)
+            if not doc.is_excluded(m.start(), m.end())]
+
+
+def _nearest(starts: list[int], span: Span) -> int:
+    """Inside the quote first, else the last before it, else the first after it."""
+    inside = [s for s in starts if span.start <= s < span.end]
+    before = [s for s in starts if s < span.start]
+    return (inside or before[-1:] or starts)[0]
+
+
+def add_text_target(graph, annotation: str, doc: Document, start: int, end: int) -> None:
+    """Point an annotation (its IRI) at text[start:end] with a quote and a position selector.
+
+    Terms are made with pyoxigraph: this runs for every quote and mention, and rdflib's term
+    constructors were most of the build's time at full scale."""
+    node, target, quote, position = (ox.NamedNode(annotation + part) for part in
+                                     ("", "#target", "#quote", "#position"))
+    prefix, suffix = doc.context(start, end)
+    graph.add((node, OA.hasTarget, target))
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, NKR[doc.id]))
+    graph.add((target, OA.hasSelector, quote))
+    graph.add((target, OA.hasSelector, position))
+    graph.add((quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote, OA.exact, ox.Literal(doc.text[start:end])))
+    graph.add((quote, OA.prefix, ox.Literal(prefix)))
+    graph.add((quote, OA.suffix, ox.Literal(suffix)))
+    graph.add((position, RDF.type, OA.TextPositionSelector))
+    graph.add((position, OA.start, ox.Literal(str(start), datatype=NON_NEGATIVE)))
+    graph.add((position, OA.end, ox.Literal(str(end), datatype=NON_NEGATIVE)))

@@ -1,0 +1,1 @@
+"""The `nkelections` command: thin commands, options -> one library call -> format -> exit code."""

@@ -1,0 +1,1 @@
+"""How work runs: forked children, the garbage collector paused, sandboxes without network."""

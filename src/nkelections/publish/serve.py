@@ -1,0 +1,291 @@
+"""A read-only SPARQL 1.1 Protocol endpoint and linked-data server over the built graph.
+
+Paths mirror the namespace: /id/x answers for https://w3id.org/nkelections/id/x, /ontology for
+the ontology, /sparql is the endpoint, / the query page. Queries run in worker processes
+(pool.py) with a time limit and a row limit; the workers check each query (updates are
+refused, and SERVICE too unless allowed: guard.py). Bodies are read only up to MAX_BODY with a
+Content-Length, idle connections time out, and a client that goes away costs one log line.
+Standard library http.server only.
+"""
+
+from __future__ import annotations
+
+import http.server
+import re
+import sys
+import threading
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from nkelections.publish import pages, query_page
+from nkelections.publish.answers import GRAPH_TYPES, negotiate, write_graph
+from nkelections.publish.linked import Linked, LinkedAnswer, alternates, wants_rdf
+from nkelections.publish.pool import Answer, QueryPool, open_store
+from nkelections.query.guard import UPDATE_REFUSED
+from nkelections.rdf.namespaces import BASE, ONTOLOGY_GRAPH
+
+RDF_TYPES = tuple(GRAPH_TYPES)
+FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json",
+                "nt": "application/n-triples", "html": "text/html"}
+MAX_BODY = 1 << 20
+MAX_FIELDS = 100  # form fields or URL parameters of one request
+READ_TIMEOUT = 20.0  # seconds a connection may stay silent, idle or mid-request
+_LENGTH = re.compile(r"[0-9]{1,18}")
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
+@dataclass(frozen=True)
+class Config:
+    dist: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    limit: int = 10000
+    workers: int = 2
+    allow_service: bool = False
+
+
+class Site:
+    """What the handler needs: the query pool, a store for resource pages, the docs."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.store = open_store(config.dist / "nkelections.nq")
+        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
+                              config.allow_service)
+        self.docs = config.dist / "docs" / "ontology.html"
+        self.linked = Linked(self.store, config.dist)
+
+    def sparql(self, text: str, accept: str | None) -> Answer:
+        """The worker parses, checks and runs it: nothing here looks inside the text."""
+        return self.pool.run(text, accept, self.config.limit)
+
+    def resource(self, iri: str, accept: str | None) -> Answer:
+        try:
+            node = ox.NamedNode(urllib.parse.unquote(iri))
+        except ValueError:
+            return _text(404, f"not an IRI: {iri}")
+        triples = describe(self.store, node)
+        if not triples:
+            return _text(404, f"nothing is known about {iri}")
+        media = negotiate(accept, ("text/html", *RDF_TYPES))
+        if media is None:
+            return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
+        body = (pages.resource_page(self.store, node.value) if media == "text/html"
+                else write_graph(triples, media))
+        kind = "text/html; charset=utf-8" if media == "text/html" else media
+        return LinkedAnswer(200, kind, body, links=alternates(pages.local_link(node.value)))
+
+    def ontology(self, accept: str | None) -> Answer:
+        media = negotiate(accept, ("text/html", *RDF_TYPES))
+        if media == "text/html":
+            if not self.docs.is_file():
+                return _text(404, "no ontology documentation in dist/docs/; run the build")
+            return Answer(200, "text/html; charset=utf-8", self.docs.read_bytes())
+        if media is None:
+            return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
+        graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+        triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
+        return Answer(200, media, write_graph(triples, media))
+
+    def query_page(self) -> Answer:
+        from nkelections.layout import project_root
+
+        return Answer(200, "text/html; charset=utf-8",
+                      query_page.query_page(project_root() / "queries"))
+
+    def static(self, name: str) -> Answer:
+        found = query_page.static_file(name)
+        if found is None:
+            return _text(404, f"no such file: {name}")
+        return Answer(200, found[1], found[0])
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def describe(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
+    """The resource's own triples, and those of the facts about it with their evidence."""
+    query = """CONSTRUCT { %R% ?p ?o . ?f ?fp ?fo . ?e ?ep ?eo . ?t ?tp ?to . ?s ?sp ?so }
+    WHERE { { %R% ?p ?o } UNION {
+      { ?f rdf:subject %R% } UNION { ?f a nke:Fact ; ?any %R% }
+      ?f prov:wasDerivedFrom ?e .
+      { ?f ?fp ?fo } UNION { ?e ?ep ?eo } UNION { ?e oa:hasTarget ?t . ?t ?tp ?to }
+      UNION { ?e oa:hasTarget/oa:hasSelector ?s . ?s ?sp ?so } } }"""
+    return list(store.query(PROLOGUE + query.replace("%R%", str(node)),
+                            use_default_graph_as_union=True))
+
+
+PROLOGUE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX nke: <https://w3id.org/nkelections/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    site: Site
+    server_version = "nkelections"
+    protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT
+
+    def do_GET(self) -> None:
+        self.guarded(self.route_get)
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:
+        self.guarded(self.route_post)
+
+    def guarded(self, route) -> None:
+        try:
+            route()
+        except GONE:
+            raise
+        except ValueError as exc:  # e.g. a form with more fields than parse_qs takes
+            self.close_connection = True
+            self.reply(_text(400, f"the request cannot be read: {exc}"))
+        except Exception as exc:  # one bad request must not kill the thread's connection
+            self.reply(_text(500, f"internal error: {type(exc).__name__}: {exc}"))
+
+    def route_get(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query, max_num_fields=MAX_FIELDS)
+        accept = FORMAT_PARAM.get(params.get("format", [""])[0]) or self.headers.get("Accept")
+        path = url.path
+        if path == "/sparql" and "update" in params:
+            self.reply(_text(403, UPDATE_REFUSED))
+        elif path == "/sparql" and "query" in params:
+            self.reply(self.site.sparql(params["query"][0], accept))
+        elif path == "/sparql" and wants_rdf(accept):
+            self.reply(self.site.linked.service(accept))
+        elif path in ("/", "/sparql"):
+            self.reply(self.site.query_page())
+        elif path == "/favicon.ico":  # browsers ask on every page; say there is none, quietly
+            self.reply(Answer(204, "image/x-icon", b""))
+        elif path.startswith("/static/yasgui/"):
+            self.reply(self.site.static(path.removeprefix("/static/yasgui/")))
+        elif path in ("/ontology", "/ontology/"):
+            self.reply(self.site.ontology(accept))
+        elif path in ("/dataset", "/.well-known/void"):
+            self.reply(self.site.linked.dataset(accept, "/dataset"))
+        elif path.startswith("/dataset/"):
+            self.reply(self.site.linked.download(path.removeprefix("/dataset/")))
+        elif path.startswith("/graph/"):
+            self.reply(self.site.linked.graph(path.removeprefix("/graph/"), accept, path))
+        elif path.startswith(("/id/", "/vocab/")):
+            self.reply(self.site.resource(BASE + path[1:], accept))
+        else:
+            self.reply(_text(404, f"no such page: {path}"))
+
+    def route_post(self) -> None:
+        if urllib.parse.urlsplit(self.path).path != "/sparql":
+            return self.reply(_text(405, "POST only to /sparql"))
+        body = self.read_body()
+        if isinstance(body, Answer):
+            self.close_connection = True  # the unread body must not be taken for a request
+            return self.reply(body)
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/sparql-query":
+            text = body
+        elif kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qs(body, max_num_fields=MAX_FIELDS)
+            if "update" in form:
+                return self.reply(_text(403, UPDATE_REFUSED))
+            text = form.get("query", [""])[0]
+        elif kind == "application/sparql-update":
+            return self.reply(_text(403, UPDATE_REFUSED))
+        else:
+            return self.reply(_text(415, "send application/sparql-query or a form"))
+        self.reply(self.site.sparql(text, self.headers.get("Accept")))
+
+    def read_body(self) -> str | Answer:
+        """The body, when its Content-Length is one decimal number up to MAX_BODY; else the
+        refusal to send (chunked, missing, negative, non-numeric, too large, cut short)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return _text(411, "send the body with a Content-Length, not chunked")
+        lengths = set(self.headers.get_all("Content-Length") or [])
+        if not lengths:
+            return _text(411, "a POST needs a Content-Length")
+        length = lengths.pop().strip()
+        if lengths or not _LENGTH.fullmatch(length):
+            return _text(400, "the Content-Length is not one number of bytes")
+        if int(length) > MAX_BODY:
+            return _text(413, f"the request is larger than {MAX_BODY} bytes")
+        body = self.rfile.read(int(length))
+        if len(body) < int(length):
+            return _text(400, "the body is shorter than its Content-Length")
+        return body.decode("utf-8", "replace")
+
+    def do_PUT(self) -> None:
+        self.reply(_text(405, "this endpoint is read-only"))
+
+    do_DELETE = do_PATCH = do_PUT
+
+    def reply(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Vary", "Accept")
+        if answer.truncated:
+            self.send_header("X-Result-Truncated", "true")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        for link in getattr(answer, "links", ()):
+            self.send_header("Link", link)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # quiet; the command prints one line at start
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    # The default backlog of 5 drops connections under load; clients then wait for a SYN
+    # retransmit (1 s, 3 s), which shows up as a p99 of seconds.
+    request_queue_size = 128
+    max_connections = 512  # each holds a thread; beyond this a new one is closed at once
+
+    def process_request(self, request, client_address) -> None:
+        if threading.active_count() > self.max_connections:
+            self.shutdown_request(request)
+            print(f"nkelections serve: refused a connection from {client_address[0]}: "
+                  f"{self.max_connections} are open", file=sys.stderr, flush=True)
+            return
+        super().process_request(request, client_address)
+
+    def handle_error(self, request, client_address) -> None:
+        """One line on stderr, never a traceback: a client that goes away or stays silent
+        is normal on a public endpoint."""
+        kind, exc, _ = sys.exc_info()
+        host = client_address[0] if client_address else "?"
+        what = "went away or fell silent" if isinstance(exc, GONE) else \
+            f"failed: {kind.__name__ if kind else 'error'}: {exc}"
+        print(f"nkelections serve: a request from {host} {what}", file=sys.stderr, flush=True)
+
+
+def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
+    """A server bound to config.host:config.port (not yet serving). Close site when done."""
+    site = Site(config)
+    handler = type("BoundHandler", (Handler,), {"site": site})
+    try:
+        server = _Server((config.host, config.port), handler)
+    except (OSError, OverflowError) as exc:
+        site.close()
+        from nkelections.errors import StoreError
+
+        raise StoreError(f"cannot listen on {config.host}:{config.port}: "
+                         f"{getattr(exc, 'strerror', None) or exc}",
+                         hint="choose another --port") from None
+    server.daemon_threads = True
+    return server, site

@@ -1,0 +1,1 @@
+"""Checks of the graph against the texts (coverage)."""

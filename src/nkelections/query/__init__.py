@@ -1,0 +1,1 @@
+"""SPARQL: query files and bindings, engines (embedded, rdflib, remote), result writers."""

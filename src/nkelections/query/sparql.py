@@ -1,0 +1,466 @@
+"""SPARQL queries: find them, bind their parameters, run them on an engine, return typed results.
+
+Results use pyoxigraph's terms (NamedNode, BlankNode, Literal) whatever the engine, so the
+answers of the embedded store, the in-memory rdflib graph and a remote endpoint compare
+directly. Nothing here imports rdflib unless the rdflib engine is asked for: the default path
+must start in well under half a second.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from nkelections.errors import QueryError, StoreError
+
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+MAX_QUERY_BYTES = 10 << 20  # a query file larger than this is refused before it is read
+HEADER_KEYS = ("question", "returns", "demonstrates", "parameters")
+# One token of SPARQL: comments, strings and IRIs are skipped over as wholes so that braces
+# or keywords inside them are never mistaken for syntax.
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<var>[?$][A-Za-z_0-9\u00b7-\uffff]+)
+  | (?P<word>[A-Za-z_][A-Za-z_0-9\-.]*:?[A-Za-z_0-9\-.]*)
+  | (?P<punct>[{}])
+  | (?P<other>\S)
+''', re.VERBOSE)
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_IRI_BODY = re.compile(r'[^<>"{}|^`\\\s]*')
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:([\w\-.]*)")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query's text and where it came from (name is the file stem, or '-e')."""
+
+    name: str
+    text: str
+    path: Path | None = None
+
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return declared_prefixes(self.text)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """The header of a query file: its question, what it returns and what it demonstrates."""
+
+    name: str
+    path: Path
+    question: str
+    returns: str
+    demonstrates: str
+    parameters: str = ""
+
+
+@dataclass
+class Result:
+    """The answer to a query. form is SELECT, ASK, CONSTRUCT or DESCRIBE."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+# --- finding and reading queries ---------------------------------------------------------
+
+def query_names(queries_dir: Path) -> list[str]:
+    return sorted(p.stem for p in queries_dir.glob("*.rq"))
+
+
+def load_query(spec: str, queries_dir: Path) -> Query:
+    """A query by name in queries_dir (with or without .rq), or by path."""
+    path = Path(spec)
+    if path.suffix == ".rq" and path.is_file():
+        return Query(path.stem, _read(path), path)
+    named = queries_dir / (spec if spec.endswith(".rq") else spec + ".rq")
+    if "/" not in spec and named.is_file():
+        return Query(named.stem, _read(named), named)
+    if path.is_file():
+        return Query(path.stem, _read(path), path)
+    raise QueryError(f"no query named {spec!r} in {queries_dir} and no such file",
+                     hint=_closest_hint(spec, query_names(queries_dir)))
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_QUERY_BYTES:
+            raise QueryError(f"the query is {size:,} bytes; at most {MAX_QUERY_BYTES:,} are read",
+                             where=str(path))
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read the query: {exc}", where=str(path)) from exc
+
+
+def _closest_hint(spec: str, names: list[str]) -> str:
+    stem = Path(spec).stem.lower()
+    close = difflib.get_close_matches(stem, names, n=5, cutoff=0.4)
+    close += [n for n in names if stem and stem in n and n not in close]
+    if not close:
+        return "run `nkelections query --list` to see the queries"
+    return "closest: " + ", ".join(close[:5])
+
+
+def read_header(path: Path) -> QueryInfo:
+    """The '# Key: text' lines at the top of a query; indented '#' lines continue a key."""
+    fields: dict[str, str] = {}
+    key = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        body = line[1:].strip()
+        match = re.match(r"([A-Za-z]+):\s*(.*)", body)
+        if match and match.group(1).lower() in HEADER_KEYS:
+            key = match.group(1).lower()
+            fields[key] = match.group(2)
+        elif key and body:
+            fields[key] += " " + body
+    return QueryInfo(path.stem, path, fields.get("question", ""), fields.get("returns", ""),
+                     fields.get("demonstrates", ""), fields.get("parameters", ""))
+
+
+def list_queries(queries_dir: Path, pattern: str = "*.rq") -> list[QueryInfo]:
+    return [read_header(p) for p in sorted(queries_dir.glob(pattern))]
+
+
+# --- looking at the text ------------------------------------------------------------------
+
+def tokens(text: str) -> Iterable[tuple[str, str, int]]:
+    """(kind, text, offset) for every token that is not a comment."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "comment":
+            yield match.lastgroup, match.group(), match.start()
+
+
+def query_form(text: str) -> str:
+    for kind, tok, _ in tokens(text):
+        if kind == "word" and tok.upper() in FORMS:
+            return tok.upper()
+    raise QueryError("this is not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(_strip_comments(text))}
+
+
+def _strip_comments(text: str) -> str:
+    return _TOKEN.sub(lambda m: " " if m.lastgroup == "comment" else m.group(), text)
+
+
+def where_brace(text: str) -> int:
+    """The offset of the '{' that opens the query's WHERE pattern."""
+    form, seen_where, depth, opened = None, False, 0, 0
+    for kind, tok, pos in tokens(text):
+        upper = tok.upper() if kind == "word" else ""
+        if form is None and upper in FORMS:
+            form = upper
+        elif depth == 0 and upper == "WHERE":
+            seen_where = True
+        elif tok == "{":
+            if depth == 0:
+                opened += 1
+                template = form == "CONSTRUCT" and not seen_where and opened == 1
+                if form and not template:
+                    return pos
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+    raise QueryError("cannot find the WHERE clause to bind parameters in")
+
+
+def variables(text: str) -> set[str]:
+    return {tok[1:] for kind, tok, _ in tokens(text) if kind == "var"}
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+def parse_binding(item: str) -> tuple[str, str]:
+    """'name=value' (the name may start with ?) -> (name, value)."""
+    name, sep, value = item.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not _VAR_NAME.fullmatch(name):
+        raise QueryError(f"--bind {item!r} is not NAME=VALUE",
+                         hint="for example --bind entity=nkr:kim-jong-un or --bind name=Kim")
+    return name, value
+
+
+def to_term(value: str, prefixes: dict[str, str]) -> Term:
+    """<iri> and prefix:local (a prefix the query declares or the project's) become IRIs;
+    "quoted" text and anything else becomes a plain literal."""
+    if value.startswith("<") and value.endswith(">"):
+        body = value[1:-1]
+        if not body or not _IRI_BODY.fullmatch(body) or ":" not in body:
+            raise QueryError(f"{value!r} is not an absolute IRI")
+        return ox.NamedNode(body)
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return ox.Literal(value[1:-1])
+    match = _PREFIXED.fullmatch(value)
+    if match:
+        base = prefixes.get(match.group(1) or "")
+        if base is None and match.group(1):
+            from nkelections.rdf.namespaces import expand_curie  # imports rdflib: only here
+
+            full = expand_curie(value)
+            if full is not None:
+                return ox.NamedNode(full)
+        elif base is not None:
+            return ox.NamedNode(base + match.group(2))
+    return ox.Literal(value)
+
+
+def bind(query: Query, bindings: dict[str, str]) -> Query:
+    """The query with each ?name fixed to a value by a VALUES clause at the start of its WHERE
+    pattern. Values are serialised as RDF terms (escaped), never pasted in as text."""
+    if not bindings:
+        return query
+    known = variables(query.text)
+    for name in bindings:
+        if name not in known:
+            raise QueryError(f"the query has no variable ?{name} to bind",
+                             where=query.name, hint="variables: " + ", ".join(
+                                 "?" + v for v in sorted(known)) if known else None)
+    terms = {name: to_term(value, query.prefixes) for name, value in bindings.items()}
+    names = " ".join("?" + n for n in terms)
+    row = " ".join(str(t) for t in terms.values())
+    at = where_brace(query.text) + 1
+    text = f"{query.text[:at]} VALUES ({names}) {{ ({row}) }}{query.text[at:]}"
+    return Query(query.name, text, query.path)
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+def syntax_error(query: Query, line: int, column: int, message: str) -> QueryError:
+    """A one-line error naming the line, the column and the text there."""
+    lines = query.text.splitlines() or [""]
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    at = text[max(column - 1, 0):].strip()[:40] or "(end of line)"
+    return QueryError(f"syntax error at line {line}, column {column}: {message}; "
+                      f"the line reads {text.strip()!r}, near {at!r}", where=query.name)
+
+
+def oxigraph_syntax_error(query: Query, exc: SyntaxError) -> QueryError:
+    text = str(exc)
+    match = re.search(r"at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", text)
+    if not match:
+        return QueryError(f"syntax error: {text}", where=query.name)
+    return syntax_error(query, int(match.group(1)), int(match.group(2)), match.group(3))
+
+
+# --- engines ------------------------------------------------------------------------------
+
+class Engine:
+    """Something that answers SPARQL. Subclasses implement run()."""
+
+    name = ""
+
+    def run(self, query: Query) -> Result:
+        raise NotImplementedError
+
+
+class RdflibEngine(Engine):
+    """The rdflib Dataset in memory; the default graph is the union of the named graphs.
+    FROM and FROM NAMED name graphs of the dataset: rdflib would otherwise fetch each from
+    the web or read it from a file (FROM <file:///etc/passwd>), unless load_graphs is set."""
+
+    name = "rdflib"
+    load_graphs = False
+
+    def __init__(self, dataset):
+        from rdflib import Dataset
+
+        self.dataset = Dataset(store=dataset.store, default_union=True)
+
+    @classmethod
+    def from_file(cls, path: Path) -> RdflibEngine:
+        from rdflib import Dataset
+
+        if not path.is_file():
+            raise StoreError(f"{path} does not exist", hint="run `nkelections build` first")
+        dataset = Dataset()
+        dataset.parse(path, format="nquads")
+        return cls(dataset)
+
+    def run(self, query: Query) -> Result:
+        import rdflib.plugins.sparql as rdflib_sparql
+        from pyparsing import ParseException
+
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = self.load_graphs
+        try:
+            answer = self.dataset.query(query.text)
+        except ParseException as exc:
+            raise syntax_error(query, exc.lineno, exc.col, exc.msg) from exc
+        except RecursionError:
+            raise QueryError("the query nests too deeply for rdflib", where=query.name,
+                             hint="simplify it, or use --engine oxigraph") from None
+        except Exception as exc:  # rdflib raises bare Exceptions for unsupported features
+            raise QueryError(f"rdflib could not run the query: {exc}", where=query.name) from exc
+        form = query.form
+        if form == "ASK":
+            return Result(form, boolean=bool(answer.askAnswer))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return Result(form, triples=[ox.Triple(*map(from_rdflib, t)) for t in answer])
+        names = [str(v) for v in answer.vars]
+        rows = [tuple(from_rdflib(row[i]) for i in range(len(names))) for row in answer]
+        return Result(form, names, rows)
+
+
+def from_rdflib(term) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"unexpected term in an rdflib result: {term!r}")
+
+
+def from_oxigraph(answer, form: str) -> Result:
+    """Turn pyoxigraph's lazy answer into a Result."""
+    if isinstance(answer, ox.QueryBoolean):
+        return Result("ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Result(form, triples=list(answer))
+    names = [v.value for v in answer.variables]
+    return Result(form, names, [tuple(sol[i] for i in range(len(names))) for sol in answer])
+
+
+class EndpointEngine(Engine):
+    """A SPARQL 1.1 endpoint over HTTP, through SPARQLWrapper. The answer is read as SPARQL
+    JSON (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) and parsed with pyoxigraph."""
+
+    name = "endpoint"
+    ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
+              "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        self.url = http_url(url)
+        self.timeout = timeout
+
+    def run(self, query: Query) -> Result:
+        form = query.form
+        raw = self._fetch(query, form)
+        try:
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                return Result(form, triples=list(ox.parse(raw, ox.RdfFormat.N_TRIPLES)))
+            if form == "ASK":
+                raw = json.dumps(ask_answer(json.loads(raw))).encode("utf-8")
+            answer = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError, RecursionError) as exc:
+            raise StoreError(f"{self.url} returned results that are not valid "
+                             f"{self.ACCEPT[form]}: {exc}") from exc
+        return from_oxigraph(answer, form)
+
+    def _fetch(self, query: Query, form: str) -> bytes:
+        import urllib.error
+
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        client = SPARQLWrapper(self.url)
+        client.setQuery(query.text)
+        # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
+        # (a header saying "removes" was sent as a MOVE update); we parsed the query and know it.
+        client.queryType = query.form
+        client.setMethod(POST)
+        client.setTimeout(int(max(1, self.timeout)))
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", self.ACCEPT[form])
+        try:
+            return client.query().response.read()
+        except QueryBadFormed as exc:
+            raise QueryError(f"{self.url} rejected the query: {_first_line(exc)}",
+                             where=query.name) from exc
+        except SPARQLWrapperException as exc:
+            raise StoreError(f"{self.url} answered with an error: {_first_line(exc)}") from exc
+        except urllib.error.HTTPError as exc:
+            raise StoreError(f"{self.url} answered HTTP {exc.code} {exc.reason}") from exc
+        except urllib.error.URLError as exc:
+            raise StoreError(f"cannot reach {self.url}: {exc.reason}",
+                             hint="is the server running, and is the URL right?") from exc
+        except TimeoutError as exc:
+            raise StoreError(f"{self.url} did not answer within {self.timeout:g} s",
+                             hint="raise --timeout or try later") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot reach {self.url}: {exc}") from exc
+
+
+def http_url(url: str, option: str = "--endpoint") -> str:
+    """url, when it is an absolute http(s) URL with a host and no space or control character
+    anywhere (urllib would refuse it later with a traceback); else a one-line StoreError."""
+    import urllib.parse
+
+    hint = f"for example {option} http://127.0.0.1:7878/query"
+    try:
+        parts = urllib.parse.urlsplit(url or "")
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or too big
+    except ValueError as exc:
+        raise StoreError(f"{url!r} is not a usable URL: {exc}", hint=hint) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"{url!r} is not an http(s) URL", hint=hint)
+    if re.search(r"[\x00-\x20\x7f]", url):
+        raise StoreError(f"{url!r} has a space or control character in it",
+                         hint="percent-encode it (a space is %20)")
+    return url
+
+
+def ask_answer(doc) -> dict:
+    """A SPARQL JSON answer to ASK, with Virtuoso 7's dialect made standard.
+
+    Virtuoso answers ASK in JSON as a SELECT of one variable, __ASK_RETVAL: no rows for false,
+    a row with 1 for true. Every other store sends {"boolean": ...}, which is kept as it is.
+    Anything that is not a JSON object raises ValueError (callers report the endpoint).
+    """
+    if not isinstance(doc, dict):
+        raise ValueError(f"the answer is a JSON {type(doc).__name__}, not an object")
+    head = doc.get("head")
+    if "boolean" in doc or not isinstance(head, dict) or head.get("vars") != ["__ASK_RETVAL"]:
+        return doc
+    rows = (doc.get("results") or {}).get("bindings") or []
+    first = rows[0] if rows and isinstance(rows[0], dict) else {}
+    value = (first.get("__ASK_RETVAL") or {}).get("value") if rows else "0"
+    return {"head": {}, "boolean": value not in ("0", "false")}
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    detail = [x for x in lines if not x.startswith(("Response:", "b'", 'b"'))]
+    return " ".join((detail or lines or ["no details"])[:2])[:300]
+
+
+def run_query(engine: Engine, query: Query, bindings: dict[str, str] | None = None) -> Result:
+    """Bind the parameters, then run the query on the engine."""
+    return engine.run(bind(query, bindings or {}))

@@ -1,0 +1,2 @@
+"""The source texts, their manifest, mentions and candidate facts found in them, and
+proposals for new texts."""

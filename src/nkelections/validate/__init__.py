@@ -1,0 +1,1 @@
+"""SHACL validation: the API, reports, and the engines behind one interface."""

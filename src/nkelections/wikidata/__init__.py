@@ -1,0 +1,1 @@
+"""Wikidata: link proposals and reviews, QuickStatements export."""
