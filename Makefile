@@ -44,8 +44,11 @@ expected: setup ## regenerate the competency queries' expected answers (review t
 release: setup ## build release/nkelections-VERSION.tar.gz (+ .sha256) of HEAD from a clean clone
 	PYTHON=$(BIN)/python sh scripts/release.sh
 
-lint: setup ## check code style with ruff
+lint: setup ## ruff (lint and format), the import layers (import-linter) and types (mypy)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy src/nkelections
 
 format: setup ## rewrite code in ruff's format
 	$(BIN)/ruff format src tests bench

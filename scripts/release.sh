@@ -6,7 +6,7 @@
 set -eu
 PYTHON=${PYTHON:-.venv/bin/python}
 PYTHON=$(cd "$(dirname "$PYTHON")" && pwd)/$(basename "$PYTHON")
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' pyproject.toml)
+version=$("$PYTHON" -c 'import nkelections; print(nkelections.__version__)')
 name="nkelections-$version"
 out="$(pwd)/release"
 work="$out/work"

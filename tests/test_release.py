@@ -3,6 +3,7 @@ sources' terms, the versions, the date, the ontology page's header and its stabl
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -80,8 +81,10 @@ def test_versions_agree_and_the_release_is_dated(root, built):
     ontology = URIRef("https://w3id.org/nkelections/ontology")
     assert onto.value(ontology, OWL.versionInfo) == Literal(__version__)
     assert onto.value(ontology, OWL.versionIRI) == URIRef(f"{ontology}/{__version__}")
+    # the package's version has one source, which pyproject.toml reads
     pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'version = "{__version__}"' in pyproject
+    assert 'version = {attr = "nkelections.__version__"}' in pyproject
+    assert importlib.metadata.version("nkelections") == __version__
     date = release_date(root / "CHANGELOG.md")
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
     assert f"## {__version__} — {date}" in (root / "CHANGELOG.md").read_text(encoding="utf-8")
