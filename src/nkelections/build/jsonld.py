@@ -4,7 +4,7 @@ object per line, named graphs kept.
 pyoxigraph writes JSON-LD only in expanded form, and rdflib's writer holds the whole graph and
 takes minutes at the scale of a full election; this writer streams. It reuses the N-Triples
 text of each literal as its JSON string: pyoxigraph escapes only quotes, backslashes and
-control characters there, with escapes JSON shares (tests/test_build.py reads the result back
+control characters there, with escapes JSON shares (tests/build/test_build.py reads the result back
 with rdflib and pyoxigraph). The context holds prefixes alone (no term coercion), so every
 value carries its own type.
 """

@@ -18,7 +18,7 @@ from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, PROV, RDF, RDFS, SC
 from nkelections.wikidata.quickstatements import NO_PROPERTY, dry_run, export, load_property_map
 
 NS = "http://wikidata.fixture.invalid/entity/"
-FIXTURES = Path(__file__).parent / "fixtures" / "wikidata"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "wikidata"
 ITEM = r"Q[1-9][0-9]*"
 # QuickStatements V1: a string or monolingual text runs to its last quote (so it may hold one),
 # never across a tab; times carry their precision; a quantity is a plain number.

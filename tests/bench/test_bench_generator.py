@@ -11,7 +11,7 @@ import pytest
 from nkelections.build.pipeline import Paths, build_graph
 from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKV, OA, ORG, RDF, SCHEMA
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.002
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "tests" / "hostile"
 COMMAND_OF = {"query": ["query"], "validate": ["validate"], "cli": []}
 EXPANSIONS = {

@@ -28,9 +28,9 @@ from nkelections.validate.shacl import (
     validate,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
-CASES = sorted((Path(__file__).parent / "shapes").glob("*.ttl"))
+CASES = sorted((Path(__file__).parents[1] / "shapes").glob("*.ttl"))
 # One xdist group per case, so both tests of a case run on one worker and share its pySHACL report
 # (`make test` runs `--dist loadgroup`); pySHACL is most of each case's time.
 CASE_PARAMS = [pytest.param(c, id=c.stem, marks=pytest.mark.xdist_group(c.stem)) for c in CASES]

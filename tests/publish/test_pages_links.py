@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from test_explorer import CHROMIUM, Browser
 
 from nkelections.publish.pages import resource_page, safe_href, term_html
 from nkelections.publish.query_page import HTTP_LINKS_ONLY, query_page
 from nkelections.rdf.namespaces import BASE, DATA_GRAPH
-from test_explorer import CHROMIUM, Browser
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_a_javascript_iri_on_a_resource_page_is_no_link():
 
 
 def test_the_query_page_keeps_its_http_only_links():
-    assert HTTP_LINKS_ONLY.strip() in query_page(Path(__file__).parents[1] / "queries").decode()
+    assert HTTP_LINKS_ONLY.strip() in query_page(Path(__file__).parents[2] / "queries").decode()
     assert "/^https?:[/][/]/i.test(binding.value)" in HTTP_LINKS_ONLY
 
 

@@ -23,7 +23,7 @@ from nkelections.curation.ontology import Ontology
 from nkelections.rdf.namespaces import DATA_GRAPH, NKR, ONTOLOGY_GRAPH, SCHEMA
 from nkelections.wikidata.propose import Client, candidate_query, propose, sparql_string, user_agent
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "wikidata"
 NS = "http://wikidata.fixture.invalid/entity/"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 HOSTILE = ['Evil "} ; DROP ALL ; { \\ name\nline', '"} UNION { ?item ?p ?o } #',
@@ -207,7 +207,7 @@ def linked_store(built, proposals):
     return store
 
 
-@pytest.mark.parametrize("path", sorted(Path(__file__).parents[1].glob("queries/federated-*.rq")),
+@pytest.mark.parametrize("path", sorted(Path(__file__).parents[2].glob("queries/federated-*.rq")),
                          ids=lambda p: p.name)
 def test_federated_queries_run_against_the_fixture(linked_store, endpoint, path):
     text = path.read_text(encoding="utf-8")

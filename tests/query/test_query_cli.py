@@ -22,7 +22,7 @@ from nkelections.errors import StoreError
 from nkelections.query import embedded
 from nkelections.query.embedded import write_store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README_SECTION = re.compile(r"<!-- section:query -->(.*?)<!-- /section:query -->", re.S)
 
 

@@ -25,7 +25,7 @@ from nkelections.errors import StoreError
 from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
 from nkelections.publish.load import detect_store, endpoints_for, load, read_graphs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
                              "nonNegativeInteger", "positiveInteger")}

@@ -1,6 +1,6 @@
 """`nkelections serve`'s pages in a real headless Chromium (driven over the DevTools pipe, as
-tests/test_explorer.py does): a figure's page, an evidence page, a document page and the query
-page running a competency question, each photographed and asserted. The screenshots go to
+tests/network/test_explorer.py does): a figure's page, an evidence page, a document page and
+the query page running a competency question, each photographed and asserted. The screenshots go to
 $NKELECTIONS_SCREENSHOTS when set (else the test's temporary folder)."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from nkelections.publish.serve import Config, make_server
 from test_explorer import CHROMIUM, Browser, Page
 
+from nkelections.publish.serve import Config, make_server
+
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-VENDORED = Path(__file__).parents[1] / "src" / "nkelections" / "store" / "static" / "yasgui"
+VENDORED = Path(__file__).parents[2] / "src" / "nkelections" / "publish" / "static" / "yasgui"
 
 
 class Tab(Page):

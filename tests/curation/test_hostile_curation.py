@@ -23,7 +23,7 @@ from nkelections.errors import NkeError
 from nkelections.qc.coverage import load_waivers
 from nkelections.sources.corpus import load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = "data/sources/manifest.yaml"
 ENTITIES = "data/entities/zz-hostile.yaml"
 STATEMENTS = "data/statements/zz-hostile.yaml"

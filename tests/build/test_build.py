@@ -31,7 +31,7 @@ from nkelections.rdf.namespaces import (
 )
 from nkelections.sources.corpus import load_corpus
 
-SHARED_SOURCES = Path(__file__).resolve().parents[2] / "shared" / "sources"
+SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
 
 
 def _data(built) -> Graph:
@@ -224,7 +224,7 @@ def test_turtle_and_quads_parse_in_a_second_toolkit(dist):
 
 
 def test_riot_validates_the_outputs_without_warnings(dist):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     import jena  # bench/jena.py: Debian's Jena tools, shared with the benchmarks
 
     if not jena.available():

@@ -12,7 +12,7 @@ command is parsed; build, extract, coverage and link also run their own argument
 the first expensive step. Each run must end with exit 0, 1 or 2, and an error is one line.
 
 The example counts are bounded so that each test takes well under 20 s; `pytest
---hypothesis-show-statistics tests/test_fuzz.py` shows how many cases ran.
+--hypothesis-show-statistics tests/cli/test_fuzz.py` shows how many cases ran.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from nkelections.errors import NkeError
 from nkelections.qc.coverage import load_waivers
 from nkelections.sources.corpus import load_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FILES = {
     "manifest": "data/sources/manifest.yaml",
     "entities": "data/entities/small.yaml",

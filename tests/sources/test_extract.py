@@ -10,7 +10,7 @@ import yaml
 from nkelections.cli.main import main
 from nkelections.sources.extract import extract, iso_date, render
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "extract"
 BRIEF = FIXTURES / "local-elections-brief.txt"
 EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
 # The spellings of the known entities the brief names, as data/entities/ gives them; kept

@@ -10,7 +10,7 @@ from nkelections.curation import yamlio
 from nkelections.curation.yamlio import load_yaml
 from nkelections.errors import CurationError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 TRICKY = {
     "nulls": "a: ~\nb: null\nc:\nd: NULL\ne: 'null'\nf: \"\"\ng: [~, x]\n",
