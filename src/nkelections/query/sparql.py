@@ -38,7 +38,6 @@ _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\s]*')
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:([\w\-.]*)")
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 

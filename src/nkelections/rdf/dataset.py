@@ -28,7 +28,6 @@ FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.R
            ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
            ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 PARSER_ERROR = re.compile(r"^Parser error (?:at|between) line (\d+) column (\d+)"
                           r"(?: and line \d+ column \d+)?: (.*?)(?: \([^()]*, line \d+\))?$")
 
@@ -276,7 +275,7 @@ def _ox_term(node: Node):
         return ox.BlankNode(str(node))
     if node.language:
         return ox.Literal(str(node), language=node.language)
-    datatype = node.datatype or (LANG_STRING if node.language else XSD_STRING)
+    datatype = node.datatype or XSD_STRING  # a language-tagged literal returned above
     return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
 
 

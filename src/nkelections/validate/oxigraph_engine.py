@@ -50,7 +50,6 @@ from nkelections.rdf.namespaces import RDF, RDFS, SH
 from nkelections.validate.sparql_rewrite import BulkQuery, bulk_query
 
 UNBOUNDED_PATHS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
-FLOATING = {URIRef("http://www.w3.org/2001/XMLSchema#" + t) for t in ("decimal", "double", "float")}
 VALUES_LIMIT = 2000  # focus sets larger than this are filtered in Python, not sent as VALUES
 QMAX, QMIN = SH.QualifiedMaxCountConstraintComponent, SH.QualifiedMinCountConstraintComponent
 HINT = "use --engine pyshacl, the reference engine, for this shapes graph"
