@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from nkelections.build.pipeline import Paths, build_graph
+from nkelections.build.serialize import write_outputs
 from nkelections.cli.main import main
 from nkelections.errors import CurationError
 from nkelections.qc.coverage import RULES, check_coverage, find_candidates, load_waivers
@@ -67,6 +68,11 @@ def report_for(base: Path):
     return check_coverage(corpus, build_graph(paths).dataset, waivers)
 
 
+def write_dist(base: Path) -> None:
+    """What `nkelections build` writes, which `coverage` reads."""
+    write_outputs(build_graph(Paths(base)).quads, base / "dist")
+
+
 def by_text(report) -> dict[str, str]:
     return {c.text: c.status for d in report.documents for c in d.candidates}
 
@@ -112,6 +118,9 @@ def test_waivers_waive_every_occurrence_and_stale_ones_are_reported(project_copy
 def test_full_coverage_exits_0_and_gaps_exit_1(project_copy, monkeypatch, capsys):
     monkeypatch.setenv("NKELECTIONS_ROOT", str(project_copy))
     make_project(project_copy)
+    assert main(["coverage"]) == 2  # nothing built yet: one line says to build first
+    assert "nkelections build" in capsys.readouterr().err
+    write_dist(project_copy)
     assert main(["coverage"]) == 1
     out = capsys.readouterr().out
     assert "'42'" in out and "candidates covered or waived" in out
@@ -128,6 +137,7 @@ def test_full_coverage_exits_0_and_gaps_exit_1(project_copy, monkeypatch, capsys
 def test_bad_waivers_file_is_an_input_error(project_copy, monkeypatch, capsys):
     monkeypatch.setenv("NKELECTIONS_ROOT", str(project_copy))
     make_project(project_copy, "waivers:\n  - document: nowhere\n    text: x\n    reason: r\n")
+    write_dist(project_copy)
     assert main(["coverage"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nowhere" in err[0]

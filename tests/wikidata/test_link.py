@@ -174,11 +174,11 @@ def test_honours_429_retry_after_and_sends_user_agent(monkeypatch):
     assert user_agent().startswith("nkelections/")
 
 
-def test_link_command_writes_review_file(root, endpoint, tmp_path):
+def test_link_command_writes_review_file(root, endpoint, tmp_path, dist):
     out = tmp_path / "review.yaml"
     cmd = [str(Path(sys.executable).parent / "nkelections"), "link", "--endpoint", endpoint,
            "--entity-namespace", NS, "--classes", str(FIXTURE / "classes.yaml"),
-           "--cache", str(tmp_path / "cache"), "--output", str(out)]
+           "--cache", str(tmp_path / "cache"), "--output", str(out), "--dist", str(dist)]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     doc = yaml.safe_load(out.read_text())

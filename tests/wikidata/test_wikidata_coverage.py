@@ -92,17 +92,17 @@ def _nkelections(project, *args):
                           env={"NKELECTIONS_ROOT": str(project), "PATH": "/usr/bin:/bin"})
 
 
-def test_status_counts_and_names_the_unlisted(project_copy):
+def test_status_counts_and_names_the_unlisted(project_copy, dist):
     path = project_copy / "data" / "wikidata.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"  - entity: socialist-womens-union\n    reason: >-\n(?:      .*\n)+",
                            "", text), encoding="utf-8")
-    done = _nkelections(project_copy, "link", "--status")
+    done = _nkelections(project_copy, "link", "--status", "--dist", str(dist))
     assert done.returncode == 1, done.stderr
     assert "unlisted: socialist-womens-union " in done.stdout and "1 unlisted" in done.stdout
 
 
-def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
+def test_apply_carries_a_curators_decisions(project_copy, tmp_path, dist):
     import yaml
 
     review = tmp_path / "review.yaml"
@@ -114,7 +114,7 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
         {"entity": "yonhap", "qid": "Q7654321", "accept": None, "reason": "r"},
     ]
     review.write_text(yaml.safe_dump({"proposals": proposals}), encoding="utf-8")
-    done = _nkelections(project_copy, "link", "--apply", str(review))
+    done = _nkelections(project_copy, "link", "--apply", str(review), "--dist", str(dist))
     assert done.returncode == 0, done.stderr
     assert "1 linked" in done.stdout and "1 proposals still undecided" in done.stdout
     links = load_links(project_copy / "data" / "wikidata.yaml")
@@ -126,14 +126,14 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path):
             URIRef("http://www.wikidata.org/entity/Q1234567")) in data
 
 
-def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path):
+def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path, dist):
     import yaml
 
     before = (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8")
     review = tmp_path / "review.yaml"
     review.write_text(yaml.safe_dump({"proposals": [
         {"entity": "yonhap", "qid": "Q7654321", "accept": True}]}), encoding="utf-8")
-    done = _nkelections(project_copy, "link", "--apply", str(review))
+    done = _nkelections(project_copy, "link", "--apply", str(review), "--dist", str(dist))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "seen_at" in done.stderr
     assert (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8") == before

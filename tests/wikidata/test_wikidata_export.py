@@ -208,10 +208,10 @@ def test_dry_run_tells_add_present_and_conflict(real):
     assert status[("Q56226", "Aen", '"Kim Jong Un"')] == "add"
 
 
-def test_export_command_writes_readable_files_and_a_dry_run(root, tmp_path):
+def test_export_command_writes_readable_files_and_a_dry_run(root, tmp_path, dist):
     out = tmp_path / "qs.tsv"
     cmd = [str(Path(sys.executable).parent / "nkelections"), "export", "quickstatements",
-           "--retrieved", "2024-01-02", "-o", str(out),
+           "--retrieved", "2024-01-02", "-o", str(out), "--dist", str(dist),
            "--dry-run", str(FIXTURES / "existing.ttl")]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

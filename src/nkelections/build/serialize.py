@@ -27,9 +27,10 @@ ENTITY_INDEX_HTML = "docs/entities.html"
 ENTITY_INDEX_CSV = "docs/entities.csv"
 # From this size of source file on, a format pyoxigraph converts is written by a process of its
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
-# election's Turtle and TriG take about 4 s each (smaller builds are not worth a process).
+# election's Turtle and TriG take seconds each (smaller builds are not worth a process;
+# bench/RESULTS.md has the build's current times).
 CONVERT_ELSEWHERE_BYTES = 32 * 2**20
-# From this many quads on, the JSON-LD (about 6 s of Python at 1x) is written by a forked copy
+# From this many quads on, the JSON-LD (seconds of Python at 1x) is written by a forked copy
 # of this process, which shares the sorted quads rather than reading them again.
 FORK_FROM_QUADS = 200_000
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from nkelections.cli.options import add_format_option
+from nkelections.cli.options import add_dist_option, add_format_option, built_dataset
 from nkelections.layout import project_root
 
 FORMATS = ("text", "json")
@@ -17,19 +17,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", type=Path, metavar="FILE",
                         help="waivers file (default: data/coverage-waivers.yaml)")
     add_format_option(parser, FORMATS, "text")
+    add_dist_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.build.pipeline import Paths, build_graph
+    from nkelections.build.pipeline import Paths
     from nkelections.qc.coverage import check_coverage, load_waivers
     from nkelections.sources.corpus import load_corpus
 
     paths = Paths(project_root())
-    result = build_graph(paths)
+    dataset = built_dataset(args)
     corpus = load_corpus(paths.sources, paths.root)
     waivers = load_waivers(args.waivers or paths.data / "coverage-waivers.yaml", corpus,
                            paths.root)
-    report = check_coverage(corpus, result.dataset, waivers)
+    report = check_coverage(corpus, dataset, waivers)
     print(_json(report) if args.format == "json" else _text(report, args.verbose), end="")
     return 0 if report.complete else 1
 

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from nkelections.cli.argtypes import output_file
+from nkelections.cli.options import add_dist_option, built_dataset
 from nkelections.layout import project_root
 
 EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with references"}
@@ -27,10 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--entity-namespace", metavar="IRI", default=None,
                         help="item namespace of the links (default: Wikidata's "
                              "http://www.wikidata.org/entity/)")
+    add_dist_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.build.pipeline import Paths, build_graph
+    from nkelections.build.pipeline import Paths
     from nkelections.curation.links import load_links
     from nkelections.errors import NkeError
     from nkelections.rdf.files import write_atomic
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     korean = {e: k.label for e, k in load_links(paths.data / "wikidata.yaml", None, root)
               .korean.items()}
     namespace = args.entity_namespace or str(WD)
-    result = export(build_graph(paths).dataset.graph(DATA_GRAPH), pmap, day, namespace, korean)
+    result = export(built_dataset(args).graph(DATA_GRAPH), pmap, day, namespace, korean)
     output = args.output or root / "dist" / "quickstatements.tsv"
     write_atomic(output, "".join(line + "\n" for line in result.lines))
     write_atomic(Path(f"{output}.terms.tsv"), "".join(line + "\n" for line in result.terms))

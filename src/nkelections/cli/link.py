@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from nkelections.cli.options import add_endpoint_option
+from nkelections.cli.options import add_dist_option, add_endpoint_option, built_dataset
 from nkelections.layout import project_root
 
 
@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", type=Path, metavar="DIR",
                         help="answer cache (default: .cache/wikidata/ in the project)")
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    add_dist_option(parser)
     parser.add_argument("--entity-namespace", metavar="IRI", default=None,
                         help="item namespace of the endpoint (default: Wikidata's "
                              "http://www.wikidata.org/entity/; tests use a fixture namespace)")
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nkelections.build.pipeline import Paths, build_graph
+    from nkelections.build.pipeline import Paths
     from nkelections.curation.links import load_links
     from nkelections.curation.ontology import Ontology
     from nkelections.curation.schema import is_http_address
@@ -49,18 +50,18 @@ def run(args: argparse.Namespace) -> int:
     root = project_root()
     paths = Paths(root)
     if args.apply or args.status:
-        return _offline(args, paths)
+        return _offline(args, paths, built_dataset(args))
     endpoint = args.endpoint or DEFAULT_ENDPOINT
     if not is_http_address(endpoint):
         raise LinkError(f"--endpoint {endpoint!r} is not an http(s) URL")
     _check_paths(args)
     classes = _classes(args.classes) if args.classes else None
-    result = build_graph(paths)
+    data = built_dataset(args).graph(DATA_GRAPH)
     ontology = Ontology.load(paths.ontology)
     links = load_links(paths.data / "wikidata.yaml", None, root)
     countries = set(classes.pop("countries", [])) if classes is not None else None
     cache = None if args.no_cache else (args.cache or root / ".cache" / "wikidata")
-    proposals = propose(result.dataset.graph(DATA_GRAPH), links, Client(endpoint, cache),
+    proposals = propose(data, links, Client(endpoint, cache),
                         lambda t: {t} | ontology.superclasses.get(t, set()),
                         args.entity_namespace or str(WD), classes, countries)
     doc = review_document(proposals, endpoint)
@@ -73,15 +74,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _offline(args: argparse.Namespace, paths) -> int:
-    from nkelections.build.pipeline import build_graph
+def _offline(args: argparse.Namespace, paths, dataset) -> int:
     from nkelections.curation.links import coverage, load_links
     from nkelections.curation.ontology import Ontology
     from nkelections.rdf.namespaces import DATA_GRAPH, NKR
 
     target = paths.data / "wikidata.yaml"
-    result = build_graph(paths)
-    data = result.dataset.graph(DATA_GRAPH)
+    data = dataset.graph(DATA_GRAPH)
     if args.apply:
         from nkelections.wikidata.review import apply_review
 

@@ -38,8 +38,8 @@ def write_store(source, target: Path) -> Path:
 
 
 def _compact(store: ox.Store) -> None:
-    # Each bulk load leaves its own files; compacting them halves the time of the joins
-    # that read the store later (cq-27 at 1x: 35 s before, 17 s after, bench/inprocess.py).
+    # Each bulk load leaves its own files; compacting them about halves the time of the joins
+    # that read the store later (measured with bench/inprocess.py).
     store.optimize()
     store.flush()
 
