@@ -98,7 +98,8 @@ def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
     return graph
 
 
-def claims_and_claimants(index: GraphIndex, disputed=None) -> list[tuple[Fact, list[URIRef]]]:
+def claims_and_claimants(index: GraphIndex, disputed: dict[URIRef, set[URIRef]] | None = None,
+                         ) -> list[tuple[Fact, list[URIRef]]]:
     """The facts the claims views show (every nke:Claim, a fact a speaker the text names
     states, a fact in a disagreement), each with who makes it."""
     disputed = _disputed_facts(index) if disputed is None else disputed
