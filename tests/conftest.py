@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from chromium import CHROMIUM, Browser
 from nkelections.build.pipeline import BuildResult, Paths, build_graph
 from nkelections.build.serialize import write_outputs
+from served import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,3 +66,21 @@ def trap():
     threading.Thread(target=accept, daemon=True).start()
     yield listener.getsockname()[1], hits
     listener.close()
+
+
+@pytest.fixture(scope="module")
+def server(dist):
+    """dist/ served by `nkelections serve` on 127.0.0.1, its base URL (a module that tests
+    the limits overrides it with served.serving and its own)."""
+    with serving(dist) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium (tests/chromium.py) for the module's tests, closed after them."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield chromium
+    chromium.close()

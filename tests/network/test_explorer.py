@@ -1,129 +1,22 @@
-"""The explorer in a real headless Chromium, driven over the DevTools protocol on a pipe
-(--remote-debugging-pipe), so no driver library and no network port are needed."""
+"""The explorer in a real headless Chromium (tests/chromium.py: the DevTools protocol on a
+pipe, so no driver library and no network port are needed)."""
 
 from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from chromium import CHROMIUM, Page
 from nkelections.network.convert import GraphIndex, entity_network
 from nkelections.network.explorer import explorer_data, explorer_html
+from nkelections.network.write import write_network
 from nkelections.rdf.namespaces import NKR
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1400,900", "--remote-debugging-pipe"]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
                                 "(apt-get install chromium chromium-driver)")
-
-
-class Browser:
-    """A minimal DevTools client: JSON messages separated by NUL on fds 3 (in) and 4 (out)."""
-
-    def __init__(self, profile: Path):
-        to_chrome_r, self._to_chrome = os.pipe()
-        self._from_chrome, from_chrome_w = os.pipe()
-
-        def fds():
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
-
-        self.proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}",
-                                      "about:blank"], preexec_fn=fds, pass_fds=(3, 4),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        self._buffer, self._next, self.events = b"", 0, []
-
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30) -> dict:
-        self._next += 1
-        message = {"id": self._next, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            reply = self._read()
-            if reply.get("id") == self._next:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            self.events.append(reply)
-        raise TimeoutError(method)
-
-    def _read(self) -> dict:
-        while b"\0" not in self._buffer:
-            chunk = os.read(self._from_chrome, 1 << 16)
-            if not chunk:
-                raise RuntimeError("chromium closed the DevTools pipe")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(raw)
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close", timeout=5)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self._to_chrome)
-        os.close(self._from_chrome)
-
-
-class Page:
-    def __init__(self, browser: Browser, url: str):
-        self.browser = browser
-        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = browser.send("Target.attachToTarget",
-                                    {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Log"):
-            self.call(f"{domain}.enable")
-        self.call("Page.navigate", {"url": url})
-        self.wait_for("document.body && document.body.dataset.ready === 'true'")
-
-    def call(self, method: str, params: dict | None = None) -> dict:
-        return self.browser.send(method, params, self.session)
-
-    def eval(self, expression: str):
-        result = self.call("Runtime.evaluate", {"expression": expression,
-                                                "returnByValue": True})
-        if "exceptionDetails" in result:
-            raise AssertionError(f"{expression}: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.eval(f"!!({expression})"):
-            if time.monotonic() > deadline:
-                raise TimeoutError(expression)
-            time.sleep(0.1)
-
-    def errors(self) -> list[str]:
-        found = []
-        for event in self.browser.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                found.append(json.dumps(params["exceptionDetails"])[:300])
-            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error",
-                                                                                 "assert"):
-                found.append(json.dumps(params.get("args"))[:300])
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(params["entry"].get("text", "")[:300])
-        return found
 
 
 @pytest.fixture(scope="module")
@@ -132,15 +25,17 @@ def index(built) -> GraphIndex:
 
 
 @pytest.fixture(scope="module")
-def page(index, tmp_path_factory):
+def folder(built, tmp_path_factory) -> Path:
+    """The explorer with every view's data files beside it, as `nkelections network
+    --no-pictures` writes them."""
     folder = tmp_path_factory.mktemp("explorer")
-    path = folder / "explorer.html"
-    path.write_text(explorer_html(index), encoding="utf-8")
-    browser = Browser(folder / "profile")
-    try:
-        yield Page(browser, path.as_uri())
-    finally:
-        browser.close()
+    write_network(built.quads, folder, pictures=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(folder, browser):
+    return Page(browser, (folder / "explorer.html").as_uri())
 
 
 def test_page_is_self_contained(index):
@@ -226,3 +121,20 @@ def test_legend_does_not_cover_the_graph(page):
     graph, legend = json.loads(graph), json.loads(legend)
     assert legend["height"] > 0 and graph["height"] > 300
     assert legend["top"] >= graph["bottom"] - 0.5  # below it, not over it
+
+
+def test_the_views_are_listed_with_links_to_their_files(page, folder):
+    """Every view written beside the page, the claims of each document among them, is listed
+    with its files; each link opens a file that is there."""
+    page.eval("document.querySelector('#views summary').click()")
+    listed = page.eval("[...document.querySelectorAll('#views li')].map(li => li.dataset.view)")
+    written = {p.name.rsplit(".", 1)[0] for p in folder.iterdir() if p.suffix == ".graphml"}
+    assert set(listed) == written and len(listed) == len(written)
+    assert "claims-in-kinu-co-23-37" in listed and "claims-in-several-documents" in listed
+    hrefs = page.eval("[...document.querySelectorAll('#views a')].map(a => a.href)")
+    assert len(hrefs) == len(written) * 5  # the title's link and the four data files
+    for href in hrefs:
+        assert href.startswith(folder.as_uri() + "/"), href
+        assert (folder / href.rsplit("/", 1)[1]).is_file(), href
+    assert page.eval("document.querySelector('#views').open") is True
+    assert page.errors() == []

@@ -19,7 +19,7 @@ from nkelections.network import writers
 from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
 from nkelections.network.export import FORMATS
 from nkelections.network.stats import compute_stats
-from nkelections.network.views import VIEWS
+from nkelections.network.views import FAMILIES, VIEWS
 from nkelections.network.write import build_view, render_network
 from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
 
@@ -339,7 +339,10 @@ def test_every_source_gives_the_same_files(built, dist, rendered):
     for source in (dist / "nkelections.nq", built.dataset):
         files, _ = render_network(source, pictures=False)
         assert len(files) > 2 * len(VIEWS)
-        assert [n for n in files if files[n] != rendered[n]] == []
+        assert [n for n in files if n != "explorer.html" and files[n] != rendered[n]] == []
+        # the explorer lists the pictures only where they were drawn
+        drawn = {k: v for k, v in _explorer_data(rendered).items() if k != "views"}
+        assert {k: v for k, v in _explorer_data(files).items() if k != "views"} == drawn
 
 
 def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
@@ -393,3 +396,92 @@ def test_top_entities_keeps_the_best_connected_and_folds_the_rest(index, views):
                    if v not in kept and whole.nodes[v]["type"] == kind}
         assert top.nodes[fold]["label"] == f"{len(outside)} other {kind}"
     assert top.number_of_nodes() < whole.number_of_nodes() / 2
+
+
+@pytest.fixture(scope="session")
+def by_document(index) -> dict[str, nx.MultiDiGraph]:
+    return {v.name: build_view(index, v) for v in FAMILIES["claims-by-document"].views(index)}
+
+
+def _reported(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Each fact a view shows as reported, with the documents that report it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for u, v, key in graph.edges(keys=True):
+        if key == "reports":
+            found[v].add(u)
+    return dict(found)
+
+
+def test_claims_by_document_partition_the_claims(rdf, index, views, by_document):
+    """Every fact of the claims view stands, as a reported fact, in exactly one view: the view
+    of its document when one document quotes it, claims-in-several-documents otherwise; with
+    the same documents and claimants as in the whole view."""
+    rows = sparql(rdf, """SELECT ?claim ?doc WHERE { ?claim a nke:Claim ;
+        prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc }""")
+    docs_of = defaultdict(set)
+    for row in rows:
+        docs_of[index.node_id(row.claim)].add(index.node_id(row.doc))
+    whole = _reported(views["claims"])
+    assert set(docs_of) <= set(whole)  # every nke:Claim is in the claims view
+    assert any(len(d) > 1 for d in docs_of.values()) and any(len(d) == 1 for d in docs_of.values())
+    homes = defaultdict(list)
+    for name, graph in by_document.items():
+        for fact, docs in _reported(graph).items():
+            homes[fact].append(name)
+            assert docs == whole[fact]
+            claimants = {v for _, v, k in graph.out_edges(fact, keys=True) if k == "attributed to"}
+            assert claimants == {v for _, v, k in views["claims"].out_edges(fact, keys=True)
+                                 if k == "attributed to"}
+    assert set(homes) == set(whole)
+    assert {f: names for f, names in homes.items() if len(names) != 1} == {}
+    for claim, docs in docs_of.items():
+        (doc,) = docs if len(docs) == 1 else ("several-documents",)
+        assert homes[claim] == [f"claims-in-{doc}"], claim
+
+
+def test_claims_by_document_are_small_enough_to_draw_and_read(views, by_document):
+    from nkelections.network import MAX_DRAWN_NODES
+
+    assert len(by_document) >= 2
+    for name, graph in by_document.items():
+        assert 0 < graph.number_of_nodes() <= MAX_DRAWN_NODES, name
+        assert graph.number_of_nodes() < views["claims"].number_of_nodes() / 2, name
+
+
+def test_claims_by_document_columns_hold_each_node_once(by_document):
+    from nkelections.network.views import claim_columns
+
+    for name, graph in by_document.items():
+        columns = claim_columns(graph)
+        placed = [n for _, nodes in columns for n in nodes]
+        assert sorted(placed) == sorted(graph.nodes), name
+        assert set(columns[1][1]) == set(_reported(graph)), name
+        assert all(graph.nodes[d]["type"].endswith("Document") for d in columns[0][1])
+
+
+def test_claims_by_document_are_exported_and_drawn_like_every_view(
+        index, by_document, rendered, tmp_path):
+    docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
+    assert {f"claims-in-{d}" for d in docs} & set(by_document)
+    for name, graph in by_document.items():
+        assert name == "claims-in-several-documents" or name[len("claims-in-"):] in docs
+        for fmt in FORMATS:
+            again = reread(fmt, rendered[f"{name}.{fmt}"], tmp_path)
+            assert (again.number_of_nodes(), again.number_of_edges()) == \
+                (graph.number_of_nodes(), graph.number_of_edges()), (name, fmt)
+        assert rendered[f"{name}.png"].startswith(b"\x89PNG\r\n\x1a\n")
+        assert "Claims" in rendered[f"{name}.svg"].decode("utf-8")
+
+
+def _explorer_data(files: dict[str, bytes]) -> dict:
+    html = files["explorer.html"].decode("utf-8")
+    return json.loads(html.split('id="data">', 1)[1].split("</script>", 1)[0])
+
+
+def test_the_explorer_lists_every_view_and_its_files(rendered):
+    data = _explorer_data(rendered)
+    listed = {v["name"]: v["files"] for v in data["views"]}
+    written = {name.rsplit(".", 1)[0] for name in rendered if name != "explorer.html"}
+    assert set(listed) == written
+    assert all(f in rendered for files in listed.values() for f in files)
+    assert any(name.startswith("claims-in-") for name in listed)

@@ -1,76 +1,22 @@
 """`nkelections serve`'s pages in a real headless Chromium (driven over the DevTools pipe, as
-tests/network/test_explorer.py does): a figure's page, an evidence page, a document page and
-the query page running a competency question, each photographed and asserted. The screenshots go to
+tests/network/test_explorer.py does): a figure's page, an evidence page, a document page and the query
+page running a competency question, each photographed and asserted (the browser and the
+server are conftest's fixtures). The screenshots go to
 $NKELECTIONS_SCREENSHOTS when set (else the test's temporary folder)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from test_explorer import CHROMIUM, Browser, Page
 
-from nkelections.publish.serve import Config, make_server
+from chromium import CHROMIUM, Tab
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 VENDORED = Path(__file__).parents[2] / "src" / "nkelections" / "publish" / "static" / "yasgui"
-
-
-class Tab(Page):
-    """A page that is ready when the document has loaded (and `ready` holds)."""
-
-    def __init__(self, browser: Browser, url: str, ready: str = "true"):
-        self.browser = browser
-        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = browser.send("Target.attachToTarget",
-                                    {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self.call(f"{domain}.enable")
-        self.call("Page.navigate", {"url": url})
-        self.wait_for(f"document.readyState === 'complete' && ({ready})")
-
-    def text(self) -> str:
-        return self.eval("document.body.innerText")
-
-    def screenshot(self, folder: Path, name: str) -> Path:
-        png = base64.b64decode(self.call("Page.captureScreenshot", {"format": "png"})["data"])
-        path = folder / f"{name}.png"
-        path.write_bytes(png)
-        return path
-
-    def requested(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.browser.events
-                if e.get("method") == "Network.requestWillBeSent"
-                and e.get("sessionId") == self.session]
-
-    def run(self, expression: str):
-        """Evaluate an expression that returns a promise; its resolved value."""
-        result = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
-                                                "returnByValue": True})
-        assert "exceptionDetails" not in result, result
-        return result["result"].get("value")
-
-
-@pytest.fixture(scope="module")
-def server(dist):
-    httpd, site = make_server(Config(dist, port=0, timeout=10, limit=1000))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    site.close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    chromium = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture(scope="module")

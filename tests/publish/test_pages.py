@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import urllib.error
 import urllib.request
 from html import unescape
@@ -15,21 +14,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
-from nkelections.publish.serve import Config, make_server
-
 SD = "http://www.w3.org/ns/sparql-service-description#"
 DATASET = URIRef("https://w3id.org/nkelections/dataset")
-
-
-@pytest.fixture(scope="module")
-def server(dist):
-    httpd, site = make_server(Config(dist, port=0, timeout=5, limit=100))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    site.close()
 
 
 def fetch(url, accept=None):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_explorer import CHROMIUM, Browser
 
+from chromium import Tab
 from nkelections.publish.pages import resource_page, safe_href, term_html
 from nkelections.publish.query_page import HTTP_LINKS_ONLY, query_page
 from nkelections.rdf.namespaces import BASE, DATA_GRAPH
@@ -66,40 +65,20 @@ def test_the_query_page_keeps_its_http_only_links():
     assert "/^https?:[/][/]/i.test(binding.value)" in HTTP_LINKS_ONLY
 
 
-@pytest.fixture(scope="module")
-def server(dist):
-    from nkelections.publish.serve import Config, make_server
-
-    httpd, site = make_server(Config(dist, port=0, timeout=10, limit=1000))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    site.close()
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-def test_the_query_page_links_only_http_results(server, tmp_path):
+def test_the_query_page_links_only_http_results(server, browser):
     """In YASR's table of answers (in Chromium), only http(s) IRIs are links: a javascript:,
     mailto: or file: IRI, as a value or as a literal's datatype, is text."""
-    from test_browser_pages import Tab
-
     query = ('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)//> <mailto:a@example.org> '
              '<file:///etc/passwd> <https://example.org/fine> "1"^^<mailto:type@example.org> '
              '"2"^^<http://www.w3.org/2001/XMLSchema#integer> } }')
-    browser = Browser(tmp_path / "profile")
-    try:
-        tab = Tab(browser, server + "/", ready="window.yasgui !== undefined")
-        tab.eval(f"(() => {{ const t = yasgui.getTab(); t.setQuery({json.dumps(query)}); "
-                 "t.query(); })()")
-        tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length === 6",
-                     timeout=30)
-        hrefs = tab.eval("[...document.querySelectorAll('.yasr table tbody a')]"
-                         ".map(a => a.getAttribute('href'))")
-        text = tab.eval("document.querySelector('.yasr table tbody').innerText")
-        assert tab.errors() == []
-    finally:
-        browser.close()
+    tab = Tab(browser, server + "/", ready="window.yasgui !== undefined")
+    tab.eval(f"(() => {{ const t = yasgui.getTab(); t.setQuery({json.dumps(query)}); "
+             "t.query(); })()")
+    tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length === 6", timeout=30)
+    hrefs = tab.eval("[...document.querySelectorAll('.yasr table tbody a')]"
+                     ".map(a => a.getAttribute('href'))")
+    text = tab.eval("document.querySelector('.yasr table tbody').innerText")
+    assert tab.errors() == []
     assert sorted(h for h in hrefs if h) == ["http://www.w3.org/2001/XMLSchema#integer",
                                              "https://example.org/fine"]
     assert None not in hrefs  # no anchor left without its href either

@@ -4,7 +4,6 @@ leave the graph unchanged, limits, and dereferencing resources and ontology term
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,22 +12,19 @@ import pytest
 
 from nkelections.build.describe import VOID_GRAPH
 from nkelections.build.docs import write_docs
-from nkelections.publish.serve import Config, make_server
+from nkelections.publish.serve import Config
 from nkelections.rdf.namespaces import BASE
+from served import serving
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
 def server(dist, root):
+    """Short limits, which the tests below reach on purpose."""
     write_docs(root / "ontology" / "nkelections.ttl", dist / "docs" / "ontology.html")
-    httpd, site = make_server(Config(dist, port=0, timeout=3, limit=50))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    site.close()
+    with serving(dist, timeout=3, limit=50) as url:
+        yield url
 
 
 def fetch(url, data=None, headers=None, method=None):

@@ -11,13 +11,14 @@ from nkelections.layout import project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from nkelections.network.views import VIEWS
+    from nkelections.network.views import FAMILIES, VIEWS
 
     add_input_option(parser)
     parser.add_argument("--out", type=output_dir, metavar="DIR",
                         help="output folder (default: dist/network/ in the project)")
-    parser.add_argument("--view", action="append", choices=list(VIEWS), dest="views",
-                        help="only this view (repeatable; default: all)")
+    parser.add_argument("--view", action="append", choices=[*VIEWS, *FAMILIES], dest="views",
+                        help="only this view, or claims-by-document for one claims view per "
+                             "source document (repeatable; default: all)")
     parser.add_argument("--no-pictures", action="store_true", help="skip PNG and SVG")
     parser.add_argument("--no-explorer", action="store_true", help="skip explorer.html")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing")

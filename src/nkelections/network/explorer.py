@@ -15,8 +15,9 @@ from nkelections.rdf.namespaces import PROV, RDF
 NOT_ABOUT = {RDF.type, PROV.wasDerivedFrom, PROV.wasAttributedTo}
 
 
-def explorer_data(index: GraphIndex) -> dict:
-    """Nodes with positions, edges, facts with quotes, and document titles."""
+def explorer_data(index: GraphIndex, views: list[dict] = ()) -> dict:
+    """Nodes with positions, edges, facts with quotes, document titles, and the views written
+    beside the page (name, title, nodes, edges and file names), which it links to."""
     graph = entity_network(index)
     pos = layout(graph)
     styles = type_styles(graph, index.type_names())  # the pictures' colours
@@ -40,7 +41,7 @@ def explorer_data(index: GraphIndex) -> dict:
         {q.document for f in index.facts.values() for q in f.quotes}
         | {d for docs in index.mentioned_in.values() for d in docs})}
     return {"title": "nkelections explorer", "build": _build_line(index), "nodes": nodes,
-            "edges": edges, "facts": facts, "documents": documents}
+            "edges": edges, "facts": facts, "documents": documents, "views": list(views)}
 
 
 def _facts(index: GraphIndex) -> tuple[dict, dict[str, set[str]]]:
@@ -80,9 +81,10 @@ def _hex(colour: tuple) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in colour[:3])
 
 
-def explorer_html(index: GraphIndex) -> str:
-    """The page, self-contained: no external script, style, font or fetch."""
-    data = json.dumps(explorer_data(index), ensure_ascii=False, sort_keys=True,
+def explorer_html(index: GraphIndex, views: list[dict] = ()) -> str:
+    """The page, self-contained: no external script, style, font or fetch (its list of views
+    links to their files in the page's own folder, opened only when clicked)."""
+    data = json.dumps(explorer_data(index, views), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
     # Inside <script>, "</" could close the element early; JSON allows the escaped form.
     data = data.replace("</", "<\\/")

@@ -26,6 +26,12 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
                   cursor: pointer; font: inherit; }
 #results button:hover { background: #e6eefc; }
 #results .type, #details .type { color: #777; font-size: 12px; }
+#views { margin-top: 8px; font-size: 13px; }
+#views summary { cursor: pointer; color: #1f4fa8; }
+#views ul { list-style: none; margin: 4px 0 0; padding: 0; max-height: 260px; overflow: auto; }
+#views li { padding: 3px 0; border-bottom: 1px solid #eee; }
+#views .files { font-size: 12px; }
+#views .files a { margin-right: 6px; }
 #details { padding: 10px 12px; overflow: auto; flex: 1; }
 #details h2 { font-size: 17px; margin: 0 0 2px; }
 #details h3 { font-size: 14px; margin: 14px 0 4px; }
@@ -63,6 +69,7 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
     <input id="search" type="search" placeholder="Search a name, e.g. Kim Jong-un"
            autocomplete="off" aria-label="search a node by name">
     <ul id="results"></ul>
+    <details id="views"><summary>Views: pictures and data files</summary><ul></ul></details>
   </header>
   <section id="details"><p>Search a name or click a node to see its facts, with the quotes
     and the sources that support them. Drag to pan, scroll to zoom.</p></section>
@@ -137,6 +144,26 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
       row.append(dot, document.createTextNode(type));
       box.appendChild(row);
     }
+  }
+
+  function listViews() {
+    // The views written beside this page, each a picture to open and files to download.
+    const box = document.querySelector("#views ul");
+    document.querySelector("#views summary").textContent =
+      `Views: pictures and data files (${data.views.length})`;
+    for (const v of data.views) {
+      const li = html("li"); li.dataset.view = v.name;
+      const main = v.files.find(f => f.endsWith(".png")) || v.files[0];
+      const a = html("a", v.title); a.href = encodeURIComponent(main);
+      li.append(a, html("span", ` ${v.nodes} nodes, ${v.edges} edges`, "type"));
+      const files = html("div", undefined, "files");
+      for (const f of v.files) {
+        const link = html("a", f.slice(v.name.length + 1)); link.href = encodeURIComponent(f);
+        files.appendChild(link);
+      }
+      li.appendChild(files); box.appendChild(li);
+    }
+    if (!data.views.length) box.appendChild(html("li", "no view was written with this page"));
   }
 
   function setView(v) { view = v; svg.setAttribute("viewBox", v.join(" ")); }
@@ -269,7 +296,7 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #222; display: fl
   }
 
   document.getElementById("build").textContent = data.build;
-  draw(); legend(); panZoom();
+  draw(); legend(); listViews(); panZoom();
   document.getElementById("search").addEventListener("input", ev => search(ev.target.value));
   document.getElementById("search").addEventListener("keydown", ev => {
     if (ev.key === "Enter") { const f = search(ev.target.value); if (f.length) select(f[0].id); }

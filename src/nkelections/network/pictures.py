@@ -60,6 +60,24 @@ def _pack(boxes: list[dict]) -> dict[str, tuple[float, float]]:
     return placed
 
 
+def column_layout(columns: list[tuple[str, list[str]]]) -> dict[str, tuple[float, float]]:
+    """Each column's nodes spread evenly down the height of the tallest, in their order; the
+    columns as far apart as the tallest is high, so that wrapped labels do not meet."""
+    tallest, gap = _column_sizes(columns)
+    placed = {}
+    for x, (_, nodes) in enumerate(columns):
+        step = tallest / max(len(nodes), 1)
+        for i, node in enumerate(nodes):
+            placed[node] = (x * gap, -(i + 0.5) * step)
+    return placed
+
+
+def _column_sizes(columns: list[tuple[str, list[str]]]) -> tuple[int, float]:
+    """The tallest column's length, and the distance between two columns."""
+    tallest = max((len(nodes) for _, nodes in columns), default=1) or 1
+    return tallest, max(tallest / 2, 3.0)
+
+
 def type_styles(graph: nx.MultiDiGraph, order: list[str] = ()) -> dict[str, tuple[tuple, str]]:
     """A colour and a marker per node type present; markers change once the colours run out.
     Numbered in `order` (every class: GraphIndex.type_names) so that a class has the same
@@ -72,18 +90,25 @@ def type_styles(graph: nx.MultiDiGraph, order: list[str] = ()) -> dict[str, tupl
                 MARKERS[number[t] // 20 % len(MARKERS)]) for t in present}
 
 
-def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = ()) -> Figure:
+def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = (),
+         columns: list[tuple[str, list[str]]] | None = None) -> Figure:
+    """The view by a seeded spring layout, or in `columns` (heading, nodes) when given."""
     n = graph.number_of_nodes()
     side = max(9.0, min(32.0, 3.0 * math.sqrt(max(n, 1)) + 4))
+    if columns:  # a row for each node of the tallest column
+        side = max(9.0, min(32.0, 0.8 * max(len(c) for _, c in columns) + 3))
     fig = Figure(figsize=(side * 1.25, side), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.78, 0.91))
     ax.set_axis_off()
-    fig.suptitle(f"{title}\n{subtitle}", fontsize=12, x=0.01, ha="left", y=0.985)
+    fig.suptitle("\n".join([*textwrap.wrap(title, 120), subtitle]), fontsize=12, x=0.01,
+                 ha="left", y=0.985)
     if n == 0:
         ax.text(0.5, 0.5, "no nodes in this view for the current data", ha="center")
         return fig
-    pos = layout(graph)
+    pos = column_layout(columns) if columns else layout(graph)
+    if columns:
+        _headings(ax, columns)
     styles = type_styles(graph, order)
     nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#9a9a9a", arrowsize=9,
                            width=[0.6 + 0.6 * d.get("sources", 0)
@@ -96,11 +121,18 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = (
                                node_color=[colour] * len(nodes), node_shape=marker,
                                edgecolors=[DISPUTED if d else "#333333" for d in disputed],
                                linewidths=[2.5 if d else 0.6 for d in disputed])
-    _labels(ax, graph, pos, small=n > 45)
+    _labels(ax, graph, pos, small=n > 45 and not columns)
     _legend(fig, styles, any(d.get("disputed") for _, d in graph.nodes(data=True)),
             min(n, MAX_LABELS), n)
     ax.margins(0.08)
     return fig
+
+
+def _headings(ax, columns: list[tuple[str, list[str]]]) -> None:
+    _, gap = _column_sizes(columns)
+    for x, (heading, _) in enumerate(columns):
+        ax.text(x * gap, 0.2, heading, fontsize=11, fontweight="bold", ha="center",
+                va="bottom", color="#444444")
 
 
 def labelled(graph: nx.MultiDiGraph) -> list[str]:
@@ -143,12 +175,12 @@ def _legend(fig: Figure, styles: dict, disputed: bool, labels: int, nodes: int) 
                title="node type", fontsize=9, title_fontsize=10, frameon=False)
 
 
-def render(graph: nx.MultiDiGraph, title: str, subtitle: str,
-           order: list[str] = ()) -> dict[str, bytes]:
+def render(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = (),
+           columns: list[tuple[str, list[str]]] | None = None) -> dict[str, bytes]:
     """PNG and SVG of one view; both are byte-stable for the same graph."""
     out = {}
     with matplotlib.rc_context({"svg.hashsalt": "nkelections", "svg.fonttype": "none"}):
-        fig = draw(graph, title, subtitle, order)
+        fig = draw(graph, title, subtitle, order, columns)
         for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None})):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, metadata=metadata)

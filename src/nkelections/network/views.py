@@ -1,17 +1,23 @@
 """Views: each a network of its own, cut from the graph for one question.
 
 VIEWS maps a view's name (also its file name under dist/network/) to its title and builder.
+FAMILIES maps a name to views the data decides the number of (one per source document);
+chosen_views expands both.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import networkx as nx
 from rdflib import URIRef
 
+from nkelections.errors import NetworkError
 from nkelections.network.convert import (
+    Fact,
     GraphIndex,
     add_entity,
     add_relation,
@@ -26,11 +32,17 @@ INSTITUTION_CLASSES = (NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision, NK
 DOCUMENT_LINKS = {SCHEMA.citation, NKE.reportedIn}
 
 
+# A picture's columns, left to right: each a heading and its nodes, top to bottom.
+Columns = list[tuple[str, list[str]]]
+
+
 @dataclass(frozen=True)
 class View:
     name: str
     title: str
     build: Callable[[GraphIndex], nx.MultiDiGraph]
+    # drawn in columns rather than by a spring layout (pictures.draw)
+    columns: Callable[[nx.MultiDiGraph], Columns] | None = None
 
 
 def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
@@ -56,19 +68,17 @@ def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
     return graph
 
 
-def who_said_what(index: GraphIndex) -> nx.MultiDiGraph:
+def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
+                  name: str = "claims") -> nx.MultiDiGraph:
     """Sources, claims and attributed facts, who made them, what they are about, and the
-    disagreements between facts (facts in a disagreement carry disputed=True)."""
-    graph = nx.MultiDiGraph(name="claims")
+    disagreements between facts (facts in a disagreement carry disputed=True); `only` keeps
+    the facts named in it (a view per document, claims_by_document)."""
+    graph = nx.MultiDiGraph(name=name)
     disputed = _disputed_facts(index)
-    for node, fact in index.facts.items():
-        is_claim = index.is_a(node, (NKE.Claim,))
-        # a claim is made by the voice of each quote (its own text's where no one is named);
-        # another fact only by a speaker the text names
-        claimants = sorted({a for q in fact.quotes for a in (q.voice if is_claim else q.stated_by)})
-        if not (is_claim or claimants or node in disputed):
+    for fact, claimants in claims_and_claimants(index, disputed):
+        if only is not None and fact.node not in only:
             continue
-        claim = _add_fact(graph, index, fact, disputed=node in disputed)
+        claim = _add_fact(graph, index, fact, disputed=fact.node in disputed)
         for doc in sorted(fact.documents):
             _edge(graph, add_entity(graph, index, doc), claim, "reports", len(fact.documents))
         for agent in claimants:
@@ -86,6 +96,22 @@ def who_said_what(index: GraphIndex) -> nx.MultiDiGraph:
     for node, data in graph.nodes(data=True):
         data["disputed"] = node in marked
     return graph
+
+
+def claims_and_claimants(index: GraphIndex, disputed: dict[URIRef, set[URIRef]] | None = None,
+                         ) -> list[tuple[Fact, list[URIRef]]]:
+    """The facts the claims views show (every nke:Claim, a fact a speaker the text names
+    states, a fact in a disagreement), each with who makes it."""
+    disputed = _disputed_facts(index) if disputed is None else disputed
+    found = []
+    for node, fact in index.facts.items():
+        is_claim = index.is_a(node, (NKE.Claim,))
+        # a claim is made by the voice of each quote (its own text's where no one is named);
+        # another fact only by a speaker the text names
+        claimants = sorted({a for q in fact.quotes for a in (q.voice if is_claim else q.stated_by)})
+        if is_claim or claimants or node in disputed:
+            found.append((fact, claimants))
+    return found
 
 
 def _disputed_facts(index: GraphIndex) -> dict[URIRef, set[URIRef]]:
@@ -196,3 +222,97 @@ VIEWS: dict[str, View] = {v.name: v for v in (
     View("entities-top", f"The {TOP_ENTITIES} best-connected entities, the rest folded by type",
          top_entities),
 )}
+
+
+@dataclass(frozen=True)
+class Family:
+    """Views whose number the data decides: `views(index)` makes them."""
+
+    name: str
+    title: str
+    views: Callable[[GraphIndex], list[View]]
+
+
+SHARED_CLAIMS = "claims-in-several-documents"
+
+
+def claims_by_document(index: GraphIndex) -> list[View]:
+    """The claims view cut into readable pieces: one view per source document with the claims
+    quoted in it alone, their subjects and claimants; the claims several documents report (or
+    none) share one more view, where each reporting document is drawn. So every claim stands in
+    exactly one of these views."""
+    groups: dict[URIRef | None, set[URIRef]] = {}
+    for fact, _ in claims_and_claimants(index):
+        home = next(iter(fact.documents)) if len(fact.documents) == 1 else None
+        groups.setdefault(home, set()).add(fact.node)
+    views: list[View] = []
+    taken: set[str] = set()
+    for doc in sorted_terms(d for d in groups if d is not None):
+        name = _unique(f"claims-in-{_slug(index.node_id(doc))}", taken)
+        views.append(View(name, f"Claims in {index.label(doc)}",
+                          partial(who_said_what, only=groups[doc], name=name), claim_columns))
+    if None in groups:
+        name = _unique(SHARED_CLAIMS, taken)
+        views.append(View(name, "Claims several documents report",
+                          partial(who_said_what, only=groups[None], name=name), claim_columns))
+    return views
+
+
+def claim_columns(graph: nx.MultiDiGraph) -> Columns:
+    """Documents | their claims | claimants, subjects and disagreements. A star around the
+    document and its author is what a spring layout draws here, every label on the next:
+    in columns, each claim has a row, claims by the same claimant stand together, and each
+    node on the right stands level with the claims it is linked to."""
+    reports = [(u, v) for u, v, key in graph.edges(keys=True) if key == "reports"]
+    docs = sorted({u for u, _ in reports})
+    facts = sorted({v for _, v in reports} - set(docs))
+    label = {n: graph.nodes[n].get("label", n) for n in graph}
+
+    def claimants(fact: str) -> list[str]:
+        return sorted(label[v] for _, v, key in graph.out_edges(fact, keys=True)
+                      if key == "attributed to")
+
+    facts.sort(key=lambda f: (claimants(f), label[f], f))
+    row = {f: i for i, f in enumerate(facts)}
+
+    def level(node: str) -> tuple:
+        rows = [row[m] for m in nx.all_neighbors(graph, node) if m in row]
+        return (sum(rows) / len(rows) if rows else len(row), label[node], node)
+
+    rest = sorted(set(graph) - set(docs) - set(facts), key=level)
+    return [("documents", docs), ("claims and attributed facts", facts),
+            ("claimants, subjects and disagreements", rest)]
+
+
+def _slug(text: str) -> str:
+    """A file name's stem: a node id outside nkr: is a whole IRI, with / and : in it."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "document"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    found, n = name, 1
+    while found in taken or found in VIEWS:
+        n += 1
+        found = f"{name}-{n}"
+    taken.add(found)
+    return found
+
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family("claims-by-document", "the claims view, one view per source document",
+           claims_by_document),
+)}
+
+
+def chosen_views(index: GraphIndex, names: list[str] | None = None) -> list[View]:
+    """The views named (a view or a family of them), all of them by default."""
+    chosen: list[View] = []
+    for name in names or [*VIEWS, *FAMILIES]:
+        if name in VIEWS:
+            chosen.append(VIEWS[name])
+        elif name in FAMILIES:
+            chosen.extend(FAMILIES[name].views(index))
+        else:
+            raise NetworkError(f"no view named {name!r}",
+                               hint="choose one of " + ", ".join([*VIEWS, *FAMILIES]))
+    return chosen

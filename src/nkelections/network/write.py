@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nkelections.network.convert import GraphIndex
 from nkelections.network.export import FORMATS, Content, as_bytes, write_files
-from nkelections.network.views import VIEWS
+from nkelections.network.views import VIEWS, View, chosen_views
 from nkelections.process.runtime import paused_gc
 
 # Pictures and the explorer are drawn up to this many nodes. A spring layout beyond it takes
@@ -63,20 +63,25 @@ def render_files(source, summaries: list[ViewSummary], views: list[str] | None =
     with kept_from_gc():
         index = GraphIndex(source)
     try:
-        for name in views or list(VIEWS):
-            view = VIEWS[name]
+        listed: list[dict] = []  # what the explorer links to
+        for view in chosen_views(index, views):
             with kept_from_gc():
-                graph = build_view(index, name)
-            for suffix, export in FORMATS.items():
-                yield f"{name}.{suffix}", export(graph)
+                graph = build_view(index, view)
+            names = [f"{view.name}.{suffix}" for suffix in FORMATS]
+            for name, export in zip(names, FORMATS.values(), strict=True):
+                yield name, export(graph)
             nodes, note = graph.number_of_nodes(), ""
             if pictures and too_large_to_draw(nodes):
                 note = f"pictures skipped: {too_large_to_draw(nodes)}"
             elif pictures:
+                columns = view.columns(graph) if view.columns else None
                 for suffix, content in render(graph, view.title, build_line(index),
-                                               index.type_names()).items():
-                    yield f"{name}.{suffix}", content
-            summaries.append(ViewSummary(name, nodes, graph.number_of_edges(), note))
+                                               index.type_names(), columns).items():
+                    names.append(f"{view.name}.{suffix}")
+                    yield names[-1], content
+            summaries.append(ViewSummary(view.name, nodes, graph.number_of_edges(), note))
+            listed.append({"name": view.name, "title": view.title, "nodes": nodes,
+                           "edges": graph.number_of_edges(), "files": names})
             del graph
         if explorer and too_large_to_draw(len(index.entities)):
             entities = len(index.entities)  # the explorer draws the entity graph
@@ -85,14 +90,14 @@ def render_files(source, summaries: list[ViewSummary], views: list[str] | None =
         elif explorer:
             from nkelections.network.explorer import explorer_html
 
-            yield "explorer.html", explorer_html(index).encode("utf-8")
+            yield "explorer.html", explorer_html(index, listed).encode("utf-8")
     finally:
         gc.unfreeze()
 
 
-def build_view(index: GraphIndex, name: str):
-    """One view's graph, titled."""
-    view = VIEWS[name]
+def build_view(index: GraphIndex, view: View | str):
+    """One view's graph (a view, or the name of one in VIEWS), titled."""
+    view = VIEWS[view] if isinstance(view, str) else view
     graph = view.build(index)
     graph.graph["title"] = view.title
     graph.graph["build"] = build_line(index)
