@@ -1,8 +1,8 @@
 """`nkelections serve`'s pages in a real headless Chromium (driven over the DevTools pipe, as
-tests/network/test_explorer.py does): a figure's page, an evidence page, a document page and the query
-page running a competency question, each photographed and asserted (the browser and the
-server are conftest's fixtures). The screenshots go to
-$NKELECTIONS_SCREENSHOTS when set (else the test's temporary folder)."""
+tests/network/test_explorer.py does): a figure's page, an evidence page, a document page and
+the query page running a competency question, each photographed and asserted (the browser and
+the server are conftest's fixtures). The screenshots go to $NKELECTIONS_SCREENSHOTS when set
+(else the test's temporary folder)."""
 
 from __future__ import annotations
 
