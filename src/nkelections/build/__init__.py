@@ -1,0 +1,1 @@
+"""Texts and curated files -> records -> quads -> dist/ (evidence, JSON-LD, VoID/DCAT, docs)."""
