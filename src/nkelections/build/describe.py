@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
 from nkelections import __version__
+from nkelections.process.runtime import Forked
 from nkelections.rdf.namespaces import (
     BASE,
     DATA_GRAPH,
@@ -42,7 +43,6 @@ from nkelections.rdf.namespaces import (
     XSD,
 )
 from nkelections.rdf.quads import GraphTriples, Quads, Triple, iri_value, literal_of_type
-from nkelections.process.runtime import Forked
 
 VOID_GRAPH = GRAPH["void"]
 DATASET = URIRef(BASE + "dataset")

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from nkelections.build.statements import CREDIT_KEYS, Credit, EvidenceSpec
 from nkelections.errors import CurationError
-from nkelections.sources.mentions import Mention
 from nkelections.rdf.namespaces import NKE, NKR, NKV, OA, PROV, RDF, XSD
 from nkelections.sources.corpus import Corpus, Document
-from nkelections.build.statements import CREDIT_KEYS, Credit, EvidenceSpec
+from nkelections.sources.mentions import Mention
 
 # A paragraph is a block of the text between blank lines, as the five texts are laid out.
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")

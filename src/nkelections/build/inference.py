@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from nkelections.rdf.namespaces import RDF
 from nkelections.curation.ontology import Ontology
+from nkelections.rdf.namespaces import RDF
 from nkelections.rdf.quads import GraphTriples, is_iri
 
 

@@ -11,10 +11,21 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
-from nkelections.errors import CurationError
+from nkelections.build.describe import add_description, release_date
 from nkelections.build.evidence import Credits, Span, add_text_target, locate, mention_iri
 from nkelections.build.inference import materialise_types
-from nkelections.sources.mentions import Gazetteer, Mention
+from nkelections.build.redact import redact_unlicensed_texts
+from nkelections.build.statements import (
+    Curation,
+    Entity,
+    EvidenceSpec,
+    StatementSpec,
+    load_curation,
+)
+from nkelections.curation.links import add_wikidata_links
+from nkelections.curation.ontology import Ontology
+from nkelections.errors import CurationError
+from nkelections.process.runtime import paused_gc
 from nkelections.rdf.namespaces import (
     DATA_GRAPH,
     DCTERMS,
@@ -30,14 +41,9 @@ from nkelections.rdf.namespaces import (
     SKOS,
     XSD,
 )
-from nkelections.curation.ontology import Ontology
 from nkelections.rdf.quads import GraphTriples, Quads
-from nkelections.build.redact import redact_unlicensed_texts
-from nkelections.process.runtime import paused_gc
 from nkelections.sources.corpus import Corpus, Document, load_corpus
-from nkelections.build.statements import Curation, Entity, EvidenceSpec, StatementSpec, load_curation
-from nkelections.build.describe import add_description, release_date
-from nkelections.curation.links import add_wikidata_links
+from nkelections.sources.mentions import Gazetteer, Mention
 
 DOCUMENT_CLASSES = {
     "encyclopedia-article": SCHEMA.Article,

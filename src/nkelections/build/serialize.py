@@ -15,12 +15,11 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from nkelections.build import entity_index
-from nkelections.rdf.files import write_atomic
-from nkelections.errors import BuildError
 from nkelections.build.jsonld import jsonld_context, write_jsonld
+from nkelections.errors import BuildError
+from nkelections.process.runtime import Forked
 from nkelections.rdf.namespaces import PREFIXES, bind_prefixes
 from nkelections.rdf.quads import Quads
-from nkelections.process.runtime import Forked
 
 NQUADS = "nkelections.nq"
 NTRIPLES = "nkelections.nt"
@@ -114,8 +113,8 @@ class _Conversion:
     def __init__(self, source: Path, target: Path, extension: str):
         self.target = target
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nkelections.build.serialize", str(source), str(target), extension],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [sys.executable, "-m", "nkelections.build.serialize", str(source), str(target),
+             extension], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def result(self) -> None:
         _, err = self.process.communicate()

@@ -17,11 +17,11 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from nkelections.curation.check import curated_files
+from nkelections.curation.ontology import Ontology, Property
+from nkelections.curation.yamlio import Node, Seq
 from nkelections.errors import CurationError
 from nkelections.rdf.namespaces import NKR, RDF, XSD
-from nkelections.curation.ontology import Ontology, Property
 from nkelections.sources.corpus import SLUG, Corpus
-from nkelections.curation.yamlio import Node, Seq
 
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
                "not_a_mention"}
