@@ -51,9 +51,15 @@ class Node(dict):
 
 
 class Seq(list):
+    """A YAML sequence that remembers where it stands, and where each of its items does."""
+
     file: str = ""
     line: int = 0
     item_lines: list[int] | None = None  # the line of each item; None when read without lines
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
 
 
 def load_yaml(path: Path, root: Path | None = None, lines: bool = True):
