@@ -44,7 +44,8 @@ def explorer_data(index: GraphIndex) -> dict:
 
 
 def _facts(index: GraphIndex) -> tuple[dict, dict[str, set[str]]]:
-    facts, about = {}, {}
+    facts: dict = {}
+    about: dict[str, set[str]] = {}
     for node, fact in index.facts.items():
         fid = index.node_id(node)
         involved = _involved(index, fact)
