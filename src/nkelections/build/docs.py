@@ -19,7 +19,7 @@ def _import_pylode():
     # the version from the installed metadata instead.
     if "pylode.version" not in sys.modules:
         shim = types.ModuleType("pylode.version")
-        shim.__version__ = importlib.metadata.version("pylode")
+        vars(shim)["__version__"] = importlib.metadata.version("pylode")
         sys.modules["pylode.version"] = shim
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level

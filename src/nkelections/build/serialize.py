@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -148,7 +149,7 @@ def _context(rendering: Rendering, path: Path) -> None:
                     encoding="utf-8")
 
 
-def _entity_index(write: Callable[[list, object], str]) -> Callable[[Rendering, Path], None]:
+def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering, Path], None]:
     """The generated entity index (entity_index.py), read back from the N-Quads just written."""
 
     def export(rendering: Rendering, path: Path) -> None:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     countries = set(classes.pop("countries", [])) if classes is not None else None
     cache = None if args.no_cache else (args.cache or root / ".cache" / "wikidata")
     proposals = propose(data, links, Client(endpoint, cache),
-                        lambda t: {t} | ontology.superclasses.get(t, set()),
+                        ontology.and_superclasses,
                         args.entity_namespace or str(WD), classes, countries)
     doc = review_document(proposals, endpoint)
     output = args.output or root / "dist" / "wikidata-proposals.yaml"
@@ -91,7 +91,7 @@ def _offline(args: argparse.Namespace, paths, dataset) -> int:
         return 0
     ontology = Ontology.load(paths.ontology)
     found = coverage(data, load_links(target, None, paths.root),
-                     lambda t: {t} | ontology.superclasses.get(t, set()))
+                     ontology.and_superclasses)
     print(f"{len(found.linked)} linked, {len(found.abstained)} abstained, "
           f"{len(found.unlisted)} unlisted")
     for entity in found.unlisted:

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 from pathlib import Path
+from typing import cast
 
 from nkelections.cli.argtypes import SECONDS, number_in
 from nkelections.layout import project_root
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print("nkelections serve: warning: this system gives the query workers no private "
               "network namespace; SERVICE is refused by the parser only", file=sys.stderr)
     signal.signal(signal.SIGTERM, _stop)
-    host, port = server.server_address[:2]
+    host, port = cast(tuple[str, int], server.server_address[:2])  # an AF_INET(6) server
     print(f"serving {config.dist} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops",
           flush=True)
     try:

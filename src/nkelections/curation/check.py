@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from nkelections.curation.schema import (
     EntityFile,
@@ -103,7 +104,7 @@ EXPECTED = {
 }
 
 
-def _describe_error(error: dict, names: list) -> tuple[str, str | None]:
+def _describe_error(error: ErrorDetails, names: list) -> tuple[str, str | None]:
     kind, context = error["type"], error.get("ctx") or {}
     keys = [n for n in names if isinstance(n, str)]
     field = keys[-1] if keys else "the file"

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node as RdfNode
 
 from nkelections.curation.check import read_checked
 from nkelections.curation.schema import WikidataFile
 from nkelections.curation.yamlio import Node, Seq
 from nkelections.errors import CurationError
 from nkelections.rdf.namespaces import NKE, NKR, PROV, RDF, RDFS, SCHEMA, SKOS, WD
+from nkelections.rdf.quads import GraphTriples
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -211,7 +213,7 @@ def _check(result: Links, known: set[str] | None, path: Path) -> None:
                                 where=str(path), hint="use an id of data/entities/*.yaml")
 
 
-def add_links(graph: Graph, links: Links) -> int:
+def add_links(graph: Graph | GraphTriples, links: Links) -> int:
     """Add each identity link and its evidence node to `graph`; returns how many."""
     for link in links.links:
         entity, item = NKR[link.entity], WD[link.qid]
@@ -236,13 +238,13 @@ class Coverage:
     unlisted: list[str]
 
 
-def coverage(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[URIRef]]
+def coverage(graph: Graph, links: Links, superclasses: Callable[[RdfNode], set[RdfNode]]
              ) -> Coverage:
     """Every labelled entity of the graph that is not a fact: linked, abstained (itself or by its
     class), or unlisted. A new or split entity shows up as unlisted until a curator decides."""
     out = Coverage([], [], [])
     classes = {NKE[name] for name in links.abstain_classes}
-    for iri in sorted(set(graph.subjects(RDFS.label, None))):
+    for iri in sorted({s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}):
         ident = str(iri)[len(str(NKR)):]
         if not str(iri).startswith(str(NKR)) or "/" in ident:
             continue
@@ -258,7 +260,7 @@ def coverage(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[UR
     return out
 
 
-def add_wikidata_links(graph: Graph, data_dir: Path, known: set[str],
+def add_wikidata_links(graph: Graph | GraphTriples, data_dir: Path, known: set[str],
                        root: Path | None = None) -> int:
     """The build's one call: read data/wikidata.yaml, check it against the curated ids, add it."""
     return add_links(graph, load_links(data_dir / "wikidata.yaml", known, root))

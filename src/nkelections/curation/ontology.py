@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from nkelections.errors import CurationError
 from nkelections.rdf.namespaces import NKE, OWL, PREFIXES, RDF, RDFS, SKOS, XSD, expand_curie
@@ -51,16 +52,21 @@ class Ontology:
                                 hint="fix the Turtle (riot --validate names the line)") from None
         return cls(graph)
 
+    def _named(self, kind: URIRef) -> list[URIRef]:
+        """The IRIs typed `kind` (a blank node is no term a curated file can name)."""
+        return [s for s in self.graph.subjects(RDF.type, kind) if isinstance(s, URIRef)]
+
     @cached_property
     def classes(self) -> set[URIRef]:
-        return set(self.graph.subjects(RDF.type, OWL.Class))
+        return set(self._named(OWL.Class))
 
     @cached_property
     def properties(self) -> dict[URIRef, Property]:
         props = {}
         for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
-            for iri in self.graph.subjects(RDF.type, kind):
+            for iri in self._named(kind):
                 rng = self.graph.value(iri, RDFS.range)
+                rng = rng if isinstance(rng, URIRef) else None  # not a union of datatypes
                 datatype = None if is_object else (rng or REUSED_DATATYPES.get(str(iri)))
                 props[iri] = Property(iri, is_object, datatype)
         return props
@@ -68,13 +74,15 @@ class Ontology:
     @cached_property
     def individuals(self) -> set[URIRef]:
         """Concepts and schemes the data may point at (roles, levels, measures, ...)."""
-        return set(self.graph.subjects(RDF.type, SKOS.Concept))
+        return set(self._named(SKOS.Concept))
 
     @cached_property
-    def superclasses(self) -> dict[URIRef, set[URIRef]]:
-        closure: dict[URIRef, set[URIRef]] = {}
+    def superclasses(self) -> dict[URIRef, set[Node]]:
+        """Each class -> its superclasses, blank nodes (restrictions, unions) included."""
+        closure: dict[URIRef, set[Node]] = {}
         for cls in self.classes:
-            seen, todo = set(), [cls]
+            seen: set[Node] = set()
+            todo: list[Node] = [cls]
             while todo:
                 for parent in self.graph.objects(todo.pop(), RDFS.subClassOf):
                     if parent not in seen:
@@ -82,6 +90,10 @@ class Ontology:
                         todo.append(parent)
             closure[cls] = seen
         return closure
+
+    def and_superclasses(self, cls: Node) -> set[Node]:
+        """`cls` and its superclasses (`cls` alone when the ontology has no such class)."""
+        return {cls} | (self.superclasses.get(cls, set()) if isinstance(cls, URIRef) else set())
 
     def is_subclass(self, cls: URIRef, parent: URIRef) -> bool:
         return cls == parent or parent in self.superclasses.get(cls, set())

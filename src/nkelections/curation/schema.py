@@ -19,7 +19,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -39,8 +39,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: a trailing newline is no part of an id
-DOCUMENT_KINDS = ("encyclopedia-article", "research-paper", "news-article", "interview-report")
-LINKER_KINDS = ("person", "body", "place", "country", "election")
+DocumentKind = Literal["encyclopedia-article", "research-paper", "news-article", "interview-report"]
+LinkerKind = Literal["person", "body", "place", "country", "election"]
+DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
+LINKER_KINDS: tuple[str, ...] = get_args(LinkerKind)
 MAX_TEXT = 100_000  # characters of one value: a quote or a description, never a whole text
 # Control characters (C0 but tab and line breaks, DEL, C1), halves of surrogate pairs, the
 # Unicode line and paragraph separators and the bidirectional overrides ("Trojan source").
@@ -178,9 +180,9 @@ def _no_dots(value: str) -> str:
     raise _error("file_name", "'{value}' is not a file name", value=value)
 
 
-def OneOrMore(item):  # noqa: N802 - a type constructor, named like one
-    """A list of `item`, where one item may be written without the brackets."""
-    return Annotated[list[item], BeforeValidator(_listed)]
+_Item = TypeVar("_Item")
+# A list of items, where one item may be written without the brackets: OneOrMore[Name].
+OneOrMore = Annotated[list[_Item], BeforeValidator(_listed)]
 
 
 class _Model(BaseModel):
@@ -203,7 +205,7 @@ class ManifestDocument(_Model):
     original: Text | None = None
     sha256: Sha256
     title: Name
-    kind: Literal[DOCUMENT_KINDS]
+    kind: DocumentKind
     language: Language
     publisher: EntityRef | None = None
     publisher_basis: Text | None = None
@@ -234,13 +236,13 @@ class Entity(_Model):
     model_config = ConfigDict(extra="allow")  # property keys, checked against the ontology
 
     id: Slug
-    type: OneOrMore(Term) = Field(min_length=1)
+    type: OneOrMore[Term] = Field(min_length=1)
     label: Name
-    aliases: OneOrMore(Name) | None = None
+    aliases: OneOrMore[Name] | None = None
     description: Text | None = None
     note: Text | None = None
     wikidata: Qid | None = None
-    not_a_mention: OneOrMore(Name) | None = None  # i21b: passages where a name means another
+    not_a_mention: OneOrMore[Name] | None = None  # i21b: passages where a name means another
 
     @model_validator(mode="after")
     def _terms(self, info: ValidationInfo) -> Entity:
@@ -462,7 +464,7 @@ class WikidataLink(_Model):
     snippet: Name
     looked_up: Text | None = None
     label_ko: Name | None = None  # i24 (first announcement; Korean names moved to korean_names)
-    aliases_ko: OneOrMore(Name) | None = None
+    aliases_ko: OneOrMore[Name] | None = None
     ko_seen_at: Http | None = None
     ko_snippet: Name | None = None
 
@@ -486,7 +488,7 @@ class WikidataClass(_Model):
 class KoreanName(_Model):  # i24: Hangul names, each with the page it was seen on
     entity: EntityRef
     label: Name
-    aliases: OneOrMore(Name) | None = None
+    aliases: OneOrMore[Name] | None = None
     seen_at: Http
     snippet: Name
     looked_up: Text | None = None
@@ -501,7 +503,7 @@ class WikidataFile(_Model):
     links: list[WikidataLink] | None = None
     abstentions: list[Abstention] | None = None
     awaiting_entity: list[AwaitingLink] | None = None
-    linker_classes: dict[Literal[LINKER_KINDS], list[WikidataClass] | None] | None = None
+    linker_classes: dict[LinkerKind, list[WikidataClass] | None] | None = None
     context_countries: list[EntityRef] | None = None
     korean_names: list[KoreanName] | None = None
     abstain_classes: list[AbstainClass] | None = None
@@ -552,7 +554,7 @@ class WikidataPropertiesFile(_Model):
 
 
 class LinkerClasses(RootModel):  # `nkelections link --classes FILE`
-    root: dict[Literal[(*LINKER_KINDS, "countries")], list[Qid]]
+    root: dict[Literal[LinkerKind, "countries"], list[Qid]]
 
 
 # Rows of a Wikidata answer, as the linker caches them: every value a string.

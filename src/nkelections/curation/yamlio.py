@@ -13,6 +13,7 @@ import stat
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import ryml
 import yaml
@@ -50,9 +51,15 @@ class Node(dict):
 
 
 class Seq(list):
+    """A YAML sequence that remembers where it stands, and where each of its items does."""
+
     file: str = ""
     line: int = 0
     item_lines: list[int] | None = None  # the line of each item; None when read without lines
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
 
 
 def load_yaml(path: Path, root: Path | None = None, lines: bool = True):
@@ -123,8 +130,8 @@ def _syntax_error(exc: yaml.YAMLError, text: str, shown: str) -> CurationError:
     hint = "check indentation and quote values that contain ': ' or start with a symbol"
     if mark is not None:
         line = mark.line + 1
-    elif isinstance(getattr(exc, "position", None), int):  # a reader error: a bad character
-        line = text[:exc.position].count("\n") + 1
+    elif isinstance(position := getattr(exc, "position", None), int):  # a bad character
+        line = text[:position].count("\n") + 1
         hint = "remove the control character; binary data does not belong in data/"
     else:
         line = 0
@@ -164,7 +171,7 @@ class _Builder:
             elif isinstance(event, yaml.ScalarEvent):
                 self.add(self.scalar(event), 1, event.anchor, _line(event))
             elif isinstance(event, yaml.AliasEvent):
-                if event.anchor not in self.anchors:
+                if event.anchor is None or event.anchor not in self.anchors:
                     self.fail(f"the alias '*{event.anchor}' names no anchor made before it",
                               _line(event), "an alias may only repeat a value anchored earlier, "
                               "outside itself")
@@ -177,6 +184,7 @@ class _Builder:
             self.fail(f"values nest deeper than {MAX_DEPTH} levels", _line(event),
                       "curated files need only a few levels")
         line = _line(event)
+        container: Node | Seq
         if isinstance(event, yaml.MappingStartEvent):
             container = Node()
             container.key_lines = {}
@@ -209,6 +217,7 @@ class _Builder:
         parent = frame[0]
         if isinstance(parent, Seq):
             parent.append(value)
+            assert parent.item_lines is not None  # open() gave every Seq it builds a list
             parent.item_lines.append(line)
         elif frame[2] is _NO_KEY:
             if not isinstance(value, str):
@@ -222,7 +231,7 @@ class _Builder:
             parent[frame[2]] = value
             frame[2] = _NO_KEY
 
-    def fail(self, message: str, line: int, hint: str):
+    def fail(self, message: str, line: int, hint: str) -> NoReturn:
         raise CurationError(message, where=f"{self.shown}:{line}", hint=hint)
 
 

@@ -184,7 +184,8 @@ class GraphIndex:
                     if not any(o != t and self.ontology.is_subclass(o, t) for o in types)]
         specific = [t for t in specific if t not in GENERIC_TYPES] or specific
         nke = [t for t in specific if str(t).startswith(str(NKE))]
-        return (nke or specific or [None])[0]
+        found = nke or specific
+        return found[0] if found else None
 
     def type_name(self, iri: URIRef) -> str:
         cls = self.main_type(iri)
@@ -349,7 +350,7 @@ def add_relation(graph: nx.MultiDiGraph, index: GraphIndex, s: URIRef, p: URIRef
 
 def entity_network(index: GraphIndex) -> nx.MultiDiGraph:
     """The whole entity graph: every entity, every relation between two entities."""
-    graph = nx.MultiDiGraph(name="entities")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="entities")
     for iri in index.entities:
         add_entity(graph, index, iri)
     for s, p, o in index.relations():

@@ -4,6 +4,7 @@ its quotes embedded as JSON; vanilla JS for pan, zoom, search and the fact panel
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from rdflib import URIRef
 
@@ -15,7 +16,7 @@ from nkelections.rdf.namespaces import PROV, RDF
 NOT_ABOUT = {RDF.type, PROV.wasDerivedFrom, PROV.wasAttributedTo}
 
 
-def explorer_data(index: GraphIndex, views: list[dict] = ()) -> dict:
+def explorer_data(index: GraphIndex, views: Sequence[dict] = ()) -> dict:
     """Nodes with positions, edges, facts with quotes, document titles, and the views written
     beside the page (name, title, nodes, edges and file names), which it links to."""
     graph = entity_network(index)
@@ -45,7 +46,8 @@ def explorer_data(index: GraphIndex, views: list[dict] = ()) -> dict:
 
 
 def _facts(index: GraphIndex) -> tuple[dict, dict[str, set[str]]]:
-    facts, about = {}, {}
+    facts: dict = {}
+    about: dict[str, set[str]] = {}
     for node, fact in index.facts.items():
         fid = index.node_id(node)
         involved = _involved(index, fact)
@@ -81,7 +83,7 @@ def _hex(colour: tuple) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in colour[:3])
 
 
-def explorer_html(index: GraphIndex, views: list[dict] = ()) -> str:
+def explorer_html(index: GraphIndex, views: Sequence[dict] = ()) -> str:
     """The page, self-contained: no external script, style, font or fetch (its list of views
     links to their files in the page's own folder, opened only when clicked)."""
     data = json.dumps(explorer_data(index, views), ensure_ascii=False, sort_keys=True,

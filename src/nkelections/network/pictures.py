@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from collections.abc import Sequence
+from typing import cast
 
 import matplotlib
 import networkx as nx
@@ -14,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 SEED = 20231126  # the polling day: any fixed number gives the same picture on every build
-PALETTE = list(matplotlib.colormaps["tab20"].colors)
+# the tab20 colormap's colours: RGB tuples (the registry types them as any colour)
+PALETTE = cast(list[tuple[float, float, float]], list(matplotlib.color_sequences["tab20"]))
 DISPUTED = "#d62728"
 MARKERS = "os^D"
 MAX_LABELS = 90
@@ -24,7 +27,7 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """Positions that depend only on the graph, never on the run: each connected component
     gets a seeded spring layout scaled to its size, and the components are packed in rows,
     largest first, so that small islands do not drift to the edges."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
     simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
     components = sorted((sorted(c) for c in nx.connected_components(simple)),
@@ -78,7 +81,7 @@ def _column_sizes(columns: list[tuple[str, list[str]]]) -> tuple[int, float]:
     return tallest, max(tallest / 2, 3.0)
 
 
-def type_styles(graph: nx.MultiDiGraph, order: list[str] = ()) -> dict[str, tuple[tuple, str]]:
+def type_styles(graph: nx.MultiDiGraph, order: Sequence[str] = ()) -> dict[str, tuple[tuple, str]]:
     """A colour and a marker per node type present; markers change once the colours run out.
     Numbered in `order` (every class: GraphIndex.type_names) so that a class has the same
     colour and marker in every view; types missing from it come after, by name."""
@@ -90,7 +93,7 @@ def type_styles(graph: nx.MultiDiGraph, order: list[str] = ()) -> dict[str, tupl
                 MARKERS[number[t] // 20 % len(MARKERS)]) for t in present}
 
 
-def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = (),
+def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str] = (),
          columns: list[tuple[str, list[str]]] | None = None) -> Figure:
     """The view by a seeded spring layout, or in `columns` (heading, nodes) when given."""
     n = graph.number_of_nodes()
@@ -149,7 +152,7 @@ def _labels(ax, graph: nx.MultiDiGraph, pos: dict, small: bool) -> None:
         ax.text(x, y - 0.12, text, fontsize=size, ha="center", va="top", zorder=5,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
     if graph.number_of_edges() <= 70:
-        labels = {}
+        labels: dict[tuple[str, str], list[str]] = {}
         for u, v, d in graph.edges(data=True):
             if u != v:
                 labels.setdefault((u, v), []).append(d.get("label", ""))
@@ -175,7 +178,7 @@ def _legend(fig: Figure, styles: dict, disputed: bool, labels: int, nodes: int) 
                title="node type", fontsize=9, title_fontsize=10, frameon=False)
 
 
-def render(graph: nx.MultiDiGraph, title: str, subtitle: str, order: list[str] = (),
+def render(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str] = (),
            columns: list[tuple[str, list[str]]] | None = None) -> dict[str, bytes]:
     """PNG and SVG of one view; both are byte-stable for the same graph."""
     out = {}

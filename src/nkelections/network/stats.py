@@ -49,7 +49,7 @@ def compute_stats(source) -> Stats:
     classes = Counter(index.ontology.short(o) for o in index.data.objects(None, RDF.type))
     properties = Counter(index.ontology.short(p) for _, p, _ in index.data)
     graph = entity_network(index)
-    simple = nx.Graph(graph.to_undirected())
+    simple: nx.Graph[str] = nx.Graph(graph.to_undirected())
     simple.remove_edges_from(list(nx.selfloop_edges(simple)))
     betweenness = nx.betweenness_centrality(simple)
     central = [Central(n, d["label"], d["type"], simple.degree(n), round(betweenness[n], 6))

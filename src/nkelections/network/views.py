@@ -47,7 +47,7 @@ class View:
 
 def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
     """People, posts and bodies: each membership is an edge person -role-> body."""
-    graph = nx.MultiDiGraph(name="committees")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="committees")
     data = index.data
     for membership in index.entities:
         if not index.is_a(membership, (ORG.Membership,)):
@@ -73,7 +73,7 @@ def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
     """Sources, claims and attributed facts, who made them, what they are about, and the
     disagreements between facts (facts in a disagreement carry disputed=True); `only` keeps
     the facts named in it (a view per document, claims_by_document)."""
-    graph = nx.MultiDiGraph(name=name)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=name)
     disputed = _disputed_facts(index)
     for fact, claimants in claims_and_claimants(index, disputed):
         if only is not None and fact.node not in only:
@@ -93,8 +93,8 @@ def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
                       "disagreeing fact", 0)
     # A fact may enter the view first as what another claim is about; mark every node here.
     marked = {index.node_id(f) for f in disputed}
-    for node, data in graph.nodes(data=True):
-        data["disputed"] = node in marked
+    for node_id, data in graph.nodes(data=True):
+        data["disputed"] = node_id in marked
     return graph
 
 
@@ -147,7 +147,7 @@ def _edge(graph: nx.MultiDiGraph, u: str, v: str, label: str, sources: int) -> N
 
 def institutions(index: GraphIndex) -> nx.MultiDiGraph:
     """Laws, decisions, bodies and elections, and the relations among them."""
-    graph = nx.MultiDiGraph(name="institutions")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="institutions")
     keep = {e for e in index.entities if index.is_a(e, INSTITUTION_CLASSES)}
     for s, p, o in index.relations():
         if s in keep and o in keep:
@@ -160,7 +160,7 @@ def institutions(index: GraphIndex) -> nx.MultiDiGraph:
 
 def documents(index: GraphIndex) -> nx.MultiDiGraph:
     """Documents and their citations (with footnote numbers), publishers and authors."""
-    graph = nx.MultiDiGraph(name="documents")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="documents")
     docs = {e for e in index.entities if index.is_a(e, (NKE.Document,))}
     for doc in sorted_terms(docs):
         add_entity(graph, index, doc)
@@ -191,7 +191,7 @@ def top_entities(index: GraphIndex, top: int = TOP_ENTITIES) -> nx.MultiDiGraph:
     whole = entity_network(index)
     ranked = sorted(whole.degree(), key=lambda nd: (-nd[1], nd[0]))
     kept = {n for n, _ in ranked[:top]}
-    graph = nx.MultiDiGraph(name="entities-top")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="entities-top")
     for node in sorted(kept):
         graph.add_node(node, **whole.nodes[node])
     folded: dict[str, set[str]] = {}

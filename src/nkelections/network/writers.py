@@ -19,7 +19,10 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what ElementTree writes
+from xml.etree.ElementTree import (  # type: ignore[attr-defined]  # private: not in typeshed
+    _escape_attrib,  # what ElementTree writes
+    _escape_cdata,
+)
 
 import networkx as nx
 import pydot.core
@@ -53,7 +56,7 @@ def _check_graph(graph: nx.Graph) -> None:
 
 def _edges(graph: nx.Graph) -> Iterator[tuple]:
     """(u, v, key, data), the key None in a graph that is not a multigraph."""
-    if graph.is_multigraph():
+    if isinstance(graph, nx.MultiGraph):  # MultiDiGraph too
         return iter(graph.edges(keys=True, data=True))
     return ((u, v, None, d) for u, v, d in graph.edges(data=True))
 
@@ -111,9 +114,12 @@ def graphml_keys(graph: nx.Graph) -> dict[tuple[str, str, str], str]:
                              (("edge", d) for *_, d in graph.edges(data=True)))
     for scope, data in scoped:
         for name, value in data.items():
-            key = (name, xml_type.get(type(value)), scope)
+            xtype = xml_type.get(type(value))
+            if xtype is None:
+                raise Unsupported
+            key = (name, xtype, scope)
             if key not in keys:
-                if key[1] is None or type(name) is not str:
+                if type(name) is not str:
                     raise Unsupported
                 keys[key] = f"d{len(keys)}"
     return keys
@@ -295,7 +301,7 @@ def _gexf_edges(graph: nx.Graph, values: _GEXFValues) -> Iterator[str]:
               f' id="{number}"'
         if "label" in data:
             tag += f' label="{_escape_attrib(str(data["label"]))}"'
-        pairs = ((k, x) for k, x in data.items() if k != "label")
+        pairs: Iterator[tuple] = ((k, x) for k, x in data.items() if k != "label")
         if multigraph:
             pairs = itertools.chain(pairs, [("networkx_key", key)])
         yield _gexf_element("edge", tag, values.lines(pairs))

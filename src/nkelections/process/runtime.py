@@ -10,6 +10,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from nkelections.errors import BuildError
 
@@ -42,7 +43,7 @@ class Forked:
 
     def __init__(self, fn: Callable, *args) -> None:
         self.pid = 0
-        self.done: tuple[bool, object] | None = None
+        self.done: tuple[bool, Any] | None = None  # (True, value) or (False, exception)
         if not hasattr(os, "fork") or threading.active_count() > 1:
             self.done = _outcome(fn, args)
             return

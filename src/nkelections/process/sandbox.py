@@ -146,7 +146,8 @@ def _child(fn: Callable, args: tuple, write: int, network: bool) -> None:
 
 def _read_within(read: int, timeout: float, pid: int, what: str) -> bytes:
     """All the child writes, or kill it when the time is up."""
-    chunks, deadline = [], time.monotonic() + timeout
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
     while True:
         left = deadline - time.monotonic()
         ready, _, _ = select.select([read], [], [], max(left, 0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -82,9 +83,10 @@ def write(answer, media_type: str, limit: int) -> tuple[bytes, bool]:
 def write_graph(triples, media_type: str) -> bytes:
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     fmt = GRAPH_TYPES[media_type]
+    # ox.serialize gives bytes when it has no output file (its stubs say bytes | None)
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        return cast(bytes, ox.serialize(triples, format=fmt, prefixes=prefixes))
+    return cast(bytes, ox.serialize(triples, format=fmt))
 
 
 def _take(iterator, limit: int) -> list:

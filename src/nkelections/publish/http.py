@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nkelections.errors import StoreError
@@ -102,7 +103,10 @@ class Client:
         except urllib.error.HTTPError as exc:
             challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
         scheme, _, rest = challenge.partition(" ")
-        user, password = credentials()
+        found = credentials()
+        if found is None:  # the environment lost them since the client was made
+            return {}
+        user, password = found
         if scheme.lower() == "basic":
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             return {"Authorization": "Basic " + token}
@@ -117,7 +121,7 @@ class Client:
     def _sleep(self, attempt: int) -> None:
         time.sleep(self.backoff * 2 ** attempt)
 
-    def select(self, endpoint: str, query: str, default_graphs: list[str] = ()) -> dict:
+    def select(self, endpoint: str, query: str, default_graphs: Sequence[str] = ()) -> dict:
         """POST a query with the SPARQL 1.1 Protocol; the SPARQL JSON answer as a dict."""
         # Naming the default graphs also empties the named graphs unless they are named too.
         fields = [("query", query)] + [(k, g) for g in default_graphs

@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -141,7 +142,8 @@ def read_graphs(path: Path, only: list[str] | None = None) -> dict[str, list[ox.
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    # bytes without an output file (the stubs say bytes | None)
+    return cast(bytes, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _has_blank_nodes(triples: list[ox.Triple]) -> bool:

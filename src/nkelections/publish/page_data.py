@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from nkelections.query.sparql import Term
+from nkelections.rdf.dataset import select
 from nkelections.rdf.namespaces import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -37,7 +39,7 @@ class Row:
     """One property of the resource, its value, and the quotes of the statement behind it."""
 
     predicate: ox.NamedNode
-    value: ox.Term
+    value: Term
     quotes: list[Quote] = field(default_factory=list)
 
 
@@ -67,7 +69,7 @@ class Page:
     own_quotes: list[Quote]
     facts: list[Fact]
     claims: list[Fact]
-    related: list[tuple[ox.Term, ox.NamedNode]]
+    related: list[tuple[Term, ox.NamedNode]]
     supports: list[Fact] = field(default_factory=list)
     passage: tuple[str, int, int] | None = None  # text, quote start and end within it
     text: str | None = None
@@ -82,8 +84,8 @@ class Reader:
         self.labels: dict[str, str] = {}
 
     def rows(self, query: str, node: str, names: str) -> list[tuple]:
-        found = self.store.query(PROLOGUE + query.replace("%R%", f"<{node}>"),
-                                 use_default_graph_as_union=True)
+        found = select(self.store, PROLOGUE + query.replace("%R%", f"<{node}>"),
+                       use_default_graph_as_union=True)
         return [tuple(s[n] for n in names.split()) for s in found]
 
     def label(self, term) -> str:
@@ -175,7 +177,7 @@ def _add_evidence(r: Reader, page: Page) -> None:
         page.label = f"Quote from {quote.title or short(quote.document)}"
         if quote.start is not None:
             page.label += f", characters {quote.start}–{quote.end}"
-    if quote.start is None:
+    if quote.start is None or quote.end is None:  # the query binds both or neither
         return
     found = r.rows("SELECT ?t WHERE { %R% schema:text ?t }", quote.document, "t")
     if found:

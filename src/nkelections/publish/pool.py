@@ -102,6 +102,7 @@ def _work(nquads: str, conn, parent: int, allow_service: bool, share: float) -> 
     isolated = allow_service or cut_off_network()  # first: it needs a single thread
     limit_memory(share)
     threading.Thread(target=_orphan_watch, args=(parent,), daemon=True).start()
+    store: ox.Store | str  # the store, or why it cannot be opened
     try:
         store = open_store(Path(nquads))
     except StoreError as exc:

@@ -17,6 +17,7 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -115,8 +116,9 @@ def describe(store: ox.Store, node: ox.NamedNode) -> list[ox.Triple]:
       ?f prov:wasDerivedFrom ?e .
       { ?f ?fp ?fo } UNION { ?e ?ep ?eo } UNION { ?e oa:hasTarget ?t . ?t ?tp ?to }
       UNION { ?e oa:hasTarget/oa:hasSelector ?s . ?s ?sp ?so } } }"""
-    return list(store.query(PROLOGUE + query.replace("%R%", str(node)),
-                            use_default_graph_as_union=True))
+    answer = store.query(PROLOGUE + query.replace("%R%", str(node)),
+                         use_default_graph_as_union=True)
+    return list(cast(ox.QueryTriples, answer))  # a CONSTRUCT's answer
 
 
 PROLOGUE = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

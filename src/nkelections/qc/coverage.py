@@ -137,8 +137,8 @@ def graph_spans(dataset: Dataset, kind: URIRef) -> dict[str, list[tuple[int, int
             source = str(graph.value(target, OA.hasSource))
             for selector in graph.objects(target, OA.hasSelector):
                 if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                    start = int(graph.value(selector, OA.start))
-                    end = int(graph.value(selector, OA.end))
+                    start = int(str(graph.value(selector, OA.start)))  # the lexical form
+                    end = int(str(graph.value(selector, OA.end)))
                     spans.setdefault(source.removeprefix(str(NKR)), []).append((start, end))
     return spans
 
@@ -189,10 +189,12 @@ def _waiver(node, corpus: Corpus) -> Waiver:
 def waiver_spans(waiver: Waiver, doc: Document) -> list[tuple[int, int]]:
     """Where a waiver applies: its span (if the text there still matches), or every
     occurrence of its text in the document proper."""
-    if waiver.start is not None:
+    if waiver.start is not None and waiver.end is not None:  # _waiver sets both or neither
         ok = 0 <= waiver.start < waiver.end <= len(doc.text) and (
             waiver.text is None or doc.text[waiver.start:waiver.end] == waiver.text)
         return [(waiver.start, waiver.end)] if ok else []
+    if waiver.text is None:  # _waiver asks for the text where there is no span
+        return []
     return [(at, at + len(waiver.text)) for at in doc.occurrences(waiver.text)]
 
 

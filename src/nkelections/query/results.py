@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -65,7 +66,8 @@ def _via_oxigraph(fmt: ox.QueryResultsFormat) -> Callable[[Result, dict[str, str
         if fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV) and result.form == "ASK":
             return (("true" if result.boolean else "false") + "\n").encode()
         parsed = ox.parse_query_results(_json(result, prefixes), ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=fmt)
+        # bytes without an output file (the stubs say bytes | None)
+        return cast(bytes, parsed.serialize(format=fmt))
 
     return write
 

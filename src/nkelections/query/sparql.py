@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -153,8 +154,9 @@ def list_queries(queries_dir: Path, pattern: str = "*.rq") -> list[QueryInfo]:
 def tokens(text: str) -> Iterable[tuple[str, str, int]]:
     """(kind, text, offset) for every token that is not a comment."""
     for match in _TOKEN.finditer(text):
-        if match.lastgroup != "comment":
-            yield match.lastgroup, match.group(), match.start()
+        kind = match.lastgroup  # never None: every branch of _TOKEN is a named group
+        if kind is not None and kind != "comment":
+            yield kind, match.group(), match.start()
 
 
 def query_form(text: str) -> str:
@@ -277,6 +279,7 @@ class Engine:
     """Something that answers SPARQL. Subclasses implement run()."""
 
     name = ""
+    load_graphs = False  # whether FROM may fetch a graph from elsewhere (only rdflib's can)
 
     def run(self, query: Query) -> Result:
         raise NotImplementedError
@@ -323,10 +326,18 @@ class RdflibEngine(Engine):
         if form == "ASK":
             return Result(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return Result(form, triples=[ox.Triple(*map(from_rdflib, t)) for t in answer])
-        names = [str(v) for v in answer.vars]
-        rows = [tuple(from_rdflib(row[i]) for i in range(len(names))) for row in answer]
+            return Result(form, triples=[_triple(t) for t in cast(Iterable[tuple], answer)])
+        names = [str(v) for v in answer.vars or []]
+        rows = [tuple(from_rdflib(row[i]) for i in range(len(names)))
+                for row in cast(Iterable[tuple], answer)]  # rdflib's rows, typed for any form
         return Result(form, names, rows)
+
+
+def _triple(triple: tuple) -> ox.Triple:
+    s, p, o = (from_rdflib(t) for t in triple)
+    if s is None or isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode) or o is None:
+        raise QueryError(f"rdflib gave a triple that is not RDF: {triple}")
+    return ox.Triple(s, p, o)
 
 
 def from_rdflib(term) -> Term | None:

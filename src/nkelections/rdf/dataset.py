@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor, wait
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -28,6 +29,8 @@ FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.R
            ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
            ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# The rdflib terms a parser makes (rdflib's own `Node` also covers variables and graphs).
+RdflibTerm = URIRef | BNode | Literal
 PARSER_ERROR = re.compile(r"^Parser error (?:at|between) line (\d+) column (\d+)"
                           r"(?: and line \d+ column \d+)?: (.*?)(?: \([^()]*, line \d+\))?$")
 
@@ -50,7 +53,7 @@ class OxData:
         sizes = _graph_sizes(self.store)
         if not sizes:
             return 0
-        largest = max(sizes, key=sizes.get)
+        largest = max(sizes, key=sizes.__getitem__)
         repeats, seen = 0, set()
         for graph in sizes:
             if graph == largest:
@@ -87,11 +90,16 @@ class OxData:
         return bool(self.query(f"ASK {{ <{ONTOLOGY_IRI}> <{RDF.type}> <{OWL.Ontology}> }}"))
 
 
+def select(store: ox.Store, text: str, **options) -> ox.QuerySolutions:
+    """The rows of a SELECT query (`Store.query` is typed for every query form)."""
+    return cast(ox.QuerySolutions, store.query(text, **options))
+
+
 def _graph_sizes(store: ox.Store) -> dict:
     """The number of quads in each graph of the store, the default graph included."""
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     sizes = {g: int(n.value) for g, n in rows}
-    default = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
+    default = next(iter(select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
     if int(default.value):
         sizes[ox.DefaultGraph()] = int(default.value)
     return sizes
@@ -120,7 +128,8 @@ class _Relabelled(Exception):
 
 
 def _load_all(paths: list[Path], ontology: Path | None, load) -> tuple[ox.Store, dict]:
-    store, originals = ox.Store(), {}
+    store = ox.Store()
+    originals: dict[tuple, set] = {}
     for path in paths:
         load(store, path, originals)
     if ontology is not None and not OxData(store).has_ontology():
@@ -217,7 +226,8 @@ def _parse_message(exc: Exception) -> str:
 
 def from_graph(graph: Graph) -> OxData:
     """An rdflib graph copied into a store (for tests and callers that build graphs in memory)."""
-    store, originals = ox.Store(), {}
+    store = ox.Store()
+    originals: dict[tuple, set] = {}
     quads = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     store.bulk_extend(_noting_literals(quads, originals))
     return OxData(store, originals)
@@ -225,7 +235,7 @@ def from_graph(graph: Graph) -> OxData:
 
 # --- terms ------------------------------------------------------------------------------
 
-def to_rdflib(term) -> Node:
+def to_rdflib(term) -> RdflibTerm:
     """A pyoxigraph term as rdflib makes it when it parses the same text (plain strings carry
     no datatype, and the lexical form is normalised the way rdflib's parsers normalise it)."""
     if isinstance(term, ox.NamedNode):
@@ -268,7 +278,7 @@ class StoreView(Memory):
         return self.data.triples
 
 
-def _ox_term(node: Node):
+def _ox_term(node: RdflibTerm):
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):

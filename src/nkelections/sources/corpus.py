@@ -6,6 +6,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from nkelections.curation.check import read_checked
 from nkelections.curation.schema import DOCUMENT_KINDS, SLUG, Manifest
@@ -59,7 +60,8 @@ class Document:
         """Start offsets of the occurrences of needle that lie wholly in the document proper:
         all of them, or only the first `wanted` (each further search reads the rest of the
         text, which for thousands of quotes in a long text is most of the build's time)."""
-        found, at = [], self.text.find(needle)
+        found: list[int] = []
+        at = self.text.find(needle)
         while at >= 0 and (wanted is None or len(found) < wanted):
             if not self.is_excluded(at, at + len(needle)):
                 found.append(at)
@@ -172,7 +174,13 @@ def _read_text_file(path: Path, entry: Node) -> bytes:
                           where=entry.where) from None
 
 
-def _address(entry: Node, text: str) -> dict[str, str]:
+class _Address(TypedDict, total=False):
+    url: str
+    url_seen_at: str
+    url_matched: str
+
+
+def _address(entry: Node, text: str) -> _Address:
     """The publisher's URL with where it was seen and the sentence found in both; a URL without
     its evidence, or a matched sentence our text lacks, is an error (a URL is never guessed)."""
     url = entry.get("url")

@@ -93,7 +93,8 @@ def extract(path: Path, names: dict[str, list[str]], ident: str | None = None) -
     doc = Document(id=document_id(path, ident), file=path.name, text=text, sha256=digest,
                    title="", kind="news-article", language="en")
     mentions = sorted(find_mentions(doc, names), key=lambda m: (m.start, m.entity))
-    proposals, seen = [], {}
+    proposals: list[Proposal] = []
+    seen: dict[str, int] = {}  # quote -> occurrences so far
     for match in SENTENCE.finditer(text):
         start, end = _trim(text, match.start(), match.end())
         if end <= start:
@@ -160,7 +161,7 @@ def iso_date(text: str) -> str | None:
 
 
 def _unique(pairs) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     for pair in pairs:
         if pair[0] not in [p[0] for p in out]:
             out.append(pair)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from unittest import mock
 
 import pyoxigraph as ox
 from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
@@ -67,6 +69,8 @@ class Report:
     (at scale, 100,000 selectors that are not quote selectors, for sh:qualifiedValueShape)."""
 
     __slots__ = ("focus", "severity", "_record", "_make")
+    _record: tuple | None
+    _make: Callable[[], tuple] | None  # set until the record is made
 
     def __init__(self, record):
         self._record, self._make = record, None
@@ -85,7 +89,7 @@ class Report:
 
     @property
     def record(self):
-        if self._record is None:
+        if self._make is not None:
             self._record, self._make = self._make(), None
         return self._record
 
@@ -109,12 +113,9 @@ def validate_store(data: OxData, shapes: Graph) -> Graph:
 def _without_descriptions():
     """pySHACL also writes a text description of every result, looking up prefixes for each
     node (most of its time on nested shapes); the report graph never uses that text."""
-    describe = ConstraintComponent.make_v_result_description
-    ConstraintComponent.make_v_result_description = lambda *args, **kwargs: ""
-    try:
+    with mock.patch.object(ConstraintComponent, "make_v_result_description",
+                           lambda *args, **kwargs: ""):
         yield
-    finally:
-        ConstraintComponent.make_v_result_description = describe
 
 
 class _Engine:

@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from nkelections.errors import ValidationError
 from nkelections.rdf.contexts import inline_contexts
-from nkelections.rdf.dataset import rdf_file_format
+from nkelections.rdf.dataset import OxData, rdf_file_format
 from nkelections.rdf.namespaces import (
     ONTOLOGY_IRI,
     OWL,
@@ -148,18 +149,21 @@ class _QueryText(str):
     """A query text whose parsing is left to the cached translation."""
 
 
+Data = TypeVar("Data")  # an engine's own holder of the data: an rdflib Graph, an OxData
+
+
 @dataclass(frozen=True)
-class Engine:
+class Engine(Generic[Data]):
     """How one SHACL engine reads the data and validates it. `load` reads files (adding the
     ontology file when the data lacks the ontology), `adopt` takes an rdflib graph already in
     memory; both return the engine's own holder of the data, which `run` validates into a SHACL
     report graph and which `label` and `size` read."""
 
-    load: Callable[[list[Path], Path | None], object]
-    adopt: Callable[[Graph], object]
-    run: Callable[[object, Graph], Graph]
-    label: Callable[[object, Node], str | None]
-    size: Callable[[object], int]
+    load: Callable[[list[Path], Path | None], Data]
+    adopt: Callable[[Graph], Data]
+    run: Callable[[Data, Graph], Graph]
+    label: Callable[[Data, Node], str | None]
+    size: Callable[[Data], int]
 
 
 def _rdflib_load(paths: list[Path], ontology: Path | None) -> Graph:
@@ -173,7 +177,7 @@ def _rdflib_label(data: Graph, node: Node) -> str | None:
     return min(map(str, labels), default=None) or None
 
 
-def _oxigraph() -> Engine:
+def _oxigraph() -> Engine[OxData]:
     from nkelections.rdf import dataset as oxigraph_data
     from nkelections.validate import oxigraph_engine as shacl_oxigraph
 
@@ -182,7 +186,7 @@ def _oxigraph() -> Engine:
                   size=lambda d: d.triples)
 
 
-ENGINES: dict[str, Callable[[], Engine]] = {
+ENGINES: dict[str, Callable[[], Engine[Any]]] = {
     "oxigraph": _oxigraph,
     "pyshacl": lambda: Engine(load=_rdflib_load, adopt=lambda g: g, run=_pyshacl,
                               label=_rdflib_label, size=len),

@@ -79,6 +79,8 @@ def bulk_query(text: str, where) -> BulkQuery:
     projects_this = THIS in projected
     if not projects_this:  # the focus must come back with each row
         select = SELECT.search(head)
+        if select is None:
+            raise ValidationError(f"the SPARQL constraint {where} is not a SELECT query")
         head = head[:select.end()] + "?this " + head[select.end():]
     problem = _check(_pattern(algebra))
     if problem:

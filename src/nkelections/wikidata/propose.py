@@ -25,9 +25,11 @@ import urllib.error
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pydantic import ValidationError
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from nkelections import __version__
 from nkelections.curation.links import Links
@@ -159,7 +161,8 @@ class Client:
         wrapper.setTimeout(self.timeout)
         for attempt in range(self.retries + 1):
             try:
-                answer = wrapper.queryAndConvert()
+                # typed for every return format; JSON's is the parsed object
+                answer = cast(dict, wrapper.queryAndConvert())
                 return [{k: v["value"] for k, v in b.items()}
                         for b in answer["results"]["bindings"]]
             except urllib.error.HTTPError as exc:
@@ -204,14 +207,14 @@ def _retry_after(value: str | None, attempt: int) -> float:
     return float(2 ** attempt)
 
 
-def subjects(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[URIRef]]
+def subjects(graph: Graph, links: Links, superclasses: Callable[[Node], set[Node]]
              ) -> list[Subject]:
     """The entities of the data graph that could have an item and have no link yet: every one
     that is not a fact nor of a class abstained as a whole; a kind outside KIND_OF is "other"."""
     linked = set(links.by_entity)
     skipped = {NKE[name] for name in links.abstain_classes} | set(NOT_LINKED)
     out = []
-    for iri in sorted(set(graph.subjects(RDFS.label, None))):
+    for iri in sorted({s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}):
         ident = str(iri)[len(str(NKR)):]
         if not str(iri).startswith(str(NKR)) or "/" in ident or (iri, SCHEMA.sameAs, None) in graph:
             continue
@@ -219,10 +222,11 @@ def subjects(graph: Graph, links: Links, superclasses: Callable[[URIRef], set[UR
         if ident in linked or supers & skipped:
             continue
         kind = next((KIND_OF[c] for c in KIND_OF if c in supers), "other")
-        labels = [graph.value(iri, RDFS.label), *sorted(graph.objects(iri, SKOS.altLabel))]
+        aliases = (a for a in graph.objects(iri, SKOS.altLabel) if isinstance(a, Literal))
+        labels = [graph.value(iri, RDFS.label), *sorted(aliases)]
         names = list(dict.fromkeys(str(n) for n in labels))
-        langs = {str(n): n.language for n in labels if getattr(n, "language", "en") not in
-                 (None, "en")}
+        langs = {str(n): n.language for n in labels
+                 if isinstance(n, Literal) and n.language not in (None, "en")}
         date = graph.value(iri, NKE.electionDate)
         out.append(Subject(ident, kind, names, str(date)[:4] if date is not None else None,
                            langs))
@@ -299,7 +303,7 @@ def decide(subject: Subject, cands: list[LinkCandidate]) -> Proposal:
 
 
 def propose(graph: Graph, links: Links, client: Client,
-            superclasses: Callable[[URIRef], set[URIRef]], namespace: str = str(WD),
+            superclasses: Callable[[Node], set[Node]], namespace: str = str(WD),
             classes: dict[str, list[str]] | None = None,
             countries: set[str] | None = None) -> list[Proposal]:
     """One proposal (or abstention) per unlinked entity. `classes` maps a kind to class ids and
@@ -307,7 +311,7 @@ def propose(graph: Graph, links: Links, client: Client,
     if classes is None:
         classes = {k: [c.qid for c in v] for k, v in links.classes.items()}
     if countries is None:
-        countries = {links.qid_of(c) for c in links.context_countries} - {None}
+        countries = {q for c in links.context_countries if (q := links.qid_of(c)) is not None}
     out = []
     for subject in subjects(graph, links, superclasses):
         rows = client.select(candidate_query(subject.names, subject.langs))
@@ -323,7 +327,7 @@ def _one_entity_per_item(proposals: list[Proposal], classes: dict[str, list[str]
     stays with the one entity whose kind was type-checked; otherwise with none of them."""
     by_qid: dict[str, list[Proposal]] = {}
     for p in proposals:
-        if p.decision == "propose":
+        if p.decision == "propose" and p.qid is not None:  # a proposal always names its item
             by_qid.setdefault(p.qid, []).append(p)
     for qid, group in by_qid.items():
         checked = [p for p in group if classes.get(p.kind)]

@@ -145,13 +145,14 @@ def export(graph: Graph, pmap: PropertyMap, retrieved: dt.date | None = None,
              if str(o).startswith(namespace)}
     day = (retrieved or dt.date.today()).isoformat()
     out = Export()
-    for fact in sorted(set(graph.subjects(RDF.type, NKE.Fact))):
+    for fact in sorted(_iris(graph.subjects(RDF.type, NKE.Fact))):
         claim = _claim(graph, pmap, fact, items)
         if isinstance(claim, Skipped):
             out.skipped.append(Skipped(_short(fact), claim.reason))
             continue
         refs = [r for r in (_reference(graph, pmap, ev, items, day)
-                            for ev in sorted(graph.objects(fact, PROV.wasDerivedFrom))) if r]
+                            for ev in sorted(_iris(graph.objects(fact, PROV.wasDerivedFrom))))
+                if r]
         if not refs:
             out.skipped.append(Skipped(_short(fact), "no source of this fact has a URL or a "
                                                      "Wikidata item to reference"))
@@ -166,12 +167,13 @@ def _claim(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> str | 
     """The claim part of the line (item, property, value, qualifiers) or why there is none."""
     if (fact, RDF.type, NKE.Statement) in graph:
         subject, pred = graph.value(fact, RDF.subject), graph.value(fact, RDF.predicate)
-        key = pmap.statements.get(pred)
+        key = pmap.statements.get(pred) if isinstance(pred, URIRef) else None
         value = graph.value(fact, RDF.object)
         reason = None if key else f"no Wikidata property is mapped for {_short(pred)}"
     elif (fact, RDF.type, NKE.Figure) in graph:
         subject, value = graph.value(fact, NKE.figureOf), graph.value(fact, NKE.value)
-        key = pmap.figures.get(graph.value(fact, NKE.measure))
+        measure = graph.value(fact, NKE.measure)
+        key = pmap.figures.get(measure) if isinstance(measure, URIRef) else None
         reason = _figure_problem(graph, fact) if key else NO_PROPERTY
         value = _count(value) if key and not reason else value
     elif (fact, RDF.type, ORG.Membership) in graph:
@@ -181,8 +183,8 @@ def _claim(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> str | 
         reason = "this kind of fact (claim, event, arrangement, citation) has no Wikidata form"
     if subject not in items:
         return Skipped(fact, f"the subject {_short(subject)} has no Wikidata item")
-    if reason:
-        return Skipped(fact, reason)
+    if reason or key is None:  # each branch gives a reason where it finds no property
+        return Skipped(fact, reason or NO_PROPERTY)
     text = _value(value, items)
     if text is None:
         return Skipped(fact, f"the value {_short(value)} has no Wikidata item")
@@ -191,7 +193,7 @@ def _claim(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> str | 
 
 def _figure_problem(graph: Graph, fact: URIRef) -> str | None:
     approximate = graph.value(fact, NKE.approximate)
-    if approximate is not None and approximate.toPython() is True:
+    if isinstance(approximate, Literal) and approximate.toPython() is True:
         return ("an approximate figure: the text gives no uncertainty, so it is not written as "
                 "an exact Wikidata quantity")
     scope = graph.value(fact, NKE.scope)
@@ -300,6 +302,11 @@ def terms(graph: Graph, items: dict, korean: dict[str, str]) -> list[str]:
             out.append(f"{qid}\tLko\t{_string(label)}")
         out += [f"{qid}\tAko\t{_string(a)}" for a in aliases["ko"] if a != label]
     return out
+
+
+def _iris(nodes) -> set[URIRef]:
+    """The IRIs among `nodes` (the built graph names its facts and evidence by IRI)."""
+    return {n for n in nodes if isinstance(n, URIRef)}
 
 
 def _short(iri) -> str:
