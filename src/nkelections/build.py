@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
+from nkelections.disagreements import link_disagreements
 from nkelections.errors import CurationError
 from nkelections.evidence import Credits, Span, add_text_target, locate, mention_iri
 from nkelections.inference import materialise_types
@@ -145,6 +146,8 @@ class _Assembler:
         self.credits = Credits(self.g, self.corpus, mentions)
         self.add_evidence()
         self.require_evidence_for_facts()
+        link_disagreements(self.g, list(self.curation.entities.values()), self.quoted,
+                           self.corpus)
         self.add_mentions(mentions)
         self.summary.documents = len(self.corpus.documents)
         self.summary.entities = len(self.curation.entities)
@@ -213,6 +216,7 @@ class _Assembler:
         spans: dict[Span, EvidenceSpec] = {}
         statements: dict[tuple, URIRef] = {}
         sources: dict[URIRef, set[str]] = {}  # fact -> the documents quoted for it
+        self.quoted: dict[Span, set[URIRef]] = {}  # evidence -> the facts it supports
         self.statement_ids = _statement_ids(self.curation.evidence)
         for spec in self.curation.evidence:
             span = locate(spec, self.corpus)
@@ -229,6 +233,7 @@ class _Assembler:
                     else NKR[fact]
                 self.supported.add(node)
                 sources.setdefault(node, set()).add(span.document)
+                self.quoted.setdefault(span, set()).add(node)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
                 self.g.add((evidence, NKE.supports, node))
