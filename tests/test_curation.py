@@ -119,8 +119,9 @@ def test_disagreements_are_between_texts_and_link_their_quotes(g):
 
 
 def _quoted(g, disagreement) -> set[str]:
-    return {str(g.value(g.value(g.value(q, OA.hasTarget), OA.hasSelector), OA.exact))
-            for q in g.objects(disagreement, NKE.disagreeingEvidence)}
+    return {str(exact) for q in g.objects(disagreement, NKE.disagreeingEvidence)
+            for selector in g.objects(g.value(q, OA.hasTarget), OA.hasSelector)
+            for exact in g.objects(selector, OA.exact)}
 
 
 def test_a_disagreement_links_the_words_that_disagree_not_every_quote_of_its_facts(g):
