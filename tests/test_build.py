@@ -315,7 +315,15 @@ def _disagreement_fact_without_quote(p):
              "attribute the decrease in voter turnout to this cause\"}\n", "")
 
 
+def _outlet_not_in_footnote(p):
+    # footnote 3 names Rodong Sinmun, not KCNA
+    _replace(p / "data/statements/kinu.yaml", "reported_by: rodong-sinmun  # named in footnote 3",
+             "reported_by: kcna")
+
+
 BAD_INPUTS = {
+    "outlet-not-in-footnote": (_outlet_not_in_footnote,
+                               "'reported_by: kcna' is not named in the quote's paragraph"),
     "disagreement-quote-of-another-fact": (
         _disagreement_quote_of_another_fact,
         "'the turnout of the election was 99.63%' of disagreement "

@@ -143,7 +143,7 @@ class _Assembler:
         for entity in self.curation.entities.values():
             self.add_entity(entity)
         mentions = self.find_mentions()
-        self.credits = Credits(self.g, self.corpus, mentions)
+        self.credits = Credits(self.g, self.corpus, mentions, self.footnotes())
         self.add_evidence()
         self.require_evidence_for_facts()
         link_disagreements(self.g, list(self.curation.entities.values()), self.quoted,
@@ -152,6 +152,17 @@ class _Assembler:
         self.summary.documents = len(self.corpus.documents)
         self.summary.entities = len(self.curation.entities)
         return self.summary
+
+    def footnotes(self) -> dict[tuple[str, str], str]:
+        """(citing text, cited document) -> footnote number, from the curated citations."""
+        found = {}
+        for entity in self.curation.entities.values():
+            values = {a.prop.iri: a.value for a in entity.attributes}
+            number = values.get(NKE.footnoteNumber)
+            if NKE.Citation in entity.types and number is not None:
+                key = (_slug(values.get(NKE.citingDocument)), _slug(values.get(NKE.citedDocument)))
+                found[key] = str(number)
+        return found
 
     def add_document(self, doc: Document) -> None:
         g, iri = self.g, NKR[doc.id]
@@ -349,6 +360,10 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
                                         f"not '{fact.id}'", where=fact.where,
                                         hint="use one id for one subject-property-value")
     return ids
+
+
+def _slug(iri) -> str:
+    return str(iri or "").rsplit("/", 1)[-1]
 
 
 def _attribution(spec: EvidenceSpec) -> tuple:
