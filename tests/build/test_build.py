@@ -301,7 +301,39 @@ def _credit_span_not_in_text(p):
              "    stated_by: unification-ministry\n    stated_by_span: the ministry's spokesman\n")
 
 
+DISAGREEMENTS = "data/entities/disagreements.yaml"
+
+
+def _disagreement_quote_of_another_fact(p):
+    # the turnout sentence is quoted, but for the turnout, not for the voters abroad
+    _replace(p / DISAGREEMENTS, "quote: \"with 0.37% of the population not voting",
+             "quote: \"the turnout of the election was 99.63%\"}\n      - {document: "
+             "wikipedia-2023-north-korean-local-elections, quote: \"with 0.37% of the population "
+             "not voting")
+
+
+def _disagreement_fact_without_quote(p):
+    _replace(p / DISAGREEMENTS, "      - {document: kinu-co-23-37, quote: \"it is difficult to "
+             "attribute the decrease in voter turnout to this cause\"}\n", "")
+
+
+def _outlet_not_in_footnote(p):
+    # footnote 3 names Rodong Sinmun, not KCNA
+    _replace(p / "data/statements/kinu.yaml", "reported_by: rodong-sinmun  # named in footnote 3",
+             "reported_by: kcna")
+
+
 BAD_INPUTS = {
+    "outlet-not-in-footnote": (_outlet_not_in_footnote,
+                               "'reported_by: kcna' is not named in the quote's paragraph"),
+    "disagreement-quote-of-another-fact": (
+        _disagreement_quote_of_another_fact,
+        "'the turnout of the election was 99.63%' of disagreement "
+        "'disagreement-why-voters-did-not-vote' is in no quote"),
+    "disagreement-fact-without-quote": (
+        _disagreement_fact_without_quote,
+        "no quote of disagreement 'disagreement-why-voters-did-not-vote' states "
+        "'claim-kinu-decrease-not-due-to-abroad'"),
     "credit-not-named-in-paragraph": (_credit_not_named,
                                       "'stated_by: kcna' is not named in the quote's paragraph"),
     "credit-span-not-in-text": (_credit_span_not_in_text, "is neither in the quote's paragraph"),

@@ -63,7 +63,24 @@ def _grounded(data, evidence, credit) -> bool:
         at = next(int(data.value(s, OA.start)) for s in selectors
                   if data.value(s, OA.start) is not None)
         return data.value(span, OA.hasSource) == doc and text[at:at + len(exact)] == exact != ""
-    return _named_in(_paragraph(text, start, end), _names(data, agent))
+    if _named_in(_paragraph(text, start, end), _names(data, agent)):
+        return True
+    return role == NKV["credit-outlet"] and _named_in(_footnote(data, evidence, doc, text),
+                                                      _names(data, agent))
+
+
+def _footnote(data, evidence, doc, text: str) -> str:
+    """The footnote of the text that cites the document the quote reports from: the paragraph
+    opening with the marker of the citation's footnote number ("³⁾"), found afresh."""
+    reported = data.value(evidence, NKE.reportedIn)
+    for citation in data.subjects(NKE.citedDocument, reported) if reported else ():
+        number = data.value(citation, NKE.footnoteNumber)
+        if data.value(citation, NKE.citingDocument) == doc and number is not None:
+            marker = str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) + "⁾"
+            for block in re.split(r"\n[ \t]*\n", text):
+                if block.lstrip().startswith(marker):
+                    return block
+    return ""
 
 
 def test_every_credit_is_grounded_in_its_text(data):
@@ -128,6 +145,12 @@ CASES = [
      {("speaker", "kim-jong-un-regime")}),
     ("asiapress-november-26-elections-1", "but I don’t think anyone",
      {("speaker", "asiapress-reporting-partner")}),
+    # an outlet named only in the footnote: footnote 3 is the text naming Rodong Sinmun
+    ("kinu-co-23-37", "According to the North Korean authorities",
+     {("author", "park-young-ja"), ("authority", "north-korean-authorities"),
+      ("outlet", "rodong-sinmun")}),
+    ("kinu-co-23-37", "They also advertise that",
+     {("speaker", "north-korean-authorities"), ("outlet", "kcna")}),
 ]
 
 

@@ -63,6 +63,15 @@ def test_every_declared_class_and_property_is_used_by_the_data(built):
     assert sorted(str(t) for t in declared - used) == []
 
 
+def test_every_disagreement_kind_is_used(built):
+    """A kind no disagreement has is removed (unit confusion, dates, attribution, internal
+    tension were declared for disagreements that were not ones)."""
+    onto, data = _onto(built), _data(built)
+    kinds = set(onto.subjects(SKOS.inScheme, NKV["disagreement-kinds"]))
+    used = set(data.objects(None, NKE.disagreementKind))
+    assert kinds and sorted(str(k) for k in kinds - used) == []
+
+
 def test_queried_columns_that_were_always_empty_now_have_values(built):
     data = _data(built)
     assert list(data.subject_objects(NKE.organisedBy)), "cq-08's organiser column"

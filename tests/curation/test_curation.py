@@ -116,16 +116,40 @@ def test_disagreements_link_two_or_more_quoted_facts(g):
         assert g.value(d, SCHEMA.description) is not None, d
 
 
-def test_most_disagreements_span_more_than_one_source(g):
-    """Cross-source disagreements draw their facts from at least two texts."""
-    internal = NKV["disagreement-internal"]
+def test_disagreements_are_between_texts_and_link_their_quotes(g):
+    """Each disagreement links the quotes that state its sides (nke:disagreeingEvidence), each
+    quote supports one of its facts, each fact has a quote, and the quotes are from two texts."""
     for d in g.subjects(RDF.type, NKE.Disagreement):
-        if (d, NKE.disagreementKind, internal) in g:
-            continue
-        sources = set()
-        for fact in g.objects(d, NKE.disagreeingFact):
-            sources |= _sources_of(g, fact)
-        assert len(sources) >= 2, d
+        facts = set(g.objects(d, NKE.disagreeingFact))
+        quotes = set(g.objects(d, NKE.disagreeingEvidence))
+        stated = {f for q in quotes for f in g.objects(q, NKE.supports)}
+        assert all(set(g.objects(q, NKE.supports)) & facts for q in quotes), d
+        assert facts <= stated, (d, facts - stated)
+        texts = {g.value(g.value(q, OA.hasTarget), OA.hasSource) for q in quotes}
+        assert len(texts) >= 2, d
+
+
+def _quoted(g, disagreement) -> set[str]:
+    return {str(exact) for q in g.objects(disagreement, NKE.disagreeingEvidence)
+            for selector in g.objects(g.value(q, OA.hasTarget), OA.hasSelector)
+            for exact in g.objects(selector, OA.exact)}
+
+
+def test_a_disagreement_links_the_words_that_disagree_not_every_quote_of_its_facts(g):
+    """ASIAPRESS's subheading contradicts the official shares; the partner's "I don't think
+    anyone voted" (a quote of the same claim, of his own station) is not a side of it."""
+    quotes = _quoted(g, NKR["disagreement-partner-nobody-voted-against"])
+    assert "◆ Nobody voted against the candidate" in quotes
+    assert not [q for q in quotes if "I don’t think" in q]
+    assert len(quotes) == 8  # the subheading and the official shares in the four other texts
+
+
+def test_precision_compatibility_and_one_texts_tension_are_not_disagreements(g):
+    assert (NKR["figure-2023-turnout"], NKE.refines, NKR["figure-2023-turnout-over-99pct"]) in g
+    for gone in ("turnout-over-99pct-in-support", "primary-election-vs-electoral-meetings",
+                 "secrecy-of-the-vote", "kinu-non-voters-wording", "who-reported-results",
+                 "turnout-manipulation-attribution"):
+        assert (NKR["disagreement-" + gone], None, None) not in g, gone
 
 
 def test_fox_just_under_one_percent_is_an_approximate_upper_bound(g):

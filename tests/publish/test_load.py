@@ -149,17 +149,13 @@ def test_store_holds_the_same_triples_as_dist(loaded, dist):
 
 # Known differences of Virtuoso 7.2 from the embedded store, each a reason (strict xfail: a
 # fixed one fails the run so it is taken off this list).
-# Its ASK dialect is read by nkelections.query.sparql.ask_answer, and cq-29 spells out decimal
-# division.
-_MOST_SPECIFIC = (
-    "Virtuoso 7.2.5 answers a row for every class of a node, the superclasses the build "
-    "materialises too: its FILTER NOT EXISTS { ?b a ?narrower . ?narrower rdfs:subClassOf+ "
-    "?c } keeps rows Oxigraph and rdflib drop (observed, not investigated further)")
-VIRTUOSO_GAPS: dict[str, str] = {
-    "cq-10-bodies": _MOST_SPECIFIC,
-    "cq-37-mention-counts": _MOST_SPECIFIC,
-    "cq-40-unlinked-entities": _MOST_SPECIFIC,
-}
+# Its ASK dialect is read by nkelections.query.sparql.ask_answer, and cq-29 spells out
+# decimal division.
+# cq-10, cq-37 and cq-40 were here: Virtuoso kept superclass rows under
+# FILTER NOT EXISTS { ?b a ?narrower . ?narrower rdfs:subClassOf+ ?c }. The build materialises
+# every superclass type, so one rdfs:subClassOf step finds a narrower type whenever one exists,
+# and all engines agree on that form.
+VIRTUOSO_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", COMPETENCY, ids=[p.stem for p in COMPETENCY])

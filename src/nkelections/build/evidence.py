@@ -23,6 +23,7 @@ OWN_VOICE = ("author", "publisher")
 SHORTCUT = {"speaker": NKE.statedBy, "authority": NKE.accordingTo, "outlet": NKE.reportedBy}
 
 NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,14 @@ class Credits:
     credits no speaker is credited to its document's publisher, grounded by the document.
     See docs/decisions/0004-credits-grounded-per-evidence.md."""
 
-    def __init__(self, graph, corpus: Corpus, mentions: dict[str, list[Mention]]):
+    def __init__(self, graph, corpus: Corpus, mentions: dict[str, list[Mention]],
+                 footnotes: dict[tuple[str, str], str] | None = None):
         self.g = graph
         self.corpus = corpus
         self.mentions = {doc: sorted(found, key=lambda m: m.start)
                          for doc, found in mentions.items()}
+        # (citing text, cited document) -> the number of the footnote that cites it
+        self.footnotes = footnotes or {}
         self.count = 0
 
     def add(self, evidence: URIRef, span: Span, spec: EvidenceSpec) -> None:
@@ -92,16 +96,32 @@ class Credits:
         self.g.add((node, RDF.type, OA.TextPositionSelector))
         self.g.add((node, OA.start, ox.Literal(str(para[0]), datatype=NON_NEGATIVE)))
         self.g.add((node, OA.end, ox.Literal(str(para[1]), datatype=NON_NEGATIVE)))
+        note = self.footnote(evidence, doc, spec)
         credits = list(spec.credits)
         if not spec.credited("speaker"):
             credits[:0] = _own_voice(doc, spec)
         for credit in credits:
-            self.attribute(evidence, credit, self.ground(credit, doc, span, para, spec))
+            self.attribute(evidence, credit, self.ground(credit, doc, span, para, spec, note))
+
+    def footnote(self, evidence: URIRef, doc: Document,
+                 spec: EvidenceSpec) -> tuple[int, int] | None:
+        """The footnote of the text that cites the quote's `reported_in` document, as
+        nke:inFootnote: the text names there the outlet that carried what the quote reports."""
+        number = self.footnotes.get((doc.id, spec.reported_in or ""))
+        found = footnote_paragraph(doc, number) if number else None
+        if found is not None:
+            node = ox.NamedNode(str(evidence) + "#footnote")
+            self.g.add((evidence, NKE.inFootnote, node))
+            self.g.add((node, RDF.type, OA.TextPositionSelector))
+            self.g.add((node, OA.start, ox.Literal(str(found[0]), datatype=NON_NEGATIVE)))
+            self.g.add((node, OA.end, ox.Literal(str(found[1]), datatype=NON_NEGATIVE)))
+        return found
 
     def ground(self, credit: Credit, doc: Document, span: Span, para: tuple[int, int],
-               spec: EvidenceSpec) -> str:
-        """The IRI of what grounds the credit in the text: a mention, a coreference, or the
-        document itself for its publisher's own voice."""
+               spec: EvidenceSpec, note: tuple[int, int] | None = None) -> str:
+        """The IRI of what grounds the credit in the text: a mention (in the quote's paragraph,
+        or for an outlet in the footnote that cites the `reported_in` document), a coreference,
+        or the document itself for its publisher's own voice."""
         if credit.role in OWN_VOICE:
             return str(NKR[doc.id])
         key = next(k for k, role in CREDIT_KEYS.items() if role == credit.role)
@@ -118,8 +138,9 @@ class Credits:
                                          f"'{credit.agent}'")
             start = _nearest(here, span)
             return self.coreference(doc, start, start + len(credit.span), credit.agent)
-        named = [m.start for m in self.mentions.get(doc.id, ())
-                 if m.entity == credit.agent and para[0] <= m.start and m.end <= para[1]]
+        named = self.named(doc, credit.agent, para)
+        if not named and credit.role == "outlet" and note is not None:
+            named = self.named(doc, credit.agent, note)  # the footnote is the text naming it
         if not named:
             raise CurationError(f"'{key}: {credit.agent}' is not named in the quote's "
                                 f"paragraph in {doc.file}", where=spec.where,
@@ -129,6 +150,10 @@ class Credits:
         mention = next(m for m in self.mentions[doc.id]
                        if m.start == start and m.entity == credit.agent)
         return mention_iri(mention)
+
+    def named(self, doc: Document, agent: str, within: tuple[int, int]) -> list[int]:
+        return [m.start for m in self.mentions.get(doc.id, ())
+                if m.entity == agent and within[0] <= m.start and m.end <= within[1]]
 
     def coreference(self, doc: Document, start: int, end: int, agent: str) -> str:
         iri = f"{NKR}coreference/{doc.id}/{start}-{end}/{agent}"
@@ -153,6 +178,15 @@ class Credits:
         if credit.role in SHORTCUT:
             g.add((evidence, SHORTCUT[credit.role], agent))
         self.count += 1
+
+
+def footnote_paragraph(doc: Document, number: str) -> tuple[int, int] | None:
+    """The offsets of the paragraph that opens with footnote `number`'s marker ("³⁾")."""
+    marker = number.translate(SUPERSCRIPT) + "\u207e"
+    for match in re.finditer(r"(?:^|\n[ \t]*\n)[ \t]*" + re.escape(marker), doc.text):
+        start = match.end() - len(marker)
+        return paragraph(doc, start, start + len(marker))
+    return None
 
 
 def _own_voice(doc: Document, spec: EvidenceSpec) -> list[Credit]:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
 from nkelections.build.describe import add_description, release_date
+from nkelections.build.disagreements import link_disagreements
 from nkelections.build.evidence import Credits, Span, add_text_target, locate, mention_iri
 from nkelections.build.inference import materialise_types
 from nkelections.build.redact import redact_unlicensed_texts
@@ -148,13 +149,26 @@ class _Assembler:
         for entity in self.curation.entities.values():
             self.add_entity(entity)
         mentions = self.find_mentions()
-        self.credits = Credits(self.g, self.corpus, mentions)
+        self.credits = Credits(self.g, self.corpus, mentions, self.footnotes())
         self.add_evidence()
         self.require_evidence_for_facts()
+        link_disagreements(self.g, list(self.curation.entities.values()), self.quoted,
+                           self.corpus)
         self.add_mentions(mentions)
         self.summary.documents = len(self.corpus.documents)
         self.summary.entities = len(self.curation.entities)
         return self.summary
+
+    def footnotes(self) -> dict[tuple[str, str], str]:
+        """(citing text, cited document) -> footnote number, from the curated citations."""
+        found = {}
+        for entity in self.curation.entities.values():
+            values = {a.prop.iri: a.value for a in entity.attributes}
+            number = values.get(NKE.footnoteNumber)
+            if NKE.Citation in entity.types and number is not None:
+                key = (_slug(values.get(NKE.citingDocument)), _slug(values.get(NKE.citedDocument)))
+                found[key] = str(number)
+        return found
 
     def add_document(self, doc: Document) -> None:
         g, iri = self.g, NKR[doc.id]
@@ -219,6 +233,7 @@ class _Assembler:
         spans: dict[Span, EvidenceSpec] = {}
         statements: dict[tuple, URIRef] = {}
         sources: dict[URIRef, set[str]] = {}  # fact -> the documents quoted for it
+        self.quoted: dict[Span, set[URIRef]] = {}  # evidence -> the facts it supports
         self.statement_ids = _statement_ids(self.curation.evidence)
         for spec in self.curation.evidence:
             span = locate(spec, self.corpus)
@@ -235,6 +250,7 @@ class _Assembler:
                     else NKR[fact]
                 self.supported.add(node)
                 sources.setdefault(node, set()).add(span.document)
+                self.quoted.setdefault(span, set()).add(node)
                 self.g.add((node, RDF.type, NKE.Fact))
                 self.g.add((node, PROV.wasDerivedFrom, evidence))
                 self.g.add((evidence, NKE.supports, node))
@@ -350,6 +366,10 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
                                         f"not '{fact.id}'", where=fact.where,
                                         hint="use one id for one subject-property-value")
     return ids
+
+
+def _slug(iri) -> str:
+    return str(iri or "").rsplit("/", 1)[-1]
 
 
 def _attribution(spec: EvidenceSpec) -> tuple:

@@ -24,7 +24,7 @@ from nkelections.rdf.namespaces import NKR, RDF, XSD
 from nkelections.sources.corpus import SLUG, Corpus
 
 ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
-               "not_a_mention"}
+               "not_a_mention", "quotes"}
 # Who a quote is credited to: the key of each credit and its role (see docs/decisions/0004).
 CREDIT_KEYS = {"stated_by": "speaker", "according_to": "authority", "reported_by": "outlet"}
 EVIDENCE_KEYS = {"quote", "occurrence", "facts", "reported_in", "stated_on", "note",
@@ -67,6 +67,8 @@ class Entity:
     wikidata: str | None = None
     # verbatim passages where a name of this entity means something else (issue 21)
     not_a_mention: list[str] = field(default_factory=list)
+    # a disagreement's sides: (document, passage of one of its facts' quotes), see disagreements.py
+    quotes: list[tuple[str, str]] = field(default_factory=list)
 
     @cached_property
     def iri(self) -> URIRef:
@@ -193,6 +195,9 @@ class _Reader:
             description=node.get("description"), attributes=attributes, where=node.where,
             note=node.get("note"), wikidata=node.get("wikidata"),
             not_a_mention=[p for p in _as_list(node.get("not_a_mention")) if isinstance(p, str)],
+            # the schema has checked that both are strings
+            quotes=[(str(q.get("document")), str(q.get("quote")))
+                    for q in _as_list(node.get("quotes")) if isinstance(q, Node)],
         )
 
     def evidence(self, node: Node, document: str) -> EvidenceSpec:

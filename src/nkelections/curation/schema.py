@@ -232,6 +232,13 @@ class Manifest(_Model):
 # --- data/entities/*.yaml ----------------------------------------------------------------------
 
 
+class DisagreementQuote(_Model):
+    """A passage of one evidence entry that states a side of a disagreement (issue 21)."""
+
+    document: DocumentRef
+    quote: Name
+
+
 class Entity(_Model):
     model_config = ConfigDict(extra="allow")  # property keys, checked against the ontology
 
@@ -243,6 +250,7 @@ class Entity(_Model):
     note: Text | None = None
     wikidata: Qid | None = None
     not_a_mention: OneOrMore[Name] | None = None  # i21b: passages where a name means another
+    quotes: list[DisagreementQuote] | None = None  # a disagreement's sides, quote by quote
 
     @model_validator(mode="after")
     def _terms(self, info: ValidationInfo) -> Entity:
