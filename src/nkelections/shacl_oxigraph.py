@@ -20,29 +20,30 @@ from contextlib import contextmanager
 from functools import partial
 
 import pyoxigraph as ox
-from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
-from pyshacl.constraints.constraint_component import ConstraintComponent
-from pyshacl.constraints.core.logical_constraints import (
-    AndConstraintComponent,
-    NotConstraintComponent,
-    OrConstraintComponent,
-    XoneConstraintComponent,
-)
-from pyshacl.constraints.core.shape_based_constraints import (
-    NodeConstraintComponent,
-    PropertyConstraintComponent,
-    QualifiedValueShapeConstraintComponent,
-)
-from pyshacl.constraints.core.value_constraints import ClassConstraintComponent
-from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ValidationFailure
-from pyshacl.helper.path_helper import shacl_path_to_sparql_path
-from pyshacl.pytypes import SHACLExecutor
-from pyshacl.shapes_graph import ShapesGraph
-from pyshacl.validator import Validator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from nkelections.compat import (
+    CONSTRAINT_PARAMETERS_MAP,
+    AndConstraintComponent,
+    ClassConstraintComponent,
+    ConstraintLoadError,
+    NodeConstraintComponent,
+    NotConstraintComponent,
+    OrConstraintComponent,
+    PropertyConstraintComponent,
+    QualifiedValueShapeConstraintComponent,
+    ReportableRuntimeError,
+    SHACLExecutor,
+    ShapesGraph,
+    SPARQLBasedConstraint,
+    ValidationFailure,
+    Validator,
+    XoneConstraintComponent,
+    shacl_path_to_sparql_path,
+    validate_sparql_query,
+    without_result_descriptions,
+)
 from nkelections.errors import ValidationError
 from nkelections.namespaces import RDF, RDFS, SH
 from nkelections.oxigraph_data import XSD_STRING, OxData, to_ox, to_rdflib, view_graph
@@ -95,7 +96,7 @@ def validate_store(data: OxData, shapes: Graph) -> Graph:
     """Validate the union of the store's graphs; returns a SHACL validation report graph."""
     try:
         engine = _Engine(data, shapes)
-        with _without_descriptions(), paused_gc():
+        with without_result_descriptions(), paused_gc():
             reports = engine.run()
             records = [r.record for r in reports]
     except (ConstraintLoadError, ReportableRuntimeError, ValidationFailure) as exc:
@@ -104,18 +105,6 @@ def validate_store(data: OxData, shapes: Graph) -> Graph:
     conforms = not reports  # SHACL: any result, of any severity, makes sh:conforms false
     graph, _ = Validator.create_validation_report(engine.sg, conforms, records)
     return graph
-
-
-@contextmanager
-def _without_descriptions():
-    """pySHACL also writes a text description of every result, looking up prefixes for each
-    node (most of its time on nested shapes); the report graph never uses that text."""
-    describe = ConstraintComponent.make_v_result_description
-    ConstraintComponent.make_v_result_description = lambda *args, **kwargs: ""
-    try:
-        yield
-    finally:
-        ConstraintComponent.make_v_result_description = describe
 
 
 class _Engine:
@@ -421,7 +410,7 @@ class _Engine:
             rows = self._sparql_rows(plan, fv, pattern)
             for f, found in rows.items():
                 if plan.needs_rdflib(found, helper.messages):
-                    found = c._validate_sparql_query(text, {"this": f}, self.view)
+                    found = validate_sparql_query(c, text, {"this": f}, self.view)
                 reports += self._sparql_reports(c, helper, f, found)
         return reports
 
