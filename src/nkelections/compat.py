@@ -45,7 +45,12 @@ from pyshacl.constraints.core.shape_based_constraints import (
 )
 from pyshacl.constraints.core.value_constraints import ClassConstraintComponent
 from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ValidationFailure
+from pyshacl.errors import (
+    ConstraintLoadError,
+    ConstraintLoadWarning,
+    ReportableRuntimeError,
+    ValidationFailure,
+)
 from pyshacl.helper.path_helper import shacl_path_to_sparql_path
 from pyshacl.pytypes import SHACLExecutor
 from pyshacl.shapes_graph import ShapesGraph
@@ -138,6 +143,7 @@ __all__ = [
     "ClassConstraintComponent",
     "ConstraintComponent",
     "ConstraintLoadError",
+    "ConstraintLoadWarning",
     "NodeConstraintComponent",
     "NotConstraintComponent",
     "OrConstraintComponent",

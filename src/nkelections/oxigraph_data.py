@@ -72,7 +72,10 @@ class OxData:
         if not written or value in written:
             return value
         canonical = to_rdflib(value)
-        return next((w for w in written if to_rdflib(w).eq(canonical)), value)
+        found = next((w for w in written if _equal(to_rdflib(w), canonical)), None)
+        # an ill-typed literal ("300"^^xsd:byte) comes back retyped ("300"^^xsd:integer) and
+        # equals nothing: the one written with the same text is the one the file wrote
+        return found or next((w for w in written if w.value == value.value), value)
 
     def query(self, text: str):
         return self.store.query(text, use_default_graph_as_union=True)
@@ -86,6 +89,13 @@ class OxData:
 
     def has_ontology(self) -> bool:
         return bool(self.query(f"ASK {{ <{ONTOLOGY_IRI}> <{RDF.type}> <{OWL.Ontology}> }}"))
+
+
+def _equal(written: Literal, read: Literal) -> bool:
+    try:
+        return written.eq(read)
+    except TypeError:  # rdflib cannot compare an ill-typed literal ("aldi"^^xsd:integer)
+        return False
 
 
 def _graph_sizes(store: ox.Store) -> dict:

@@ -28,6 +28,7 @@ from nkelections.compat import (
     AndConstraintComponent,
     ClassConstraintComponent,
     ConstraintLoadError,
+    ConstraintLoadWarning,
     NodeConstraintComponent,
     NotConstraintComponent,
     OrConstraintComponent,
@@ -91,6 +92,22 @@ class Report:
             self._record, self._make = self._make(), None
         return self._record
 
+    def again(self) -> Report:
+        """A second result with the same content, on its own result node (one record added
+        twice to pySHACL's report is one sh:result, where pySHACL reports both)."""
+        copy = Report.__new__(Report)
+        copy.focus, copy.severity, copy._make = self.focus, self.severity, self._make
+        copy._record = None if self._make is not None else _relabelled(self._record)
+        return copy
+
+
+def _relabelled(record):
+    """pySHACL's (text, node, triples) record with a new blank node for the result."""
+    text, node, triples = record
+    fresh = BNode()
+    return text, fresh, [(fresh if s == node else s, p, fresh if o == node else o)
+                         for s, p, o in triples]
+
 
 def validate_store(data: OxData, shapes: Graph) -> Graph:
     """Validate the union of the store's graphs; returns a SHACL validation report graph."""
@@ -128,8 +145,8 @@ class _Engine:
         targets = self._targets()
         with self._prefetching(targets):
             for shape, pattern in targets:
-                foci = [self.term(this) for this, in self.data.query(
-                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")]
+                foci = _as_written(shape, [self.term(this) for this, in self.data.query(
+                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")])
                 if foci:
                     reports += self.evaluate(shape, foci, pattern)
         return reports
@@ -196,7 +213,12 @@ class _Engine:
             if component is None or component in done:
                 continue
             done.add(component)
-            reports += self.constraint(component(shape), fv, foci, pattern)
+            try:
+                made = component(shape)
+            except ConstraintLoadWarning:
+                continue  # pySHACL skips such a component too (sh:qualifiedValueShape on a node
+                # shape), with a warning in its log
+            reports += self.constraint(made, fv, foci, pattern)
         return reports
 
     def constraint(self, c, fv, foci, pattern) -> list[Report]:
@@ -304,7 +326,9 @@ class _Engine:
             inner = self._shape(node, "sh:property")
             found = self.evaluate(inner, foci if node_shape else sorted(counts, key=str),
                                   pattern if node_shape else None)
-            reports += [r for r in found for _ in range(1 if node_shape else counts[r.focus])]
+            # pySHACL reports a value's result once per focus node that reaches the value
+            reports += [r if i == 0 else r.again() for r in found
+                        for i in range(1 if node_shape else counts[r.focus])]
         return reports
 
     def node_shapes(self, c, fv) -> list[Report]:
@@ -498,6 +522,25 @@ def _target_pattern(shape) -> str | None:
     if any(isinstance(n, BNode) for n in nodes):
         raise unsupported(f"blank-node sh:targetNode values on {shape.node}")
     return " UNION ".join(parts) or None
+
+
+def _as_written(shape, foci: list[Node]) -> list[Node]:
+    """Literal sh:targetNode values as the shapes graph wrote them: the store gives back
+    "4.0"^^xsd:decimal as "4"^^xsd:decimal, which the report would show."""
+    literals = [n for n in shape.target_nodes() if isinstance(n, Literal)]
+    if not literals:
+        return foci
+    return [next((n for n in literals if _same_value(n, f)), f) if isinstance(f, Literal)
+            else f for f in foci]
+
+
+def _same_value(written: Literal, read: Literal) -> bool:
+    if written.datatype != read.datatype or written.language != read.language:
+        return False
+    try:
+        return written.eq(read)
+    except TypeError:  # rdflib cannot compare an ill-typed literal ("aldi"^^xsd:integer)
+        return written == read
 
 
 def _sparql_path(sg, path) -> str:
