@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql import prepareQuery, processor
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from nkelections import compat, shacl_sparql
+from nkelections.compat import CompValue
 from nkelections.namespaces import SH
 
 EX = "http://example.org/"

@@ -56,10 +56,11 @@ from pyshacl.pytypes import SHACLExecutor
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator
 
-# shacl_sparql also reads the node names of rdflib's SPARQL algebra (`CompValue.name`: "Minus",
-# "ToMultiSet", "LeftJoin", ...), internal to rdflib, to decide whether a constraint can run over
-# the whole graph at once; tests/test_compat.py checks that rdflib still makes each name it reads.
-
+# shacl_sparql also reads rdflib's SPARQL algebra, internal to rdflib: its node type and the node
+# names (`CompValue.name`: "Minus", "ToMultiSet", "LeftJoin", ...), to decide whether a constraint
+# can run over the whole graph at once; tests/test_compat.py checks that rdflib still makes each
+# name it reads.
+from rdflib.plugins.sparql.parserutils import CompValue
 
 # --- patch 1 and 2: rdflib parses each SPARQL constraint once --------------------------------
 
@@ -141,6 +142,7 @@ __all__ = [
     "AndConstraintComponent",
     "CONSTRAINT_PARAMETERS_MAP",
     "ClassConstraintComponent",
+    "CompValue",
     "ConstraintComponent",
     "ConstraintLoadError",
     "ConstraintLoadWarning",
