@@ -196,6 +196,7 @@ def test_pyshacl_shapes_graph_and_shape_api_the_engine_reads(graphs):
     shape = sg.lookup_shape_from_node(URIRef(f"{EX}PersonShape"))
     nodes, classes, implicit, objects_of, subjects_of = shape.target()
     assert set(classes) == {URIRef(f"{EX}Person")}
+    assert list(shape.target_nodes()) == list(nodes) == []
     assert not sg.custom_constraints
     assert not sg.is_filtered_out_shape(shape.node)
     assert shape.severity == SH.Violation and not shape.deactivated
