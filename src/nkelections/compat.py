@@ -13,10 +13,10 @@ what the entry relies on), tests/test_w3c_shacl.py and the engine comparison tes
 tests/test_validate.py. docs/decisions/0006-whole-graph-shacl-engine.md explains why the
 engine exists.
 
-Outside the validate stage, and not moved here: network/writers.py patches
-pydot.core.any_needs_quotes, network/triples.py imports rdflib's private
-`rdflib.plugins.serializers.nt._quoteLiteral`, and query.py sets rdflib's documented
-`rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS` flag.
+Outside the validate stage, and not handled here: network/triples.py imports rdflib's private
+`rdflib.plugins.serializers.nt._quoteLiteral`, network/writers.py patches
+`pydot.core.any_needs_quotes` (that module is being replaced by networkx's own writers), and
+query.py sets rdflib's documented `rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS` flag.
 """
 
 from __future__ import annotations
