@@ -2,9 +2,9 @@
 
 The whole-graph SHACL engine (`shacl_oxigraph`, `shacl_sparql`) and the pySHACL engine's speed-up
 (`validate._pyshacl`) depend on code that rdflib and pySHACL do not publish as API: two
-monkey-patches, one private method, pySHACL's constraint-component classes and their attributes,
-and the names of rdflib's SPARQL algebra nodes. They are all named here, so that an upgrade is
-one module to read. Each one says why it is needed.
+monkey-patches (three functions replaced while they run), one private method, pySHACL's
+constraint-component classes and their attributes, and rdflib's SPARQL algebra nodes. They are
+all named here, so that an upgrade is one module to read. Each one says why it is needed.
 
 Checked against rdflib 7.6.0, pySHACL 0.40.1 and pyoxigraph 0.5.13 (the pins in
 constraints.txt). pyproject.toml caps these three below their next minor release; raising a cap
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
+from unittest import mock
 
 # pySHACL's public API is `pyshacl.validate` and `Validator`. The engine also reuses the classes
 # below, so that its results, messages and report graph are pySHACL's own: the shapes graph
@@ -118,12 +119,10 @@ def without_result_descriptions():
     goes only into pySHACL's printed report. Checked against pySHACL 0.40.1, where
     `ConstraintComponent.make_v_result` calls `self.make_v_result_description(...)` and puts
     its return value only into the text it returns, never into the report triples."""
-    describe = ConstraintComponent.make_v_result_description
-    ConstraintComponent.make_v_result_description = lambda *args, **kwargs: ""
-    try:
+    with mock.patch.object(
+        ConstraintComponent, "make_v_result_description", lambda *args, **kwargs: ""
+    ):
         yield
-    finally:
-        ConstraintComponent.make_v_result_description = describe
 
 
 # --- private API: pySHACL's evaluation of a SPARQL constraint for one focus node -------------

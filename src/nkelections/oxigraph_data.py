@@ -91,9 +91,9 @@ class OxData:
         return bool(self.query(f"ASK {{ <{ONTOLOGY_IRI}> <{RDF.type}> <{OWL.Ontology}> }}"))
 
 
-def _equal(written: Literal, read: Literal) -> bool:
+def _equal(written: Node, read: Node) -> bool:
     try:
-        return written.eq(read)
+        return bool(written.eq(read))  # type: ignore[attr-defined]
     except TypeError:  # rdflib cannot compare an ill-typed literal ("aldi"^^xsd:integer)
         return False
 
