@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import pytest
 from rdflib import BNode, Graph, Namespace, URIRef
@@ -127,7 +129,7 @@ def _manifest_entries(manifest: Path, seen: set[Path] | None = None):
 def _local(iri) -> Path:
     """The vendored file an IRI of the suite names (the manifests use relative IRIs, which
     rdflib resolves against the file's own file: URI)."""
-    return Path(str(iri).removeprefix("file://"))
+    return Path(url2pathname(urlsplit(str(iri)).path))
 
 
 CASES = {
