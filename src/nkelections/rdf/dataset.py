@@ -74,7 +74,10 @@ class OxData:
         if not written or value in written:
             return value
         canonical = to_rdflib(value)
-        return next((w for w in written if to_rdflib(w).eq(canonical)), value)
+        found = next((w for w in written if _equal(to_rdflib(w), canonical)), None)
+        # an ill-typed literal ("300"^^xsd:byte) comes back retyped ("300"^^xsd:integer) and
+        # equals nothing: the one written with the same text is the one the file wrote
+        return found or next((w for w in written if w.value == value.value), value)
 
     def query(self, text: str):
         return self.store.query(text, use_default_graph_as_union=True)
@@ -93,6 +96,13 @@ class OxData:
 def select(store: ox.Store, text: str, **options) -> ox.QuerySolutions:
     """The rows of a SELECT query (`Store.query` is typed for every query form)."""
     return cast(ox.QuerySolutions, store.query(text, **options))
+
+
+def _equal(written: Node, read: Node) -> bool:
+    try:
+        return bool(written.eq(read))  # type: ignore[attr-defined]
+    except TypeError:  # rdflib cannot compare an ill-typed literal ("aldi"^^xsd:integer)
+        return False
 
 
 def _graph_sizes(store: ox.Store) -> dict:

@@ -19,32 +19,33 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from unittest import mock
 
 import pyoxigraph as ox
-from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
-from pyshacl.constraints.constraint_component import ConstraintComponent
-from pyshacl.constraints.core.logical_constraints import (
-    AndConstraintComponent,
-    NotConstraintComponent,
-    OrConstraintComponent,
-    XoneConstraintComponent,
-)
-from pyshacl.constraints.core.shape_based_constraints import (
-    NodeConstraintComponent,
-    PropertyConstraintComponent,
-    QualifiedValueShapeConstraintComponent,
-)
-from pyshacl.constraints.core.value_constraints import ClassConstraintComponent
-from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ValidationFailure
-from pyshacl.helper.path_helper import shacl_path_to_sparql_path
-from pyshacl.pytypes import SHACLExecutor
-from pyshacl.shapes_graph import ShapesGraph
-from pyshacl.validator import Validator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from nkelections.compat import (
+    CONSTRAINT_PARAMETERS_MAP,
+    AndConstraintComponent,
+    ClassConstraintComponent,
+    ConstraintLoadError,
+    ConstraintLoadWarning,
+    NodeConstraintComponent,
+    NotConstraintComponent,
+    OrConstraintComponent,
+    PropertyConstraintComponent,
+    QualifiedValueShapeConstraintComponent,
+    ReportableRuntimeError,
+    SHACLExecutor,
+    ShapesGraph,
+    SPARQLBasedConstraint,
+    ValidationFailure,
+    Validator,
+    XoneConstraintComponent,
+    shacl_path_to_sparql_path,
+    validate_sparql_query,
+    without_result_descriptions,
+)
 from nkelections.errors import ValidationError
 from nkelections.process.runtime import paused_gc
 from nkelections.rdf.dataset import XSD_STRING, OxData, to_ox, to_rdflib, view_graph
@@ -93,12 +94,28 @@ class Report:
             self._record, self._make = self._make(), None
         return self._record
 
+    def again(self) -> Report:
+        """A second result with the same content, on its own result node (one record added
+        twice to pySHACL's report is one sh:result, where pySHACL reports both)."""
+        copy = Report.__new__(Report)
+        copy.focus, copy.severity, copy._make = self.focus, self.severity, self._make
+        copy._record = None if self._make is not None else _relabelled(self._record)
+        return copy
+
+
+def _relabelled(record):
+    """pySHACL's (text, node, triples) record with a new blank node for the result."""
+    text, node, triples = record
+    fresh = BNode()
+    return text, fresh, [(fresh if s == node else s, p, fresh if o == node else o)
+                         for s, p, o in triples]
+
 
 def validate_store(data: OxData, shapes: Graph) -> Graph:
     """Validate the union of the store's graphs; returns a SHACL validation report graph."""
     try:
         engine = _Engine(data, shapes)
-        with _without_descriptions(), paused_gc():
+        with without_result_descriptions(), paused_gc():
             reports = engine.run()
             records = [r.record for r in reports]
     except (ConstraintLoadError, ReportableRuntimeError, ValidationFailure) as exc:
@@ -107,15 +124,6 @@ def validate_store(data: OxData, shapes: Graph) -> Graph:
     conforms = not reports  # SHACL: any result, of any severity, makes sh:conforms false
     graph, _ = Validator.create_validation_report(engine.sg, conforms, records)
     return graph
-
-
-@contextmanager
-def _without_descriptions():
-    """pySHACL also writes a text description of every result, looking up prefixes for each
-    node (most of its time on nested shapes); the report graph never uses that text."""
-    with mock.patch.object(ConstraintComponent, "make_v_result_description",
-                           lambda *args, **kwargs: ""):
-        yield
 
 
 class _Engine:
@@ -139,8 +147,8 @@ class _Engine:
         targets = self._targets()
         with self._prefetching(targets):
             for shape, pattern in targets:
-                foci = [self.term(this) for this, in self.data.query(
-                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")]
+                foci = _as_written(shape, [self.term(this) for this, in self.data.query(
+                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")])
                 if foci:
                     reports += self.evaluate(shape, foci, pattern)
         return reports
@@ -207,7 +215,12 @@ class _Engine:
             if component is None or component in done:
                 continue
             done.add(component)
-            reports += self.constraint(component(shape), fv, foci, pattern)
+            try:
+                made = component(shape)
+            except ConstraintLoadWarning:
+                continue  # pySHACL skips such a component too (sh:qualifiedValueShape on a node
+                # shape), with a warning in its log
+            reports += self.constraint(made, fv, foci, pattern)
         return reports
 
     def constraint(self, c, fv, foci, pattern) -> list[Report]:
@@ -315,7 +328,9 @@ class _Engine:
             inner = self._shape(node, "sh:property")
             found = self.evaluate(inner, foci if node_shape else sorted(counts, key=str),
                                   pattern if node_shape else None)
-            reports += [r for r in found for _ in range(1 if node_shape else counts[r.focus])]
+            # pySHACL reports a value's result once per focus node that reaches the value
+            reports += [r if i == 0 else r.again() for r in found
+                        for i in range(1 if node_shape else counts[r.focus])]
         return reports
 
     def node_shapes(self, c, fv) -> list[Report]:
@@ -421,7 +436,7 @@ class _Engine:
             rows = self._sparql_rows(plan, fv, pattern)
             for f, found in rows.items():
                 if plan.needs_rdflib(found, helper.messages):
-                    found = c._validate_sparql_query(text, {"this": f}, self.view)
+                    found = validate_sparql_query(c, text, {"this": f}, self.view)
                 reports += self._sparql_reports(c, helper, f, found)
         return reports
 
@@ -509,6 +524,25 @@ def _target_pattern(shape) -> str | None:
     if any(isinstance(n, BNode) for n in nodes):
         raise unsupported(f"blank-node sh:targetNode values on {shape.node}")
     return " UNION ".join(parts) or None
+
+
+def _as_written(shape, foci: list[Node]) -> list[Node]:
+    """Literal sh:targetNode values as the shapes graph wrote them: the store gives back
+    "4.0"^^xsd:decimal as "4"^^xsd:decimal, which the report would show."""
+    literals = [n for n in shape.target_nodes() if isinstance(n, Literal)]
+    if not literals:
+        return foci
+    return [next((n for n in literals if _same_value(n, f)), f) if isinstance(f, Literal)
+            else f for f in foci]
+
+
+def _same_value(written: Literal, read: Literal) -> bool:
+    if written.datatype != read.datatype or written.language != read.language:
+        return False
+    try:
+        return written.eq(read)
+    except TypeError:  # rdflib cannot compare an ill-typed literal ("aldi"^^xsd:integer)
+        return written == read
 
 
 def _sparql_path(sg, path) -> str:

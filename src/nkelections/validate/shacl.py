@@ -14,9 +14,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -98,9 +96,11 @@ def _order(result: Result) -> tuple:
 def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     import pyshacl
 
+    from nkelections.compat import parse_each_query_once
+
     # No inference: the ontology is part of the data graph, so sh:class and sh:targetClass
     # already see rdfs:subClassOf; RDFS entailment would only cost time.
-    with _parse_each_query_once():
+    with parse_each_query_once():
         # allow_warnings/allow_infos stay off: SHACL says sh:conforms is false whenever there
         # is a result, whatever its severity (the exit code looks at severities instead).
         _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
@@ -109,44 +109,6 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
         raise ValidationError(f"the shapes cannot be used: {_first_line(report)}",
                               where="pyshacl")
     return report
-
-
-@contextmanager
-def _parse_each_query_once():
-    """pySHACL hands rdflib the text of a SPARQL constraint once per focus node, and rdflib
-    parses it every time (about 20 ms, most of the run). A parsed query can be run again with
-    other bindings (that is what rdflib's prepareQuery is for), so parse each text once."""
-    from rdflib.plugins.sparql import processor
-
-    parse, translate = processor.parseQuery, processor.translateQuery
-
-    def deferred_parse(text):
-        return _QueryText(text) if isinstance(text, str) else parse(text)
-
-    def cached_translate(tree, base=None, init_ns=None):
-        if not isinstance(tree, _QueryText):
-            return translate(tree, base, init_ns)
-        return _translated(str(tree), base, tuple(sorted((init_ns or {}).items())))
-
-    processor.parseQuery, processor.translateQuery = deferred_parse, cached_translate
-    try:
-        yield
-    finally:
-        processor.parseQuery, processor.translateQuery = parse, translate
-
-
-@lru_cache(maxsize=1024)
-def _translated(text: str, base, namespaces: tuple):
-    """Kept across runs, so a process that validates many graphs with one shapes graph (the
-    test catalogue, a long session) parses each constraint once, not once per graph."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    return translateQuery(parseQuery(text), base, dict(namespaces) or None)
-
-
-class _QueryText(str):
-    """A query text whose parsing is left to the cached translation."""
 
 
 Data = TypeVar("Data")  # an engine's own holder of the data: an rdflib Graph, an OxData

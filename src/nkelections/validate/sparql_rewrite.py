@@ -18,8 +18,8 @@ from functools import lru_cache
 
 from rdflib import Literal, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 
+from nkelections.compat import CompValue
 from nkelections.errors import ValidationError
 
 THIS = Variable("this")
