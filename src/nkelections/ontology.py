@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from nkelections.errors import CurationError
-from nkelections.namespaces import NKE, OWL, PREFIXES, RDF, RDFS, SKOS, XSD, expand_curie
+from nkelections.namespaces import NKE, OWL, RDF, RDFS, SKOS, XSD, curie, expand_curie
 
 # Datatypes of reused datatype properties whose vocabularies declare no simple range.
 REUSED_DATATYPES = {
@@ -157,9 +157,6 @@ class Ontology:
 
     @staticmethod
     def short(iri: URIRef) -> str:
-        if str(iri).startswith(str(NKE)):
-            return str(iri)[len(str(NKE)):]
-        for prefix, ns in PREFIXES.items():
-            if str(iri).startswith(str(ns)):
-                return f"{prefix}:{str(iri)[len(str(ns)):]}"
-        return str(iri)
+        """The ontology's own terms by their bare local name, others as CURIEs."""
+        found = curie(iri)
+        return found[len("nke:"):] if found and found.startswith("nke:") else found or str(iri)

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from nkelections.errors import QueryError
+from nkelections.namespaces import curie
 from nkelections.query import Result, Term
 
 CELL_WIDTH = 60
-_LOCAL = re.compile(r"[A-Za-z0-9_][\w\-]*")
+_LOCAL = re.compile(r"(?:[A-Za-z0-9_][\w\-]*)?")  # a local name, or none
 # RDF formats that take prefixes; pyoxigraph's others write full IRIs.
 PREFIXED_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 
@@ -101,11 +102,7 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, base in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-            local = term.value[len(base):]
-            if base and term.value.startswith(base) and (not local or _LOCAL.fullmatch(local)):
-                return f"{prefix}:{local}"
-        return f"<{term.value}>"
+        return curie(term.value, prefixes, _LOCAL) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return " ".join(term.value.split())

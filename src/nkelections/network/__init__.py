@@ -56,8 +56,8 @@ def render_files(source, summaries: list[ViewSummary], views: list[str] | None =
                  pictures: bool = True, explorer: bool = True) -> Iterator[tuple[str, Content]]:
     """(file name, content) one file at a time, so that a caller can write each and let it go
     (the exports of a full election's entity graph run to hundreds of MB; they come as
-    writers, each called with its open file before the next file is asked for); appends each view's summary to
-    `summaries`."""
+    writers, each called with its open file before the next file is asked for); appends
+    each view's summary to `summaries`."""
     from nkelections.network.pictures import render
 
     with kept_from_gc():
