@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from nkelections.dist_layout import NQUADS
+from nkelections.dist_layout import STORE as STORE_DIR
 from nkelections.errors import QueryError, StoreError
 from nkelections.guard import has_service
 from nkelections.query import Engine, Query, Result, from_oxigraph, oxigraph_syntax_error
 
-STORE_DIR = "store"
-NQUADS = "nkelections.nq"
 LOAD_CHUNK_LINES = 250_000
 
 

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from nkelections.cli import project_root
+from nkelections.dist_layout import dist_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.embedded import index_dist
 
-    store = index_dist(args.dist or project_root() / "dist")
+    store = index_dist(args.dist or dist_dir(project_root()))
     if not args.quiet:
         print(f"indexed {store}")
     return 0

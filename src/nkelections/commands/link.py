@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from nkelections.cli import add_endpoint_option, project_root
+from nkelections.dist_layout import WIKIDATA_PROPOSALS, dist_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
                         lambda t: {t} | ontology.superclasses.get(t, set()),
                         args.entity_namespace or str(WD), classes, countries)
     doc = review_document(proposals, endpoint)
-    output = args.output or root / "dist" / "wikidata-proposals.yaml"
+    output = args.output or dist_dir(root) / WIKIDATA_PROPOSALS
     output.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Proposed Wikidata links, made by `nkelections link`; review each, then copy the\n"
               "# accepted ones into data/wikidata.yaml WITH the page where the id was seen.\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 from nkelections.argtypes import output_dir
 from nkelections.cli import project_root
 from nkelections.commands.stats import load
+from nkelections.dist_layout import NETWORK, dist_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.network import write_network
 
-    out = args.out or project_root() / "dist" / "network"
+    out = args.out or dist_dir(project_root()) / NETWORK
     summaries = write_network(load(args), out, views=args.views,
                               pictures=not args.no_pictures, explorer=not args.no_explorer)
     if not args.quiet:

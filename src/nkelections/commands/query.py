@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nkelections.argtypes import SECONDS
 from nkelections.cli import add_endpoint_option, add_format_option, project_root
+from nkelections.dist_layout import dist_dir
 from nkelections.errors import QueryError
 from nkelections.query import (
     DEFAULT_ENGINE,
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     engine_name = args.engine or ("endpoint" if args.endpoint else DEFAULT_ENGINE)
     if args.endpoint and engine_name != "endpoint":
         raise QueryError(f"--endpoint goes with --engine endpoint, not {engine_name}")
-    dist = args.dist or project_root() / "dist"
+    dist = args.dist or dist_dir(project_root())
     if engine_name == "endpoint":  # the user named the address; the client has its timeout
         result = run_query(open_engine(engine_name, dist, args.endpoint, args.timeout), query,
                            bindings)

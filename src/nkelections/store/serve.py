@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from nkelections.dist_layout import nquads, ontology_html
 from nkelections.guard import UPDATE_REFUSED
 from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
 from nkelections.store import pages, query_page
@@ -53,10 +54,10 @@ class Site:
 
     def __init__(self, config: Config):
         self.config = config
-        self.store = open_store(config.dist / "nkelections.nq")
-        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
+        self.store = open_store(nquads(config.dist))
+        self.pool = QueryPool(nquads(config.dist), config.workers, config.timeout,
                               config.allow_service)
-        self.docs = config.dist / "docs" / "ontology.html"
+        self.docs = ontology_html(config.dist)
         self.linked = Linked(self.store, config.dist)
 
     def sparql(self, text: str, accept: str | None) -> Answer:
