@@ -60,7 +60,8 @@ def sparql(rdf, query: str):
 
 def reread(fmt: str, content: bytes, tmp_path) -> nx.Graph:
     if fmt == "graphml":
-        return nx.read_graphml(io.BytesIO(content))
+        # else a file without parallel edges reads as a DiGraph, its keys as data
+        return nx.read_graphml(io.BytesIO(content), force_multigraph=True)
     if fmt == "gexf":
         return nx.read_gexf(io.BytesIO(content))
     if fmt == "json":
