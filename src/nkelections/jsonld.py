@@ -17,7 +17,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TextIO
 
-from nkelections.namespaces import PREFIXES, RDF, curie
+from nkelections.curie import curie
+from nkelections.namespaces import PREFIXES, RDF
 from nkelections.quads import Quads, Triple
 
 NT_TYPE = f"<{RDF.type}>"

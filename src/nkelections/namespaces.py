@@ -6,11 +6,10 @@ queries join on the same terms; rdflib's SDO namespace is https://schema.org/ an
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-
 from rdflib import Namespace, URIRef
 from rdflib import namespace as rdflib_namespaces
+
+from nkelections.curie import curie
 
 
 class Vocabulary(Namespace):
@@ -95,23 +94,7 @@ def expand_curie(curie: str) -> str | None:
     return str(PREFIXES[prefix]) + local
 
 
-ANY_LOCAL = re.compile(r".+", re.DOTALL)
-
-
-def curie(iri: str, prefixes: Mapping[str, object] | None = None,
-          local: re.Pattern = ANY_LOCAL) -> str | None:
-    """The one IRI shortener: 'prefix:local' for an IRI in one of the namespaces (the
-    project's PREFIXES unless given), by the longest namespace whose local name `local`
-    matches (any non-empty one unless given); None when no namespace fits."""
-    text, best = str(iri), None
-    for prefix, namespace in (PREFIXES if prefixes is None else prefixes).items():
-        base = str(namespace)
-        if base and text.startswith(base) and local.fullmatch(text[len(base):]) and (
-                best is None or len(base) > len(best[1])):
-            best = (prefix, base)
-    return None if best is None else f"{best[0]}:{text[len(best[1]):]}"
-
 
 def shorten(iri: str) -> str:
     """A CURIE with the project's prefixes where one fits, else the IRI as it is."""
-    return curie(iri) or str(iri)
+    return curie(iri, PREFIXES) or str(iri)

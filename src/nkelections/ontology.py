@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from nkelections.errors import CurationError
-from nkelections.namespaces import NKE, OWL, RDF, RDFS, SKOS, XSD, curie, expand_curie
+from nkelections.namespaces import NKE, OWL, RDF, RDFS, SKOS, XSD, expand_curie, shorten
 
 # Datatypes of reused datatype properties whose vocabularies declare no simple range.
 REUSED_DATATYPES = {
@@ -158,5 +158,5 @@ class Ontology:
     @staticmethod
     def short(iri: URIRef) -> str:
         """The ontology's own terms by their bare local name, others as CURIEs."""
-        found = curie(iri)
-        return found[len("nke:"):] if found and found.startswith("nke:") else found or str(iri)
+        found = shorten(iri)
+        return found[len("nke:"):] if found.startswith("nke:") else found

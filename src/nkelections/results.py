@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from nkelections.curie import curie
 from nkelections.errors import QueryError
-from nkelections.namespaces import curie
 from nkelections.query import Result, Term
 
 CELL_WIDTH = 60
