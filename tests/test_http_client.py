@@ -4,7 +4,9 @@ retries with back-off. Servers on 127.0.0.1."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.server
+import re
 import threading
 
 import pytest
@@ -111,3 +113,68 @@ def test_an_unreachable_server_is_one_line(servers):
     with pytest.raises(HttpError) as failure:
         HttpClient(timeout=5, retries=0).request("GET", "http://127.0.0.1:9/")
     assert failure.value.line().startswith("cannot reach") and "\n" not in failure.value.line()
+
+
+class _Digest(http.server.BaseHTTPRequestHandler):
+    """Virtuoso's way: a Digest challenge, and a large POST accepted only once authorised."""
+
+    seen: list = []
+    REALM, NONCE = "virtuoso", "abc123"
+
+    def do_HEAD(self):  # noqa: N802 (http.server's naming)
+        self._reply(200 if self._authorised() else 401)
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.seen.append(self.headers.get("Authorization", "")[:6])
+        if not self._authorised():
+            # answer before the body, as Virtuoso does, and close: an unauthorised upload breaks
+            self._reply(401, close=True)
+            return
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._reply(200)
+
+    def _authorised(self) -> bool:
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', self.headers.get("Authorization", "")))
+        if not fields.get("response"):
+            return False
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 (RFC 2617)
+
+        ha1 = md5(f"{USER}:{self.REALM}:{PASSWORD}")
+        ha2 = md5(f"{self.command}:{fields['uri']}")
+        expected = md5(f"{ha1}:{self.NONCE}:{fields['nc']}:{fields['cnonce']}:auth:{ha2}")
+        return fields["response"] == expected
+
+    def _reply(self, status: int, close: bool = False) -> None:
+        self.send_response(status)
+        if status == 401:
+            self.send_header(
+                "WWW-Authenticate", f'Digest realm="{self.REALM}", nonce="{self.NONCE}", qop="auth"'
+            )
+        self.send_header("Content-Length", "0")
+        if close:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = close
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_large_upload_to_a_digest_store_is_authorised_first_time():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Digest)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Digest.seen = []
+    try:
+        client = HttpClient(timeout=5, retries=0, credentials=(USER, PASSWORD))
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud"
+        assert client.request("POST", url, b"x" * 100_000).status == 200
+        assert _Digest.seen == ["Digest"]  # the body went once, already authorised
+        with pytest.raises(HttpError):  # a 401, or the connection the store closed on it
+            HttpClient(timeout=5, retries=0, credentials=(USER, "wrong")).request(
+                "POST", url, b"x" * 100_000
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
