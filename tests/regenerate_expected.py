@@ -116,7 +116,7 @@ def read_expected(path: Path):
 
 
 def write_expected(query: Path, result) -> Path:
-    from nkelections.query.results import results_json, sorted_triples
+    from nkelections.query.results import serialize, sorted_triples
 
     path = expected_path(query, result.form)
     for stale in (EXPECTED / (query.stem + s) for s in (".srj", ".nt")):
@@ -126,7 +126,9 @@ def write_expected(query: Path, result) -> Path:
         lines = sorted({str(t) + " .\n" for t in sorted_triples(result)})
         text = "".join(lines)
     else:
-        text = json.dumps(results_json(result), ensure_ascii=False, indent=1) + "\n"
+        # pyoxigraph's SPARQL JSON, indented so that a change reads as a diff
+        compact = serialize(result, ox.QueryResultsFormat.JSON)
+        text = json.dumps(json.loads(compact), ensure_ascii=False, indent=1) + "\n"
     path.write_text(text, encoding="utf-8")
     return path
 

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.util import from_n3
 
 from nkelections import __version__
+from nkelections.layout import JSONLD, NQUADS, TRIG, TURTLE
 from nkelections.process.runtime import Forked
 from nkelections.rdf.namespaces import (
     BASE,
@@ -56,10 +57,8 @@ RIGHTS = ("The curated data and the ontology are licensed under CC BY 4.0 by the
           "each source document below (dcterms:license, dcterms:rights); the quotes are short "
           "passages cited as evidence.")
 # Distributions: file name, media type. serve answers /dataset/<file> with the file.
-DISTRIBUTIONS = (("nkelections.trig", "application/trig"),
-                 ("nkelections.nq", "application/n-quads"),
-                 ("nkelections.ttl", "text/turtle"),
-                 ("nkelections.jsonld", "application/ld+json"))
+DISTRIBUTIONS = ((TRIG, "application/trig"), (NQUADS, "application/n-quads"),
+                 (TURTLE, "text/turtle"), (JSONLD, "application/ld+json"))
 RELEASE_HEADING = re.compile(r"^## (\S+) — (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 # What the description says of each source text, read from its triples in the data. It is said
 # in a sentence on the dataset, not as triples about the document: the store's union default

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from nkelections.rdf.namespaces import NKR, NKV, PREFIXES, RDF, RDFS
+from nkelections.rdf.namespaces import NKR, NKV, RDF, RDFS, shorten
 
 LISTED = (str(NKR), str(NKV))
 
@@ -33,13 +33,6 @@ class Row:
     @property
     def curie(self) -> str:
         return shorten(self.iri)
-
-
-def shorten(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)) :]}"
-    return iri
 
 
 def index_rows(quads: Iterable[ox.Quad]) -> tuple[list[Row], Counter]:

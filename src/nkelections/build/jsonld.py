@@ -12,14 +12,18 @@ value carries its own type.
 from __future__ import annotations
 
 import json
+import re
 from itertools import groupby
 from operator import itemgetter
 from typing import TextIO
 
+from nkelections.rdf.curie import curie
 from nkelections.rdf.namespaces import PREFIXES, RDF
 from nkelections.rdf.quads import Quads, Triple
 
 NT_TYPE = f"<{RDF.type}>"
+# A compact IRI's local part must not start with "//" (JSON-LD would read it as an IRI).
+JSONLD_LOCAL = re.compile(r"(?!//).+", re.DOTALL)
 
 
 def jsonld_context() -> dict:
@@ -30,15 +34,10 @@ class Compactor:
     """IRIs to compact IRIs 'prefix:local' where a prefix fits, else left absolute."""
 
     def __init__(self, prefixes: dict[str, str]):
-        # Longest namespace first, so the most specific prefix wins.
-        self.prefixes = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
+        self.prefixes = prefixes
 
     def __call__(self, iri: str) -> str:
-        for namespace, prefix in self.prefixes:
-            local = iri[len(namespace):]
-            if iri.startswith(namespace) and local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-        return iri
+        return curie(iri, self.prefixes, JSONLD_LOCAL) or iri
 
 
 class _IriText(dict):

@@ -18,14 +18,20 @@ from rdflib import Dataset, Graph
 from nkelections.build import entity_index
 from nkelections.build.jsonld import jsonld_context, write_jsonld
 from nkelections.errors import BuildError
+from nkelections.layout import (
+    CONTEXT,
+    ENTITY_INDEX_CSV,
+    ENTITY_INDEX_HTML,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    TRIG,
+    TURTLE,
+)
 from nkelections.process.runtime import Forked
 from nkelections.rdf.namespaces import PREFIXES, bind_prefixes
 from nkelections.rdf.quads import Quads
 
-NQUADS = "nkelections.nq"
-NTRIPLES = "nkelections.nt"
-ENTITY_INDEX_HTML = "docs/entities.html"
-ENTITY_INDEX_CSV = "docs/entities.csv"
 # From this size of source file on, a format pyoxigraph converts is written by a process of its
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
 # election's Turtle and TriG take seconds each (smaller builds are not worth a process;
@@ -164,11 +170,11 @@ def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering,
 # the two cores share a large build: what runs elsewhere starts as early as it can.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
     NQUADS: _lines(Quads.nquads),
-    "nkelections.jsonld": _jsonld,
-    "nkelections.trig": _converted(NQUADS, ox.RdfFormat.TRIG),
+    JSONLD: _jsonld,
+    TRIG: _converted(NQUADS, ox.RdfFormat.TRIG),
     NTRIPLES: _lines(Quads.ntriples),
-    "nkelections.ttl": _converted(NTRIPLES, ox.RdfFormat.TURTLE),
-    "context.jsonld": _context,
+    TURTLE: _converted(NTRIPLES, ox.RdfFormat.TURTLE),
+    CONTEXT: _context,
     ENTITY_INDEX_HTML: _entity_index(entity_index.to_html),
     ENTITY_INDEX_CSV: _entity_index(lambda rows, _: entity_index.to_csv(rows)),
 }

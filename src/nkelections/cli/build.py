@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from nkelections.layout import project_root
+from nkelections.layout import ONTOLOGY_HTML, SUMMARY, dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,7 +18,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(what a release publishes; docs/decisions/0005)")
 
 
-DOCS = "docs/ontology.html"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from nkelections.query.embedded import STORE_DIR, remove_store
 
     root = project_root()
-    dist = args.dist or root / "dist"
+    dist = args.dist or dist_dir(root)
     _check_dist(dist)
     # pyLODE documents the ontology on the other core while this one assembles the graph.
     docs = Forked(ontology_html, root / "ontology" / "nkelections.ttl")
@@ -39,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
             summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
             # The old store answers for the old files: it goes before the new files come in,
             # and the first query indexes them again (`nkelections index` does it up front).
-            write_outputs(result.quads, dist, {"summary.json": summary, DOCS: docs.result()},
+            write_outputs(result.quads, dist, {SUMMARY: summary, ONTOLOGY_HTML: docs.result()},
                           before_move=lambda: remove_store(dist / STORE_DIR))
             s = result.summary
             # Freed before the collector comes back, which would otherwise walk them all once.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from nkelections.cli.argtypes import output_file
 from nkelections.cli.options import add_dist_option, built_dataset
-from nkelections.layout import project_root
+from nkelections.layout import QUICKSTATEMENTS, dist_dir, project_root
 
 EXPORTERS = {"quickstatements": "QuickStatements V1 lines for Wikidata, with references"}
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
               .korean.items()}
     namespace = args.entity_namespace or str(WD)
     result = export(built_dataset(args).graph(DATA_GRAPH), pmap, day, namespace, korean)
-    output = args.output or root / "dist" / "quickstatements.tsv"
+    output = args.output or dist_dir(root) / QUICKSTATEMENTS
     write_atomic(output, "".join(line + "\n" for line in result.lines))
     write_atomic(Path(f"{output}.terms.tsv"), "".join(line + "\n" for line in result.terms))
     write_atomic(Path(f"{output}.skipped.tsv"), "fact\treason\n" + "".join(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nkelections.layout import project_root
+from nkelections.layout import dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.query.embedded import index_dist
 
-    store = index_dist(args.dist or project_root() / "dist")
+    store = index_dist(args.dist or dist_dir(project_root()))
     if not args.quiet:
         print(f"indexed {store}")
     return 0

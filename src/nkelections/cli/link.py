@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from nkelections.cli.options import add_dist_option, add_endpoint_option, built_dataset
-from nkelections.layout import project_root
+from nkelections.layout import WIKIDATA_PROPOSALS, dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                         ontology.and_superclasses,
                         args.entity_namespace or str(WD), classes, countries)
     doc = review_document(proposals, endpoint)
-    output = args.output or root / "dist" / "wikidata-proposals.yaml"
+    output = args.output or dist_dir(root) / WIKIDATA_PROPOSALS
     output.parent.mkdir(parents=True, exist_ok=True)
     header = ("# Proposed Wikidata links, made by `nkelections link`; review each, then copy the\n"
               "# accepted ones into data/wikidata.yaml WITH the page where the id was seen.\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nkelections.cli.argtypes import SECONDS
 from nkelections.cli.options import add_endpoint_option
-from nkelections.layout import project_root
+from nkelections.layout import dist_dir, nquads, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.endpoint:
         raise StoreError("--endpoint URL is required",
                          hint="for example --endpoint http://127.0.0.1:7878/query")
-    dist = args.dist or project_root() / "dist"
-    report = load(dist / "nkelections.nq", args.endpoint, graphs=args.graph,
+    dist = args.dist or dist_dir(project_root())
+    report = load(nquads(dist), args.endpoint, graphs=args.graph,
                   replace=args.replace, store=args.store, gsp=args.gsp, update=args.update,
                   method=args.method, bulk=args.bulk, client=Client(timeout=args.timeout))
     for row in report.graphs:

@@ -7,7 +7,7 @@ import argparse
 
 from nkelections.cli.argtypes import output_dir
 from nkelections.cli.options import add_input_option, load_input
-from nkelections.layout import project_root
+from nkelections.layout import NETWORK, dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.network.write import write_network
 
-    out = args.out or project_root() / "dist" / "network"
+    out = args.out or dist_dir(project_root()) / NETWORK
     summaries = write_network(load_input(args), out, views=args.views,
                               pictures=not args.no_pictures, explorer=not args.no_explorer)
     if not args.quiet:

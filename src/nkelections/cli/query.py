@@ -9,7 +9,7 @@ from pathlib import Path
 from nkelections.cli.argtypes import SECONDS
 from nkelections.cli.options import add_endpoint_option, add_format_option
 from nkelections.errors import QueryError
-from nkelections.layout import project_root
+from nkelections.layout import dist_dir, project_root
 from nkelections.query.engines import DEFAULT_ENGINE, DEFAULT_TIMEOUT, ENGINES, open_engine
 from nkelections.query.results import FORMATS, render
 from nkelections.query.sparql import (
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     engine_name = args.engine or ("endpoint" if args.endpoint else DEFAULT_ENGINE)
     if args.endpoint and engine_name != "endpoint":
         raise QueryError(f"--endpoint goes with --engine endpoint, not {engine_name}")
-    dist = args.dist or project_root() / "dist"
+    dist = args.dist or dist_dir(project_root())
     if engine_name == "endpoint":  # the user named the address; the client has its timeout
         result = run_query(open_engine(engine_name, dist, args.endpoint, args.timeout), query,
                            bindings)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast
 
 from nkelections.cli.argtypes import SECONDS, number_in
-from nkelections.layout import project_root
+from nkelections.layout import dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from nkelections.publish.serve import Config, make_server
 
-    config = Config(args.dist or project_root() / "dist", args.host, args.port, args.timeout,
+    config = Config(args.dist or dist_dir(project_root()), args.host, args.port, args.timeout,
                     args.limit, args.workers, args.allow_service)
     server, site = make_server(config)
     if site.pool.networked and not args.allow_service:

@@ -15,7 +15,16 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from nkelections.errors import CurationError
-from nkelections.rdf.namespaces import NKE, OWL, PREFIXES, RDF, RDFS, SKOS, XSD, expand_curie
+from nkelections.rdf.namespaces import (
+    NKE,
+    OWL,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    expand_curie,
+    shorten,
+)
 
 # Datatypes of reused datatype properties whose vocabularies declare no simple range.
 REUSED_DATATYPES = {
@@ -169,9 +178,6 @@ class Ontology:
 
     @staticmethod
     def short(iri: URIRef) -> str:
-        if str(iri).startswith(str(NKE)):
-            return str(iri)[len(str(NKE)):]
-        for prefix, ns in PREFIXES.items():
-            if str(iri).startswith(str(ns)):
-                return f"{prefix}:{str(iri)[len(str(ns)):]}"
-        return str(iri)
+        """The ontology's own terms by their bare local name, others as CURIEs."""
+        found = shorten(iri)
+        return found[len("nke:"):] if found.startswith("nke:") else found

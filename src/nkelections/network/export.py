@@ -1,36 +1,101 @@
-"""Network files by format, deterministically and atomically. FORMATS maps a file suffix to a
-renderer giving text chunks (see writers: the same text as networkx's writers, streamed);
-adding a format is one entry."""
+"""Network files by format, deterministically and atomically. FORMATS maps a file suffix to
+networkx's own writer for it; adding a format is one entry.
+
+The files are what networkx writes (GraphML through lxml's streaming writer, GEXF 1.2draft,
+node-link JSON, DOT through pydot), with one change: GEXF's <meta> loses the date networkx
+stamps into it (optional in GEXF, and it would make two builds of the same data differ).
+Everything else follows from the graph: the views add their nodes and edges in a fixed
+(sorted) order, and the writers keep it.
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
-from nkelections.network import writers
+GEXF_VERSION = "1.2draft"
 
-# A file's content: bytes, or text chunks to encode as UTF-8 and write as they come.
-Content = bytes | Iterable[str]
+# Writes one file's content into a binary stream.
+Writer = Callable[[BinaryIO], None]
+# A file's content: bytes, or a writer to call with the open file.
+Content = bytes | Writer
 
-FORMATS: dict[str, Callable[[nx.MultiDiGraph], Iterator[str]]] = {
-    "graphml": writers.graphml,
-    "gexf": writers.gexf,
-    "json": writers.node_link_json,
-    "dot": writers.dot,
+
+def graphml(graph: nx.Graph) -> Writer:
+    return lambda stream: nx.write_graphml(graph, stream, encoding="utf-8", prettyprint=True)
+
+
+def gexf(graph: nx.Graph) -> Writer:
+    def write(stream: BinaryIO) -> None:
+        # nx.write_gexf, less the date: the same writer, its <meta> attribute taken out
+        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version=GEXF_VERSION)
+        writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+        writer.add_graph(graph)
+        writer.write(stream)
+
+    return write
+
+
+def node_link_json(graph: nx.Graph) -> Writer:
+    def write(stream: BinaryIO) -> None:
+        data = nx.node_link_data(graph, edges="edges")
+        with _text(stream) as text:
+            json.dump(data, text, ensure_ascii=False, indent=1, sort_keys=True)
+            text.write("\n")
+
+    return write
+
+
+def dot(graph: nx.Graph) -> Writer:
+    # what nx.nx_pydot.write_dot writes, to a binary stream (write_dot wants a text one)
+    def write(stream: BinaryIO) -> None:
+        stream.write(nx.nx_pydot.to_pydot(graph).to_string().encode("utf-8"))
+
+    return write
+
+
+class _text:
+    """A UTF-8 text view of a binary stream, detached on exit so the stream stays open."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.wrapper = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+
+    def __enter__(self) -> io.TextIOWrapper:
+        return self.wrapper
+
+    def __exit__(self, *exc) -> None:
+        self.wrapper.flush()
+        self.wrapper.detach()
+
+
+FORMATS: dict[str, Callable[[nx.Graph], Writer]] = {
+    "graphml": graphml,
+    "gexf": gexf,
+    "json": node_link_json,
+    "dot": dot,
 }
 
 
 def as_bytes(content: Content) -> bytes:
-    return content if isinstance(content, bytes) else "".join(content).encode("utf-8")
+    if isinstance(content, bytes):
+        return content
+    buffer = io.BytesIO()
+    content(buffer)
+    return buffer.getvalue()
 
 
-def write_files(folder: Path,
-                files: dict[str, Content] | Iterable[tuple[str, Content]]) -> list[Path]:
+def write_files(
+    folder: Path, files: dict[str, Content] | Iterable[tuple[str, Content]]
+) -> list[Path]:
     """Stage every file (a dict, or (name, content) pairs written as they come), then move
     each into place with one rename; a failure while staging leaves the folder as it was."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,5 +118,5 @@ def _write(path: Path, content: Content) -> None:
     if isinstance(content, bytes):
         path.write_bytes(content)
         return
-    with path.open("w", encoding="utf-8", newline="") as stream:  # newline="": as given
-        stream.writelines(content)
+    with path.open("wb") as stream:
+        content(stream)

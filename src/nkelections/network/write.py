@@ -55,9 +55,9 @@ def render_network(source, views: list[str] | None = None,
 def render_files(source, summaries: list[ViewSummary], views: list[str] | None = None,
                  pictures: bool = True, explorer: bool = True) -> Iterator[tuple[str, Content]]:
     """(file name, content) one file at a time, so that a caller can write each and let it go
-    (the exports of a full election's entity graph run to hundreds of MB; they come as text
-    chunks to write before the next file is asked for); appends each view's summary to
-    `summaries`."""
+    (the exports of a full election's entity graph run to hundreds of MB; they come as
+    writers, each called with its open file before the next file is asked for); appends
+    each view's summary to `summaries`."""
     from nkelections.network.pictures import render
 
     with kept_from_gc():

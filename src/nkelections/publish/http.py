@@ -1,38 +1,33 @@
-"""A small HTTP client for SPARQL stores: credentials from the environment, retries with
-backoff on transient errors, and one-line StoreErrors for everything else.
-
-The standard library's urllib is enough: Basic and Digest authentication (Virtuoso's
-/sparql-auth uses Digest), and no new dependency.
+"""Requests to a SPARQL store through the one HTTP client (nkelections.http_client): the
+store's credentials from the environment, and the store's failures as one-line StoreErrors.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import socket
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from nkelections.errors import StoreError
+from nkelections.http_client import (
+    CrossOriginRedirect,
+    HttpClient,
+    HttpError,
+    HttpStatusError,
+    Response,
+    detail,
+    short,
+)
 from nkelections.query.sparql import ask_answer
 
 USER_VAR = "NKELECTIONS_STORE_USER"
 PASSWORD_VAR = "NKELECTIONS_STORE_PASSWORD"
-TRANSIENT_STATUS = {502, 503, 504}
-PREAUTH_BYTES = 32 * 1024
 AUTH_HINT = f"set {USER_VAR} and {PASSWORD_VAR} in the environment"
+MISSING = (404, 405, 415, 501)  # the store lacks the protocol: the caller falls back
 
-
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    content_type: str
+__all__ = ["Client", "Response", "credentials", "USER_VAR", "PASSWORD_VAR"]
 
 
 def credentials() -> tuple[str, str] | None:
@@ -48,78 +43,27 @@ class Client:
     """HTTP requests to one store; retries = extra attempts after the first."""
 
     def __init__(self, timeout: float = 60.0, retries: int = 4, backoff: float = 0.5):
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self.authenticated = credentials() is not None
-        self._opener = _opener(credentials())
+        self.http = HttpClient(timeout, retries, backoff, credentials=credentials())
 
     def request(self, method: str, url: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None, ok_missing: bool = False) -> Response:
         """Send one request, retrying transient failures. With ok_missing, 404/405/415/501
         come back as a Response (the caller falls back) instead of raising."""
-        for attempt in range(self.retries + 1):
-            try:
-                return self._once(method, url, body, headers or {})
-            except urllib.error.HTTPError as exc:
-                if exc.code in TRANSIENT_STATUS and attempt < self.retries:
-                    self._sleep(attempt)
-                    continue
-                if ok_missing and exc.code in (404, 405, 415, 501):
-                    return Response(exc.code, exc.read(), exc.headers.get("Content-Type", ""))
-                raise _http_error(method, url, exc, self.authenticated) from None
-            except (ConnectionResetError, ConnectionAbortedError, TimeoutError) as exc:
-                if attempt < self.retries:
-                    self._sleep(attempt)
-                    continue
-                raise StoreError(f"{method} {_short(url)} failed after {attempt + 1} attempts: "
-                                 f"{exc or type(exc).__name__}") from None
-            except urllib.error.URLError as exc:
-                reason = exc.reason
-                if isinstance(reason, (ConnectionResetError, TimeoutError, socket.timeout)) \
-                        and attempt < self.retries:
-                    self._sleep(attempt)
-                    continue
-                raise StoreError(f"cannot reach the store at {_short(url)}: {reason}",
-                                 hint="is it running, and is the URL right?") from None
-        raise AssertionError("unreachable")
-
-    def _once(self, method: str, url: str, body: bytes | None,
-              headers: dict[str, str]) -> Response:
-        if self.authenticated and body and len(body) > PREAUTH_BYTES:
-            headers = {**headers, **self._preauthorize(method, url, body)}
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        with self._opener.open(request, timeout=self.timeout) as answer:
-            return Response(answer.status, answer.read(), answer.headers.get("Content-Type", ""))
-
-    def _preauthorize(self, method: str, url: str, body: bytes) -> dict[str, str]:
-        """Answer the store's challenge before sending a large body: urllib sends the body
-        unauthenticated first, and a store that answers 401 early (Virtuoso) closes the
-        connection mid-upload (broken pipe)."""
         try:
-            with urllib.request.build_opener(_SameOrigin).open(
-                    urllib.request.Request(url, method="HEAD"), timeout=self.timeout):
-                return {}
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-        scheme, _, rest = challenge.partition(" ")
-        found = credentials()
-        if found is None:  # the environment lost them since the client was made
-            return {}
-        user, password = found
-        if scheme.lower() == "basic":
-            token = base64.b64encode(f"{user}:{password}".encode()).decode()
-            return {"Authorization": "Basic " + token}
-        if scheme.lower() == "digest":
-            handler = urllib.request.HTTPDigestAuthHandler(_Passwords((user, password)))
-            chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
-            request = urllib.request.Request(url, data=body, method=method)
-            auth = handler.get_authorization(request, chal)
-            return {"Authorization": "Digest " + auth} if auth else {}
-        return {}
-
-    def _sleep(self, attempt: int) -> None:
-        time.sleep(self.backoff * 2 ** attempt)
+            return self.http.request(method, url, body, headers)
+        except HttpStatusError as exc:
+            if ok_missing and exc.status in MISSING:
+                return exc.response
+            raise _refused(method, url, exc, self.authenticated) from None
+        except CrossOriginRedirect as exc:
+            raise StoreError(f"the store at {exc.message}", hint=exc.hint) from None
+        except HttpError as exc:
+            if exc.message.startswith("cannot reach"):
+                raise StoreError(f"cannot reach the store at {short(url)}: "
+                                 f"{exc.message.split(': ', 1)[-1]}", hint=exc.hint) from None
+            raise StoreError(exc.message, hint=exc.hint) from None
 
     def select(self, endpoint: str, query: str, default_graphs: Sequence[str] = ()) -> dict:
         """POST a query with the SPARQL 1.1 Protocol; the SPARQL JSON answer as a dict."""
@@ -132,82 +76,18 @@ class Client:
         try:
             return ask_answer(json.loads(answer.body))
         except (ValueError, RecursionError):
-            raise StoreError(f"{_short(endpoint)} did not answer with SPARQL JSON results "
+            raise StoreError(f"{short(endpoint)} did not answer with SPARQL JSON results "
                              f"(got {answer.content_type or 'no content type'})",
                              hint="is --endpoint the store's query endpoint?") from None
 
 
-def _opener(creds: tuple[str, str] | None) -> urllib.request.OpenerDirector:
-    if creds is None:
-        return urllib.request.build_opener(_SameOrigin)
-    passwords = _Passwords(creds)
-    return urllib.request.build_opener(_SameOrigin, _BasicAuth(passwords),
-                                       urllib.request.HTTPDigestAuthHandler(passwords))
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-
-
-class _SameOrigin(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only within the origin asked: urllib would otherwise carry the
-    Authorization header, and answer a challenge with the store's password, anywhere."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        target = urllib.parse.urljoin(req.full_url, newurl)
-        if origin(target) != origin(req.full_url):
-            raise StoreError(f"the store at {_short(req.full_url)} redirected to another "
-                             f"origin, {_short(target)}; nkelections does not follow it, so "
-                             "the credentials stay with the store",
-                             hint="give the URL the store really answers at")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _Passwords(urllib.request.HTTPPasswordMgr):
-    """The same user and password for every realm and URL: the client talks to one store."""
-
-    def __init__(self, creds: tuple[str, str]):
-        super().__init__()
-        self.creds = creds
-
-    def find_user_password(self, realm, authuri):
-        return self.creds
-
-
-class _BasicAuth(urllib.request.HTTPBasicAuthHandler):
-    """urllib's Basic handler raises ValueError on a Digest challenge instead of letting the
-    Digest handler answer it; step aside instead."""
-
-    def http_error_auth_reqed(self, authreq, host, req, headers):
-        try:
-            return super().http_error_auth_reqed(authreq, host, req, headers)
-        except ValueError:
-            return None
-
-
-def _http_error(method: str, url: str, exc: urllib.error.HTTPError,
-                authenticated: bool) -> StoreError:
-    detail = _detail(exc)
-    if exc.code == 401:
-        return StoreError(f"the store at {_short(url)} asked for credentials or rejected them "
+def _refused(method: str, url: str, exc: HttpStatusError, authenticated: bool) -> StoreError:
+    why = detail(exc.response)
+    if exc.status == 401:
+        return StoreError(f"the store at {short(url)} asked for credentials or rejected them "
                           f"(HTTP 401)", hint=AUTH_HINT)
-    if exc.code == 403:
-        return StoreError(f"the store refused {method} {_short(url)} (HTTP 403{detail})",
+    if exc.status == 403:
+        return StoreError(f"the store refused {method} {short(url)} (HTTP 403{why})",
                           hint="do these credentials have write permission?" if authenticated
                           else AUTH_HINT)
-    return StoreError(f"the store refused {method} {_short(url)} (HTTP {exc.code}{detail})")
-
-
-def _detail(exc: urllib.error.HTTPError) -> str:
-    try:
-        text = exc.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-    lines = [x.strip() for x in text.replace("<", "\n<").splitlines()
-             if x.strip() and not x.strip().startswith("<")]
-    return (": " + " ".join(lines)[:200]) if lines else ""
-
-
-def _short(url: str) -> str:
-    return url.split("?", 1)[0]
+    return StoreError(f"the store refused {method} {short(url)} (HTTP {exc.status}{why})")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from nkelections import layout as dist_layout
 from nkelections.build.describe import DATASET, DISTRIBUTIONS, ENDPOINT, VOID_GRAPH
 from nkelections.publish import pages
 from nkelections.publish.answers import GRAPH_TYPES, negotiate, write_graph
@@ -26,7 +27,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = {"text/turtle": "turtle", "application/ld+json": "jsonld"}
 RDF_TYPES = tuple(GRAPH_TYPES)
 HTML = "text/html"
-CONTEXT = {"context.jsonld": "application/ld+json"}  # the JSON-LD context the .jsonld names
+CONTEXT = {dist_layout.CONTEXT: "application/ld+json"}  # the JSON-LD context the .jsonld names
 # What the endpoint answers in (results.py), named by the W3C's format IRIs.
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                   "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML")

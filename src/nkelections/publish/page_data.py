@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from nkelections.query.sparql import Term
 from nkelections.rdf.dataset import select
 from nkelections.rdf.namespaces import PREFIXES
+from nkelections.rdf.namespaces import shorten as short
 
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 PASSAGE = 400  # characters shown either side of an evidence's quote, cut at a paragraph
@@ -198,13 +199,6 @@ def _add_document(r: Reader, page: Page) -> None:
             { ?m a nke:Mention ; oa:hasTarget ?t ; oa:hasBody ?a BIND("mention" AS ?kind) } }
             ORDER BY ?start ?end ?a""", page.iri, "a kind start end"):
         page.spans.append(Span(int(start.value), int(end.value), target.value, kind.value))
-
-
-def short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)) and len(iri) > len(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
-    return iri
 
 
 def _value(term) -> str | None:

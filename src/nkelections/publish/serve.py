@@ -21,6 +21,7 @@ from typing import cast
 
 import pyoxigraph as ox
 
+from nkelections.layout import nquads, ontology_html
 from nkelections.publish import pages, query_page
 from nkelections.publish.answers import GRAPH_TYPES, negotiate, write_graph
 from nkelections.publish.linked import Linked, LinkedAnswer, alternates, wants_rdf
@@ -54,10 +55,10 @@ class Site:
 
     def __init__(self, config: Config):
         self.config = config
-        self.store = open_store(config.dist / "nkelections.nq")
-        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
+        self.store = open_store(nquads(config.dist))
+        self.pool = QueryPool(nquads(config.dist), config.workers, config.timeout,
                               config.allow_service)
-        self.docs = config.dist / "docs" / "ontology.html"
+        self.docs = ontology_html(config.dist)
         self.linked = Linked(self.store, config.dist)
 
     def sparql(self, text: str, accept: str | None) -> Answer:

@@ -19,11 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from nkelections.errors import QueryError, StoreError
+from nkelections.layout import NQUADS
+from nkelections.layout import STORE as STORE_DIR
 from nkelections.query.guard import has_service
 from nkelections.query.sparql import Engine, Query, Result, from_oxigraph, oxigraph_syntax_error
 
-STORE_DIR = "store"
-NQUADS = "nkelections.nq"
 LOAD_CHUNK_LINES = 250_000
 
 

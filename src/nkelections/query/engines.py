@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nkelections.errors import QueryError
+from nkelections.layout import nquads
 from nkelections.query.embedded import OxigraphEngine
 from nkelections.query.sparql import EndpointEngine, Engine, RdflibEngine
 
@@ -22,7 +23,7 @@ def _oxigraph_memory(dist: Path, endpoint: str | None, timeout: float) -> Engine
 
 
 def _rdflib(dist: Path, endpoint: str | None, timeout: float) -> Engine:
-    return RdflibEngine.from_file(dist / "nkelections.nq")
+    return RdflibEngine.from_file(nquads(dist))
 
 
 def _endpoint(dist: Path, endpoint: str | None, timeout: float) -> Engine:

@@ -1,15 +1,17 @@
-"""Query results as text: a table for people, the SPARQL 1.1 results formats (JSON, XML, CSV,
-TSV) for SELECT and ASK, and Turtle or JSON-LD for graphs.
+"""Query results as bytes, for `query` and for `serve`: the SPARQL 1.1 results formats (JSON,
+XML, CSV, TSV) and RDF for graphs are pyoxigraph's serializers; what pyoxigraph does not write
+(the table for people) is here.
 
-The SPARQL results JSON is built here (it is a few lines of spec); the XML, CSV and TSV writers
-and the RDF writers are pyoxigraph's, so escaping and quoting follow the specs exactly.
+pyoxigraph serializes only its own answer objects. Every engine's answer (pyoxigraph's,
+rdflib's, a remote endpoint's, or serve's cut at a row limit) is rows of pyoxigraph terms; the
+rows are handed to pyoxigraph as SPARQL TSV, each term in its N-Triples form (what str() of a
+pyoxigraph term gives), and parsed back into its answer object, which then writes any format.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -17,9 +19,12 @@ import pyoxigraph as ox
 
 from nkelections.errors import QueryError
 from nkelections.query.sparql import Result, Term
+from nkelections.rdf.curie import curie
 
 CELL_WIDTH = 60
-_LOCAL = re.compile(r"[A-Za-z0-9_][\w\-]*")
+_LOCAL = re.compile(r"(?:[A-Za-z0-9_][\w\-]*)?")  # a local name, or none
+# RDF formats that take prefixes; pyoxigraph's others write full IRIs.
+PREFIXED_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
 
 
 @dataclass(frozen=True)
@@ -31,48 +36,56 @@ class Format:
     write: Callable[[Result, dict[str, str]], bytes]
 
 
-# --- SPARQL results formats --------------------------------------------------------------------
+# --- pyoxigraph's serializers ------------------------------------------------------------------
 
-def term_json(term: Term) -> dict:
-    """A pyoxigraph term as a SPARQL 1.1 JSON results binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if not isinstance(term, ox.Literal):
-        return {"type": "triple", "value": str(term)}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
-    return out
+def solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]
+              ) -> ox.QuerySolutions:
+    """Rows of terms as pyoxigraph's answer to a SELECT (an unbound variable is None)."""
+    lines = ["\t".join("?" + name for name in variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    # parse_query_results is typed for both answer kinds; TSV with a header is a SELECT's
+    return cast(ox.QuerySolutions, ox.parse_query_results(
+        "\n".join(lines + [""]).encode("utf-8"), ox.QueryResultsFormat.TSV))
 
 
-def results_json(result: Result) -> dict:
+def boolean(value: bool) -> ox.QueryBoolean:
+    """pyoxigraph's answer to an ASK."""
+    text = b'{"head": {}, "boolean": true}' if value else b'{"head": {}, "boolean": false}'
+    return cast(ox.QueryBoolean, ox.parse_query_results(text, ox.QueryResultsFormat.JSON))
+
+
+def serialize_rows(variables: Sequence[str], rows: Iterable[Sequence[Term | None]],
+                   fmt: ox.QueryResultsFormat) -> bytes:
+    # bytes without an output file (the stubs say bytes | None)
+    return cast(bytes, solutions(variables, rows).serialize(format=fmt))
+
+
+def serialize_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
+    return cast(bytes, boolean(value).serialize(format=fmt))
+
+
+def serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat,
+                      prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples in an RDF format, with prefixes where the format takes them."""
+    used = {p: iri for p, iri in (prefixes or {}).items() if p}
+    if fmt in PREFIXED_FORMATS and used:
+        return ox.serialize(triples, format=fmt, prefixes=used) or b""
+    return ox.serialize(triples, format=fmt) or b""
+
+
+def serialize(result: Result, fmt: ox.QueryResultsFormat) -> bytes:
+    """A SELECT or ASK result in a SPARQL results format."""
     if result.form == "ASK":
-        return {"head": {}, "boolean": bool(result.boolean)}
-    bindings = [{name: term_json(term) for name, term in zip(result.variables, row, strict=True)
-                 if term is not None} for row in result.rows]
-    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+        return serialize_boolean(bool(result.boolean), fmt)
+    return serialize_rows(result.variables, result.rows, fmt)
 
 
-def _json(result: Result, prefixes: dict[str, str]) -> bytes:
-    return (json.dumps(results_json(result), ensure_ascii=False, indent=1) + "\n").encode()
-
-
-def _via_oxigraph(fmt: ox.QueryResultsFormat) -> Callable[[Result, dict[str, str]], bytes]:
+def _results(fmt: ox.QueryResultsFormat) -> Callable[[Result, dict[str, str]], bytes]:
     def write(result: Result, prefixes: dict[str, str]) -> bytes:
-        if fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV) and result.form == "ASK":
-            return (("true" if result.boolean else "false") + "\n").encode()
-        parsed = ox.parse_query_results(_json(result, prefixes), ox.QueryResultsFormat.JSON)
-        # bytes without an output file (the stubs say bytes | None)
-        return cast(bytes, parsed.serialize(format=fmt))
+        return serialize(result, fmt)
 
     return write
 
-
-# --- graphs ---------------------------------------------------------------------------------------
 
 def sorted_triples(result: Result) -> list[ox.Triple]:
     return sorted(result.triples, key=str)
@@ -80,9 +93,7 @@ def sorted_triples(result: Result) -> list[ox.Triple]:
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[Result, dict[str, str]], bytes]:
     def write(result: Result, prefixes: dict[str, str]) -> bytes:
-        used = {p: iri for p, iri in prefixes.items() if p}
-        return ox.serialize(sorted_triples(result), format=fmt,
-                            prefixes=used if fmt == ox.RdfFormat.TURTLE else None) or b""
+        return serialize_triples(sorted_triples(result), fmt, prefixes)
 
     return write
 
@@ -94,11 +105,7 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, base in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-            local = term.value[len(base):]
-            if base and term.value.startswith(base) and (not local or _LOCAL.fullmatch(local)):
-                return f"{prefix}:{local}"
-        return f"<{term.value}>"
+        return curie(term.value, prefixes, _LOCAL) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return " ".join(term.value.split())
@@ -137,10 +144,10 @@ def _line(cells: list[str], widths: list[int]) -> str:
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("table", False, table),
     Format("wide", False, wide_table),
-    Format("csv", False, _via_oxigraph(ox.QueryResultsFormat.CSV)),
-    Format("tsv", False, _via_oxigraph(ox.QueryResultsFormat.TSV)),
-    Format("json", False, _json),
-    Format("xml", False, _via_oxigraph(ox.QueryResultsFormat.XML)),
+    Format("csv", False, _results(ox.QueryResultsFormat.CSV)),
+    Format("tsv", False, _results(ox.QueryResultsFormat.TSV)),
+    Format("json", False, _results(ox.QueryResultsFormat.JSON)),
+    Format("xml", False, _results(ox.QueryResultsFormat.XML)),
     Format("turtle", True, _rdf(ox.RdfFormat.TURTLE)),
     Format("jsonld", True, _rdf(ox.RdfFormat.JSON_LD)),
 )}
@@ -156,4 +163,6 @@ def render(result: Result, fmt: str | None, prefixes: dict[str, str] | None = No
         fitting = [f for f, v in FORMATS.items() if v.graph == result.is_graph]
         raise QueryError(f"--format {name} does not fit a {result.form} result",
                          hint="use one of " + ", ".join(fitting))
-    return chosen.write(result, prefixes or {})
+    output = chosen.write(result, prefixes or {})
+    # pyoxigraph ends JSON, XML and an ASK's CSV without a newline; a terminal wants one
+    return output if output.endswith(b"\n") or not output else output + b"\n"

@@ -369,8 +369,8 @@ def from_oxigraph(answer, form: str) -> Result:
 
 
 class EndpointEngine(Engine):
-    """A SPARQL 1.1 endpoint over HTTP, through SPARQLWrapper. The answer is read as SPARQL
-    JSON (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) and parsed with pyoxigraph."""
+    """A SPARQL 1.1 endpoint over HTTP, through the one HTTP client. The answer is read as
+    SPARQL JSON (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) and parsed with pyoxigraph."""
 
     name = "endpoint"
     ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
@@ -395,37 +395,27 @@ class EndpointEngine(Engine):
         return from_oxigraph(answer, form)
 
     def _fetch(self, query: Query, form: str) -> bytes:
-        import urllib.error
+        # The query is sent as a form (SPARQL 1.1 Protocol, query via POST), with the Accept
+        # header for the form we parsed: no guessing of the form from the text.
+        from nkelections.http_client import HttpClient, HttpError, HttpStatusError
 
-        from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-
-        client = SPARQLWrapper(self.url)
-        client.setQuery(query.text)
-        # SPARQLWrapper guesses the form from keywords anywhere in the text, comments included
-        # (a header saying "removes" was sent as a MOVE update); we parsed the query and know it.
-        client.queryType = query.form
-        client.setMethod(POST)
-        client.setTimeout(int(max(1, self.timeout)))
-        client.setOnlyConneg(True)
-        client.addCustomHttpHeader("Accept", self.ACCEPT[form])
+        http = HttpClient(self.timeout, retries=REMOTE_RETRIES)
         try:
-            return client.query().response.read()
-        except QueryBadFormed as exc:
-            raise QueryError(f"{self.url} rejected the query: {_first_line(exc)}",
-                             where=query.name) from exc
-        except SPARQLWrapperException as exc:
-            raise StoreError(f"{self.url} answered with an error: {_first_line(exc)}") from exc
-        except urllib.error.HTTPError as exc:
-            raise StoreError(f"{self.url} answered HTTP {exc.code} {exc.reason}") from exc
-        except urllib.error.URLError as exc:
-            raise StoreError(f"cannot reach {self.url}: {exc.reason}",
-                             hint="is the server running, and is the URL right?") from exc
-        except TimeoutError as exc:
-            raise StoreError(f"{self.url} did not answer within {self.timeout:g} s",
-                             hint="raise --timeout or try later") from exc
-        except OSError as exc:
-            raise StoreError(f"cannot reach {self.url}: {exc}") from exc
+            return http.form(self.url, [("query", query.text)], self.ACCEPT[form]).body
+        except HttpStatusError as exc:
+            if exc.status == 400:
+                raise QueryError(f"{self.url} rejected the query: HTTP 400 {exc.reason}"
+                                 f"{_detail(exc)}", where=query.name) from exc
+            raise StoreError(f"{self.url} answered with an error: HTTP {exc.status} "
+                             f"{exc.reason}{_detail(exc)}") from exc
+        except HttpError as exc:
+            if "timed out" in exc.message or "failed after" in exc.message:
+                raise StoreError(f"{self.url} did not answer within {self.timeout:g} s "
+                                 f"({exc.message})", hint="raise --timeout or try later"
+                                 ) from exc
+            raise StoreError(exc.message, hint=exc.hint) from exc
+        finally:
+            http.close()
 
 
 def http_url(url: str, option: str = "--endpoint") -> str:
@@ -465,10 +455,14 @@ def ask_answer(doc) -> dict:
     return {"head": {}, "boolean": value not in ("0", "false")}
 
 
-def _first_line(exc: Exception) -> str:
-    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
-    detail = [x for x in lines if not x.startswith(("Response:", "b'", 'b"'))]
-    return " ".join((detail or lines or ["no details"])[:2])[:300]
+def _detail(exc) -> str:
+    from nkelections.http_client import detail
+
+    return detail(exc.response)
+
+
+# A remote query is not sent again: one that timed out would time out again.
+REMOTE_RETRIES = 0
 
 
 def run_query(engine: Engine, query: Query, bindings: dict[str, str] | None = None) -> Result:

@@ -10,11 +10,12 @@ import urllib.parse
 from pathlib import Path
 
 from nkelections.errors import ValidationError
+from nkelections.layout import CONTEXT, dist_dir
 from nkelections.rdf.namespaces import BASE
 
-CONTEXT_IRI = BASE + "context.jsonld"
+CONTEXT_IRI = BASE + CONTEXT
 LOCAL_CONTEXTS: dict[str, Path] = {
-    CONTEXT_IRI: Path(__file__).resolve().parents[2] / "dist" / "context.jsonld"
+    CONTEXT_IRI: dist_dir(Path(__file__).resolve().parents[2]) / CONTEXT
 }
 
 

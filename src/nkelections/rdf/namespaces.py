@@ -9,6 +9,8 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib import namespace as rdflib_namespaces
 
+from nkelections.rdf.curie import curie
+
 
 class Vocabulary(Namespace):
     """rdflib's Namespace, but each term is made once. rdflib makes (and checks) a new URIRef
@@ -90,3 +92,9 @@ def expand_curie(curie: str) -> str | None:
     if not sep or prefix not in PREFIXES:
         return None
     return str(PREFIXES[prefix]) + local
+
+
+
+def shorten(iri: str) -> str:
+    """A CURIE with the project's prefixes where one fits, else the IRI as it is."""
+    return curie(iri, PREFIXES) or str(iri)

@@ -21,11 +21,9 @@ import json
 import os
 import re
 import time
-import urllib.error
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import cast
 
 from pydantic import ValidationError
 from rdflib import Graph, Literal, URIRef
@@ -35,6 +33,7 @@ from nkelections import __version__
 from nkelections.curation.links import Links
 from nkelections.curation.schema import WIKIDATA_ROWS
 from nkelections.errors import LinkError
+from nkelections.http_client import HttpClient, HttpError, HttpStatusError
 from nkelections.rdf.files import write_atomic
 from nkelections.rdf.namespaces import NKE, NKR, RDF, RDFS, SCHEMA, SKOS, WD
 
@@ -128,11 +127,12 @@ def _tag(lang: str) -> str:
 
 def user_agent() -> str:
     contact = os.environ.get(CONTACT_ENV, "https://example.invalid/set-NKELECTIONS_CONTACT")
-    return f"nkelections/{__version__} ({contact}) SPARQLWrapper"
+    return f"nkelections/{__version__} ({contact}) httpx"
 
 
 class Client:
-    """Asks one endpoint through SPARQLWrapper, with a disk cache and 429 back-off."""
+    """Asks one endpoint through the one HTTP client (429 and 5xx back-off there), with a
+    disk cache."""
 
     def __init__(self, endpoint: str, cache: Path | None, retries: int = 3,
                  sleep: Callable[[float], None] = time.sleep, timeout: int = 60):
@@ -152,30 +152,24 @@ class Client:
         return rows
 
     def _fetch(self, query: str) -> list[dict[str, str]]:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
-
-        wrapper = SPARQLWrapper(self.endpoint, agent=user_agent())
-        wrapper.setQuery(query)
-        wrapper.setMethod(POST)
-        wrapper.setReturnFormat(JSON)
-        wrapper.setTimeout(self.timeout)
-        for attempt in range(self.retries + 1):
-            try:
-                # typed for every return format; JSON's is the parsed object
-                answer = cast(dict, wrapper.queryAndConvert())
-                return [{k: v["value"] for k, v in b.items()}
-                        for b in answer["results"]["bindings"]]
-            except urllib.error.HTTPError as exc:
-                if exc.code != 429 or attempt == self.retries:
-                    raise LinkError(f"{self.endpoint} answered HTTP {exc.code}") from None
-                self.sleep(_retry_after(exc.headers.get("Retry-After"), attempt))
-            except (urllib.error.URLError, OSError) as exc:
-                raise LinkError(f"cannot reach {self.endpoint}: {exc}",
-                                hint="check --endpoint and the network") from None
-            except Exception as exc:  # SPARQLWrapper's own errors: bad query, 5xx, bad JSON
-                raise LinkError(f"{self.endpoint}: {type(exc).__name__}: "
-                                f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
-        raise LinkError(f"{self.endpoint} kept answering HTTP 429")
+        http = HttpClient(self.timeout, self.retries, backoff=1.0, user_agent=user_agent(),
+                          sleep=self.sleep)
+        try:
+            answer = http.form(self.endpoint, [("query", query)],
+                               "application/sparql-results+json")
+        except HttpStatusError as exc:
+            raise LinkError(f"{self.endpoint} answered HTTP {exc.status}") from None
+        except HttpError as exc:
+            raise LinkError(exc.message, hint=exc.hint or "check --endpoint and the network"
+                            ) from None
+        finally:
+            http.close()
+        try:
+            return [{k: v["value"] for k, v in b.items()}
+                    for b in json.loads(answer.body)["results"]["bindings"]]
+        except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
+            raise LinkError(f"{self.endpoint} did not answer with SPARQL JSON results",
+                            hint="is --endpoint a Wikidata-compatible SPARQL endpoint?") from None
 
 
 def _cached(path: Path):
@@ -199,12 +193,6 @@ def _checked_rows(rows, what: str, hint: str) -> list[dict[str, str]]:
         at = "/".join(str(part) for part in first["loc"])
         raise LinkError(f"{what} is not a list of rows of strings ({at}: {first['msg']})",
                         hint=hint) from None
-
-
-def _retry_after(value: str | None, attempt: int) -> float:
-    if value and value.strip().isdigit():
-        return min(float(value.strip()), 300.0)
-    return float(2 ** attempt)
 
 
 def subjects(graph: Graph, links: Links, superclasses: Callable[[Node], set[Node]]
