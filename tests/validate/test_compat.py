@@ -13,9 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql import prepareQuery, processor
 
-from nkelections import compat, shacl_sparql
+from nkelections import compat
 from nkelections.compat import CompValue
 from nkelections.rdf.namespaces import SH
+from nkelections.validate import sparql_rewrite as shacl_sparql
 
 EX = "http://example.org/"
 DATA = f"""
