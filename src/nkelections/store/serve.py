@@ -24,7 +24,7 @@ from nkelections.guard import UPDATE_REFUSED
 from nkelections.namespaces import BASE, ONTOLOGY_GRAPH
 from nkelections.store import pages, query_page
 from nkelections.store.linked import Linked, LinkedAnswer, alternates, wants_rdf
-from nkelections.store.pool import Answer, QueryPool, open_store
+from nkelections.store.pool import Answer, QueryPool, open_store, store_location
 from nkelections.store.results import GRAPH_TYPES, negotiate, write_graph
 
 RDF_TYPES = tuple(GRAPH_TYPES)
@@ -53,9 +53,9 @@ class Site:
 
     def __init__(self, config: Config):
         self.config = config
-        self.store = open_store(config.dist / "nkelections.nq")
-        self.pool = QueryPool(config.dist / "nkelections.nq", config.workers, config.timeout,
-                              config.allow_service)
+        location = store_location(config.dist)  # one on-disk store, read by every process
+        self.store = open_store(location)
+        self.pool = QueryPool(location, config.workers, config.timeout, config.allow_service)
         self.docs = config.dist / "docs" / "ontology.html"
         self.linked = Linked(self.store, config.dist)
 
