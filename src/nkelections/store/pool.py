@@ -5,9 +5,9 @@ Each worker opens the on-disk store (dist/store/, the one `nkelections query` re
 the workers share it through the operating system's page cache instead of each holding a copy
 of the dataset in memory (a full election's N-Quads took about 1.5 GiB per worker). Only where
 dist/ cannot hold the store does a worker load the N-Quads into memory. Queries see the union
-default graph. A worker checks and runs each query itself (guard.py, on a large stack): nothing a client sends is
-parsed in the server, so no query can hold up the others beyond its worker. Unless SERVICE is
-allowed, a worker also has no network (sandbox.py).
+default graph. A worker checks and runs each query itself (guard.py, on a large stack): nothing
+a client sends is parsed in the server, so no query can hold up the others beyond its worker.
+Unless SERVICE is allowed, a worker also has no network (sandbox.py).
 """
 
 from __future__ import annotations
