@@ -47,6 +47,9 @@ SEED_SHARE = 0.04  # the real graph's build and queries: about 45 s of the budge
 MEMORY_ENGINE = "oxigraph-memory"  # the embedded store held in memory, for a long session
 DEFAULT_ENGINE = "oxigraph"  # what `nkelections query` opens: the on-disk store
 QUERY_LIMIT = 30.0  # seconds before one query (in process or as a process) is stopped
+SERVE_QUERY = 0.05  # seconds in process: the queries light enough for the serving mix
+SERVE_CLIENTS = (10, 100)
+SERVE_SECONDS = 10.0  # of load, per server and client count
 COMMAND = "make bench"
 
 
@@ -218,7 +221,7 @@ class Scale:
 
     # Our steps, which the targets are about, come first; the references that are not a
     # ratio of a target (Jena's parse, the per-query comparison) take what is left.
-    STEPS = ("build", "index", "validate", "queries", "load", "network", "parse",
+    STEPS = ("build", "index", "validate", "queries", "serve", "load", "network", "parse",
              "compare_queries")
 
     def run_all(self, progress: tqdm) -> list[Row]:
@@ -302,6 +305,35 @@ class Scale:
         for name in names:
             not_run = Timing(status="skipped", note="the comparison ran out of the budget")
             self.rows.append(Row(f"query {name}", not_run, embedded=embedded.get(name)))
+
+    def serve(self) -> None:
+        """`nkelections serve` beside `oxigraph serve-read-only` on the same store and mix
+        (bench/serve_compare.py): the SELECT and ASK queries that answer within SERVE_QUERY
+        seconds in process here, and resource pages, at 10 and 100 clients."""
+        rows = [r for r in self.rows if r.step.startswith("query ")]
+        quick = [r.step.removeprefix("query ") for r in rows if isinstance(r.embedded, list)
+                 and statistics.median(r.embedded) <= SERVE_QUERY]
+        files = [PROJECT / "queries" / f"{n}.rq" for n in quick]
+        files = [f for f in files if _results_format(f) != "turtle"]
+        needed = len(SERVE_CLIENTS) * 2 * (SERVE_SECONDS + 10) + 30
+        if not files or not (self.dist / "store" / "CURRENT").exists() or \
+                self.budget.left() < needed:
+            why = "run budget spent" if self.budget.left() < needed else "no store or queries"
+            self.rows.append(Row("serve", Timing(status="skipped", note=why)))
+            return
+        argv = [str(VENV / "python"), str(BENCH / "serve_compare.py"), str(self.dist),
+                *map(str, files), "--clients", *map(str, SERVE_CLIENTS), "--seconds",
+                str(SERVE_SECONDS), "--port", str(free_port())]
+        try:
+            out = subprocess.run(argv, capture_output=True, text=True, env=self.env,
+                                 timeout=needed + 60, check=True).stdout
+        except (subprocess.SubprocessError, OSError) as exc:
+            self.rows.append(Row("serve", Timing(status="failed", note=str(exc)[:160])))
+            return
+        import json
+        found = json.loads(out)
+        for ours, theirs in zip(found["ours"], found["oxigraph"], strict=True):
+            self.rows.extend(_serve_rows(ours, theirs, len(found["queries"])))
 
     def compare_queries(self) -> None:
         """The same queries run by the Oxigraph CLI and by Jena's ARQ on TDB2, each a whole
@@ -438,6 +470,24 @@ class Seed(Scale):
             ours = self.time([NKE, "query", str(query), "--format", _results_format(query),
                               "--timeout", str(QUERY_LIMIT + 30)], limit=QUERY_LIMIT)
             self.rows.append(Row(f"query {name}", ours, embedded=embedded.get(name)))
+
+
+def _serve_rows(ours: dict, theirs: dict, queries: int) -> list[Row]:
+    """Two rows per client count: p50 and p99 latency, the throughputs in the note."""
+    ratio = ours["throughput"] / theirs["throughput"] if theirs["throughput"] else 0
+    note = (f"throughput: ours {ours['throughput']:.0f} req/s, Oxigraph "
+            f"{theirs['throughput']:.0f} req/s ({ratio:.2f}× Oxigraph's); wrong or failed "
+            f"answers: ours {ours['errors']}, Oxigraph {theirs['errors']}; mix: {queries} "
+            "queries and one resource page")
+    rows = []
+    for p in ("p50", "p99"):
+        mine = Timing(seconds=[ours[p]], note=note if p == "p50" else "")
+        if ours["errors"] and not ours["ok"]:
+            mine = Timing(status="failed", note="; ".join(ours["first_errors"])[:160])
+        other = Timing(seconds=[theirs[p]])
+        rows.append(Row(f"serve, {ours['clients']} clients: {p} latency", mine,
+                        {"oxigraph serve-read-only": other}))
+    return rows
 
 
 def _results(report: Path) -> int:

@@ -335,9 +335,16 @@ class _Assembler:
                 self.g.add((node, OA.hasBody, NKR[m.entity]))
                 add_text_target(self.g, iri, doc, m.start, m.end)
                 count += 1
+            self.add_mentioned(doc, mentions[doc.id])
         self.summary.mentions = count
         typed = {e.iri for e in self.curation.entities.values() if NKE.Fact in e.types}
         self.summary.facts = len(self.supported | typed)
+
+    def add_mentioned(self, doc: Document, mentions: list[Mention]) -> None:
+        """Derived data (ontology: nke:mentions): the document names each entity of its
+        mentions, one triple per entity, so that co-mentions (cq-38) need not group them all."""
+        for entity in sorted({m.entity for m in mentions}):
+            self.g.add((NKR[doc.id], NKE.mentions, NKR[entity]))
 
     def mention_exclusions(self) -> dict[str, list[str]]:
         """Each entity's curated `not_a_mention` passages; one that no text holds is an error,

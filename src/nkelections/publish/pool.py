@@ -1,10 +1,13 @@
 """Worker processes that answer SPARQL queries, so that a query over its time limit can really
 be stopped: pyoxigraph cannot cancel a running query, but a process can be killed.
 
-Each worker loads the dataset into its own in-memory pyoxigraph store (union default graph),
-and checks and runs each query itself (guard.py, on a large stack): nothing a client sends is
-parsed in the server, so no query can hold up the others beyond its worker. Unless SERVICE is
-allowed, a worker also has no network (sandbox.py).
+Each worker opens the on-disk store (dist/store/, the one `nkelections query` reads) read-only:
+the workers share it through the operating system's page cache instead of each holding a copy
+of the dataset in memory (a full election's N-Quads took about 1.5 GiB per worker). Only where
+dist/ cannot hold the store does a worker load the N-Quads into memory. Queries see the union
+default graph. A worker checks and runs each query itself (guard.py, on a large stack): nothing
+a client sends is parsed in the server, so no query can hold up the others beyond its worker.
+Unless SERVICE is allowed, a worker also has no network (sandbox.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,22 @@ class Answer:
     truncated: bool = False
 
 
-def open_store(nquads: Path) -> ox.Store:
+def store_location(dist: Path) -> Path:
+    """dist/store/, indexed from the N-Quads first if the build left none; the N-Quads file
+    itself where dist/ cannot be written (then each opener loads it into memory)."""
+    from nkelections.layout import nquads, store_dir
+    from nkelections.query.embedded import ensure_index
+
+    return store_dir(dist) if ensure_index(dist) else nquads(dist)
+
+
+def open_store(location: Path) -> ox.Store:
+    """The on-disk store at location read-only, or an N-Quads file loaded into memory."""
+    if location.is_dir():
+        from nkelections.query.embedded import open_store as open_on_disk
+
+        return open_on_disk(location)
+    nquads = location
     if not nquads.is_file():
         raise StoreError(f"{nquads} does not exist", hint="run `nkelections build` first")
     store = ox.Store()
@@ -144,7 +162,9 @@ class QueryPool:
 
     def __init__(self, nquads: Path, workers: int = 2, timeout: float = 10.0,
                  allow_service: bool = False):
-        if not nquads.is_file():
+        """nquads: what each worker opens (store_location): the on-disk store, or an N-Quads
+        file."""
+        if not nquads.exists():
             raise StoreError(f"{nquads} does not exist", hint="run `nkelections build` first")
         self.nquads, self.timeout, self.allow_service = nquads, timeout, allow_service
         self.networked = False  # whether a worker could not be cut off from the network
