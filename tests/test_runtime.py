@@ -32,8 +32,10 @@ def clean():
     """Runs a function of this module in a fresh process with one thread; its exceptions,
     failed asserts included, come back to the test."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+
         def run(fn):
             return pool.submit(fn).result(timeout=120)
+
         yield run
 
 
