@@ -19,9 +19,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-PRELOAD = ["nkelections.cli", "nkelections.commands.query", "nkelections.commands.validate",
-           "nkelections.commands.build", "nkelections.commands.network", "rdflib", "pyshacl",
-           "pyoxigraph"]
+PRELOAD = [
+    "nkelections.cli",
+    "nkelections.commands.query",
+    "nkelections.commands.validate",
+    "nkelections.commands.build",
+    "nkelections.commands.network",
+    "rdflib",
+    "pyshacl",
+    "pyoxigraph",
+]
 _server: list = []
 
 
@@ -33,15 +40,17 @@ def _context():
     return _server[0]
 
 
-def run(args: list[str], *, cwd: Path, env: dict | None = None, timeout: float = 180,
-        text: bool = False) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], *, cwd: Path, env: dict | None = None, timeout: float = 180, text: bool = False
+) -> subprocess.CompletedProcess:
     """Run `nkelections ARGS` in a child process; raises subprocess.TimeoutExpired as
     subprocess.run does when it outlives `timeout` (the child is killed)."""
     environment = dict(os.environ if env is None else env)
     with tempfile.TemporaryDirectory(prefix="nke-cli-") as folder:
         out, err = Path(folder, "stdout"), Path(folder, "stderr")
-        child = _context().Process(target=_child,
-                                   args=(list(args), str(cwd), environment, str(out), str(err)))
+        child = _context().Process(
+            target=_child, args=(list(args), str(cwd), environment, str(out), str(err))
+        )
         child.start()
         child.join(timeout)
         if child.is_alive():
