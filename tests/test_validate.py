@@ -101,6 +101,8 @@ def test_built_graph_passes(base, shapes, reference):
     violations = [r for r in report.results if r.severity == "Violation"]
     assert report.passes, format_text(report)
     assert not violations
+    # SHACL 3.6.1: a warning or an info is a result, and any result makes sh:conforms false
+    assert report.results and set(report.graph.objects(None, SH.conforms)) == {Literal(False)}
 
 
 def test_shapes_graph_conforms_to_shacl_for_shacl(shapes):
@@ -340,16 +342,23 @@ def test_oxigraph_refuses_an_unsupported_feature_in_one_line(dist, tmp_path, cap
         "<urn:s> a sh:NodeShape ; sh:targetClass rdfs:Class ;\n"
         "  sh:property [ sh:path [ sh:zeroOrMorePath rdfs:subClassOf ] ; sh:minCount 1 ] .\n",
         encoding="utf-8")
-    assert main(["validate", str(dist / "nkelections.trig"), "--shapes", str(shapes)]) == 2
+    # one class: the engine refuses the path whatever the data, and pySHACL validates what the
+    # refusal sends it (a small file: the whole graph would only cost time)
+    data = tmp_path / "data.ttl"
+    data.write_text("<urn:c> a <http://www.w3.org/2000/01/rdf-schema#Class> .\n", encoding="utf-8")
+    assert main(["validate", str(data), "--shapes", str(shapes)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert "sh:zeroOrMorePath" in err and "--engine pyshacl" in err
-    assert main(["validate", str(dist / "nkelections.trig"), "--shapes", str(shapes),
-                 "--engine", "pyshacl"]) in (0, 1)
+    assert main(["validate", str(data), "--shapes", str(shapes), "--engine", "pyshacl"]) == 0
 
 
-def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(base, tmp_path):
+def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(tmp_path):
     from nkelections.errors import ValidationError
+
+    # a labelled node, so that the shape has a focus node and its query is planned
+    data = Graph().parse(data='<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .',
+                         format="turtle")
 
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -359,7 +368,7 @@ def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(base, tmp_p
                 { ?x rdfs:label ?l FILTER (?x = $this) } UNION { $this rdfs:comment ?l } }
         \"\"\" ] .""", format="turtle")
     with pytest.raises(ValidationError, match=r"\$this in a FILTER .* pyshacl"):
-        validate(base, shapes, engine="oxigraph")
+        validate(data, shapes, engine="oxigraph")
 
 
 def test_oxigraph_finds_a_missing_optional_when_others_have_it():
@@ -452,8 +461,10 @@ def test_sparql_substr_counts_code_points_like_python(base):
 
 # --- the report and the command --------------------------------------------------------
 
-def test_report_groups_results_by_shape_with_labels(base, shapes):
-    report = validate(overlay(base, CASES[0]), shapes)
+def test_report_groups_results_by_shape_with_labels(scratch, shapes):
+    piece = Graph().parse(CASES[0], format="turtle")
+    with replaced(scratch, piece) as graph:
+        report = validate(graph, shapes, focus=neighbourhood(graph, piece, CASES[0]))
     text = format_text(report)
     assert text.startswith("does not conform: ")
     doc = json.loads(format_json(report, "x"))
@@ -473,9 +484,10 @@ def test_command_exit_codes_and_formats(dist, tmp_path, capsys):
     assert "ValidationReport" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("pyshacl", marks=pytest.mark.slow)])
 def test_report_graph_says_conforms_false_with_any_result(dist, shapes, engine):
-    """SHACL 3.6.1: sh:conforms is true only if the validation produced no result at all."""
+    """SHACL 3.6.1: sh:conforms is true only if the validation produced no result at all
+    (pySHACL's report on the real graph in memory says so in test_built_graph_passes)."""
     from nkelections.validate import validate_files
 
     report = validate_files([dist / "nkelections.trig"], shapes, engine=engine)
