@@ -154,8 +154,10 @@ def test_own_terms_have_label_and_comment(built):
                 assert onto.value(term, RDFS.comment) is not None, term
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical(tmp_path, root):
-    """Two builds in separate processes with different hash seeds write the same bytes."""
+    """Two builds in separate processes with different hash seeds write the same bytes (two
+    whole builds with pyLODE: `make test-slow`)."""
     first, second = tmp_path / "a", tmp_path / "b"
     for out, seed in ((first, "1"), (second, "2")):
         run = subprocess.run([sys.executable, "-m", "nkelections", "build", "-q", "--dist",
