@@ -145,7 +145,9 @@ def test_streamed_exports_escape_and_quote_as_the_libraries_do(fmt):
             assert "".join(FORMATS[fmt](graph.copy())) == expected
 
 
+@pytest.mark.slow
 def test_output_is_deterministic(built, rendered):
+    """Every view rendered a second time, byte for byte (a second whole render: slow)."""
     again, _ = render_network(built.dataset)
     assert sorted(again) == sorted(rendered)
     changed = [name for name in rendered if again[name] != rendered[name]]
