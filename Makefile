@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 NKE    := $(BIN)/nkelections
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run build validate test bench bench-full network expected lint format release clean
+.PHONY: help setup run build validate test test-slow bench bench-full network expected lint format release clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,8 +29,11 @@ build: setup ## build the graph into dist/
 validate: setup ## validate dist/ against ontology/shapes.ttl
 	$(NKE) validate
 
-test: setup ## run the test suite (one worker per core: pytest-xdist)
-	$(BIN)/python -m pytest -q -n auto --dist loadgroup
+test: setup ## run the test suite but the tests marked slow (one worker per core: pytest-xdist)
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow"
+
+test-slow: setup ## run only the tests marked slow (every catalogue case on the whole graph, ...)
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m slow
 
 bench: setup ## time build, validate, queries, load and network at 0.1x, 1x, 3x beside Jena and Oxigraph (at most 20 min); writes bench/RESULTS.md
 	$(BIN)/python bench/run.py

@@ -1,19 +1,20 @@
 """The hostile-input catalogue (tests/hostile/*.yaml): every case runs the real command in its
-own process and must end in one line on stderr, no traceback, the expected exit code, and no
-connection to the trap listener on 127.0.0.1."""
+own process (forked from a server that has imported the package, see clirun.py) and must end in
+one line on stderr, no traceback, the expected exit code, and no connection to the trap
+listener on 127.0.0.1."""
 
 from __future__ import annotations
 
 import http.server
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 import yaml
+
+import clirun
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "tests" / "hostile"
@@ -103,10 +104,10 @@ def test_hostile_case(kind, case, trap, odd, hdist, tmp_path):
     values = {"trap": trap[0], "odd": odd, "dist": hdist, "tmp": tmp_path, "kind": kind}
     files = _prepare(case, tmp_path, values)
     args = [_fill(a, values) for a in case.get("args", [])]
-    argv = [sys.executable, "-m", "nkelections", *COMMAND_OF[kind], *files, *args]
+    argv = [*COMMAND_OF[kind], *files, *args]
     if kind == "query" and "--endpoint" not in args:
         argv += ["--dist", str(hdist)]
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, timeout=180)
+    proc = clirun.run(argv, cwd=ROOT, timeout=180)
     err = proc.stderr.decode("utf-8", "replace")
     expected = case.get("exit", 2)
     assert proc.returncode in (expected if isinstance(expected, list) else [expected]), err

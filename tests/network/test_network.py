@@ -162,7 +162,9 @@ def test_gexf_carries_no_date(rendered):
     assert "<creator>NetworkX" in gexf
 
 
+@pytest.mark.slow
 def test_output_is_deterministic(built, rendered):
+    """Every view rendered a second time, byte for byte (a second whole render: slow)."""
     again, _ = render_network(built.dataset)
     assert sorted(again) == sorted(rendered)
     changed = [name for name in rendered if again[name] != rendered[name]]

@@ -158,15 +158,21 @@ def test_store_holds_the_same_triples_as_dist(loaded, dist):
 VIRTUOSO_GAPS: dict[str, str] = {}
 
 
+@pytest.fixture(scope="module")
+def embedded(dist) -> tuple[ox.Store, list[str]]:
+    """dist/ in an embedded pyoxigraph store (read only by the tests), and its graph names."""
+    store = ox.Store()
+    store.load(path=str(dist / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
+    return store, sorted(read_graphs(dist / "nkelections.nq"))
+
+
 @pytest.mark.parametrize("path", COMPETENCY, ids=[p.stem for p in COMPETENCY])
-def test_competency_query_answers_as_embedded(loaded, dist, path, request):
+def test_competency_query_answers_as_embedded(loaded, embedded, path, request):
     if loaded.name == "virtuoso" and path.stem in VIRTUOSO_GAPS:
         request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_GAPS[path.stem], strict=True))
     text = path.read_text(encoding="utf-8")
-    graphs = sorted(read_graphs(dist / "nkelections.nq"))
-    embedded = ox.Store()
-    embedded.load(path=str(dist / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
-    local = embedded.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
+    store, graphs = embedded
+    local = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
     if isinstance(local, ox.QueryTriples):
         if DESCRIBE.search(text):
             pytest.skip("DESCRIBE answers are implementation-defined (SPARQL 1.1, 16.4)")

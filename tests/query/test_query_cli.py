@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+import clirun
 from nkelections.errors import StoreError
 from nkelections.query import embedded
 from nkelections.query.embedded import write_store
@@ -36,10 +37,11 @@ def qdist(dist, built, tmp_path_factory) -> Path:
 
 
 def nke(*args: str, dist: Path | None = None) -> subprocess.CompletedProcess:
-    argv = [sys.executable, "-m", "nkelections", "query", *args]
+    """`nkelections query ARGS` in a process of its own (forked: see clirun.py)."""
+    argv = ["query", *args]
     if dist is not None:
         argv += ["--dist", str(dist)]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return clirun.run(argv, cwd=ROOT, text=True, timeout=120)
 
 
 def assert_usage_error(proc: subprocess.CompletedProcess, *needles: str) -> None:

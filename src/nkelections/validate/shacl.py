@@ -93,7 +93,7 @@ def _order(result: Result) -> tuple:
 
 # --- engines: (data graph, shapes graph) -> SHACL validation report graph ---------------
 
-def _pyshacl(data: Graph, shapes: Graph) -> Graph:
+def _pyshacl(data: Graph, shapes: Graph, focus: frozenset | None = None) -> Graph:
     import pyshacl
 
     from nkelections.compat import parse_each_query_once
@@ -103,6 +103,8 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
     with parse_each_query_once():
         # allow_warnings/allow_infos stay off: SHACL says sh:conforms is false whenever there
         # is a result, whatever its severity (the exit code looks at severities instead).
+        if focus is not None:
+            return _pyshacl_on(data, shapes, focus)
         _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                         advanced=False)
     if not isinstance(report, Graph):  # pyshacl returns its failure instead of raising it
@@ -114,16 +116,40 @@ def _pyshacl(data: Graph, shapes: Graph) -> Graph:
 Data = TypeVar("Data")  # an engine's own holder of the data: an rdflib Graph, an OxData
 
 
+def _pyshacl_on(data: Graph, shapes: Graph, focus: frozenset) -> Graph:
+    """pySHACL on those of each shape's focus nodes that are in `focus`, as pySHACL's own loop
+    over the shapes runs them (default options: no inference, no SHACL-AF, no severity allowed).
+    Its `focus_nodes` option cannot serve: it also filters the nodes handed to nested shapes,
+    so an sh:or on a literal value, which is no focus node, always conforms (pySHACL 0.40)."""
+    from nkelections.compat import SHACLExecutor, ShapesGraph, Validator
+
+    shapes_graph, executor, reports = ShapesGraph(shapes), SHACLExecutor(), []
+    classes = {node: {c for t in data.objects(node, RDF.type)
+                      for c in data.transitive_objects(t, RDFS.subClassOf)} for node in focus}
+    for shape in shapes_graph.shapes:
+        nodes, targeted, implicit, objects_of, subjects_of = map(set, shape.target())
+        targeted |= implicit
+        chosen = [node for node in sorted(focus) if node in nodes or classes[node] & targeted
+                  or any((node, p, None) in data for p in subjects_of)
+                  or any((None, p, node) in data for p in objects_of)]
+        if chosen:  # the nodes pySHACL's Shape.focus_nodes would find, asked node by node
+            reports += shape.validate(executor, data, focus=chosen)[1]
+    return Validator.create_validation_report(shapes_graph, not reports, reports)[0]
+
+
+
+
 @dataclass(frozen=True)
 class Engine(Generic[Data]):
     """How one SHACL engine reads the data and validates it. `load` reads files (adding the
     ontology file when the data lacks the ontology), `adopt` takes an rdflib graph already in
     memory; both return the engine's own holder of the data, which `run` validates into a SHACL
-    report graph and which `label` and `size` read."""
+    report graph (only the given focus nodes, when it is given a set) and which `label` and
+    `size` read."""
 
     load: Callable[[list[Path], Path | None], Data]
     adopt: Callable[[Graph], Data]
-    run: Callable[[Data, Graph], Graph]
+    run: Callable[[Data, Graph, frozenset | None], Graph]
     label: Callable[[Data, Node], str | None]
     size: Callable[[Data], int]
 
@@ -163,12 +189,15 @@ def _engine(name: str) -> Engine:
 
 
 def validate(data: Graph, shapes: Graph, *, ontology: Graph | None = None,
-             engine: str = "pyshacl") -> Report:
+             engine: str = "pyshacl", focus: Iterable[Node] | None = None) -> Report:
     """Validate `data` (plus `ontology`, when given, for the class hierarchy and the concept
-    schemes) against `shapes`. Never prints; raises ValidationError if it cannot run."""
+    schemes) against `shapes`; with `focus` (IRIs), only those of the shapes' focus nodes, as
+    pySHACL's `focus_nodes` does (the rest of the graph still gives the context). Never prints;
+    raises ValidationError if it cannot run."""
     chosen = _engine(engine)
     merged = merge([data] if ontology is None else [data, ontology])
-    return _run(chosen, engine, chosen.adopt(merged), shapes)
+    return _run(chosen, engine, chosen.adopt(merged), shapes,
+                focus=None if focus is None else frozenset(focus))
 
 
 def validate_files(paths: list[Path], shapes: Graph, *, ontology: Path | None = None,
@@ -181,9 +210,10 @@ def validate_files(paths: list[Path], shapes: Graph, *, ontology: Path | None = 
     return _run(chosen, engine, data, shapes, started)
 
 
-def _run(chosen: Engine, name: str, data, shapes: Graph, started: float | None = None) -> Report:
+def _run(chosen: Engine, name: str, data, shapes: Graph, started: float | None = None,
+         focus: frozenset | None = None) -> Report:
     started = time.perf_counter() if started is None else started
-    report_graph = chosen.run(data, shapes)
+    report_graph = chosen.run(data, shapes, focus)
     seconds = time.perf_counter() - started
     results = read_results(report_graph, lambda node: chosen.label(data, node), shapes)
     return Report(results, name, seconds, chosen.size(data), report_graph)
