@@ -39,20 +39,151 @@ PROVINCIAL_SHARE = 0.035  # share of deputies in the provincial assemblies
 ELECTION = "election-2023-local"
 PUBLISHED = "2023-11-29"
 
-SURNAMES = ["Kim", "Ri", "Pak", "Choe", "Jong", "Kang", "Han", "Ryu", "Jang", "Yun", "Hong",
-            "Ju", "Mun", "Song", "Hwang", "An", "Cha", "Jo", "Sin", "Pang", "Kye", "Ho", "Ko",
-            "Rim", "Paek", "Ok", "Tong", "Nam", "Chon", "Yang", "Om", "Ma", "No", "Sok", "Kil"]
-SYLLABLES = ["chol", "song", "il", "myong", "hyok", "su", "yong", "hui", "ok", "nam", "gwang",
-             "jin", "sun", "hyang", "ryong", "chun", "mi", "kyong", "hak", "bok", "sik", "ho",
-             "jun", "min", "hwa", "ran", "gil", "dok", "bom", "un", "sol", "gyu", "ae", "ju",
-             "pyo", "rim", "nyo", "dae", "sam", "thae", "jae", "ung", "bin", "yon", "hun",
-             "man", "gum", "rye", "sang", "won"]
-PLACE_PARTS = ["Hwang", "Ryong", "Sam", "Jang", "Kum", "Un", "Tae", "Pung", "Song", "Hae",
-               "Chon", "San", "Ok", "Sin", "Mun", "Pyok", "Yon", "Kang", "Rak", "Hyang",
-               "Chang", "Tok", "Hung", "Myong", "Nam", "Pok", "Sok", "Ung", "Hwa", "Ryon"]
-PLACE_ENDS = ["song", "chon", "san", "dong", "won", "ju", "gang", "rim", "phyong", "do",
-              "mun", "dok",
-              "hung", "jin", "chang", "bong", "gok", "ri", "ho", "sil", "nam", "pho"]
+SURNAMES = [
+    "Kim",
+    "Ri",
+    "Pak",
+    "Choe",
+    "Jong",
+    "Kang",
+    "Han",
+    "Ryu",
+    "Jang",
+    "Yun",
+    "Hong",
+    "Ju",
+    "Mun",
+    "Song",
+    "Hwang",
+    "An",
+    "Cha",
+    "Jo",
+    "Sin",
+    "Pang",
+    "Kye",
+    "Ho",
+    "Ko",
+    "Rim",
+    "Paek",
+    "Ok",
+    "Tong",
+    "Nam",
+    "Chon",
+    "Yang",
+    "Om",
+    "Ma",
+    "No",
+    "Sok",
+    "Kil",
+]
+SYLLABLES = [
+    "chol",
+    "song",
+    "il",
+    "myong",
+    "hyok",
+    "su",
+    "yong",
+    "hui",
+    "ok",
+    "nam",
+    "gwang",
+    "jin",
+    "sun",
+    "hyang",
+    "ryong",
+    "chun",
+    "mi",
+    "kyong",
+    "hak",
+    "bok",
+    "sik",
+    "ho",
+    "jun",
+    "min",
+    "hwa",
+    "ran",
+    "gil",
+    "dok",
+    "bom",
+    "un",
+    "sol",
+    "gyu",
+    "ae",
+    "ju",
+    "pyo",
+    "rim",
+    "nyo",
+    "dae",
+    "sam",
+    "thae",
+    "jae",
+    "ung",
+    "bin",
+    "yon",
+    "hun",
+    "man",
+    "gum",
+    "rye",
+    "sang",
+    "won",
+]
+PLACE_PARTS = [
+    "Hwang",
+    "Ryong",
+    "Sam",
+    "Jang",
+    "Kum",
+    "Un",
+    "Tae",
+    "Pung",
+    "Song",
+    "Hae",
+    "Chon",
+    "San",
+    "Ok",
+    "Sin",
+    "Mun",
+    "Pyok",
+    "Yon",
+    "Kang",
+    "Rak",
+    "Hyang",
+    "Chang",
+    "Tok",
+    "Hung",
+    "Myong",
+    "Nam",
+    "Pok",
+    "Sok",
+    "Ung",
+    "Hwa",
+    "Ryon",
+]
+PLACE_ENDS = [
+    "song",
+    "chon",
+    "san",
+    "dong",
+    "won",
+    "ju",
+    "gang",
+    "rim",
+    "phyong",
+    "do",
+    "mun",
+    "dok",
+    "hung",
+    "jin",
+    "chang",
+    "bong",
+    "gok",
+    "ri",
+    "ho",
+    "sil",
+    "nam",
+    "pho",
+]
 
 
 @dataclass
@@ -81,8 +212,12 @@ class Election:
 
     def level_shares(self, scope: str) -> tuple[str, str]:
         """The share for and against over every constituency of a scope (their mean)."""
-        shares = [float(share) for a in self.assemblies if _scope(a) == scope
-                  for _, _, share in a.deputies]
+        shares = [
+            float(share)
+            for a in self.assemblies
+            if _scope(a) == scope
+            for _, _, share in a.deputies
+        ]
         share_for = f"{sum(shares) / len(shares):.2f}"
         return share_for, _against(share_for)
 
@@ -99,15 +234,19 @@ def plan(scale: float, seed: int = 2023) -> Election:
     places, assemblies = [], []
     for pid, plabel in provinces:
         name = plabel.removesuffix(" Province")
-        assemblies.append(Assembly(f"assembly-{pid}", f"{name} Provincial People's Assembly",
-                                   "provincial", pid, pid))
+        assemblies.append(
+            Assembly(
+                f"assembly-{pid}", f"{name} Provincial People's Assembly", "provincial", pid, pid
+            )
+        )
     for n, name in enumerate(names[PROVINCES:]):
         pid = provinces[n % PROVINCES][0] if n < PROVINCES else rng.choice(provinces)[0]
         level, kind = ("city", "City") if rng.random() < 0.25 else ("county", "County")
         cid = f"{level}-{_slug(name)}"
         places.append((cid, f"{name} {kind}", "City", pid))
-        assemblies.append(Assembly(f"assembly-{cid}", f"{name} {kind} People's Assembly",
-                                   level, cid, pid))
+        assemblies.append(
+            Assembly(f"assembly-{cid}", f"{name} {kind} People's Assembly", level, cid, pid)
+        )
     total = deputies_at(scale)
     provincial = max(PROVINCES, round(total * PROVINCIAL_SHARE))
     _allocate(rng, assemblies[:PROVINCES], provincial)
@@ -136,7 +275,7 @@ def _allocate(rng: random.Random, assemblies: list[Assembly], seats: int) -> Non
     shares = [spare * w / sum(weights) for w in weights]
     counts = [int(s) for s in shares]
     order = sorted(range(len(assemblies)), key=lambda i: counts[i] - shares[i])
-    for i in order[:spare - sum(counts)]:
+    for i in order[: spare - sum(counts)]:
         counts[i] += 1
     for assembly, count in zip(assemblies, counts, strict=True):
         assembly.seats = count + 1
@@ -176,8 +315,10 @@ def _q(text: str) -> str:
 
 
 def _line(n: int, name: str, share: str) -> str:
-    return (f"Constituency No. {n}: {name} was elected deputy with {share}% of the votes in "
-            f"favour and {_against(share)}% against.")
+    return (
+        f"Constituency No. {n}: {name} was elected deputy with {share}% of the votes in "
+        f"favour and {_against(share)}% against."
+    )
 
 
 def _header(assembly: Assembly) -> str:
@@ -186,9 +327,11 @@ def _header(assembly: Assembly) -> str:
 
 
 def _summary_sentence(election: Election) -> str:
-    return ("Elections to the provincial (municipal), city (district) and county people's "
-            "assemblies were held on 26 November 2023, in total electing "
-            f"{election.deputies:,} deputies to the assemblies.")
+    return (
+        "Elections to the provincial (municipal), city (district) and county people's "
+        "assemblies were held on 26 November 2023, in total electing "
+        f"{election.deputies:,} deputies to the assemblies."
+    )
 
 
 LEVEL_SCOPES = {  # the summary's level-wide shares: figure id part -> (scope, assemblies)
@@ -200,15 +343,21 @@ LEVEL_SCOPES = {  # the summary's level-wide shares: figure id part -> (scope, a
 def _level_sentence(election: Election, level: str) -> str:
     scope, noun = LEVEL_SCOPES[level]
     share_for, against = election.level_shares(scope)
-    return (f"In the elections to the {noun}, {share_for}% of the votes were cast for the "
-            f"candidates and {against}% against them.")
+    return (
+        f"In the elections to the {noun}, {share_for}% of the votes were cast for the "
+        f"candidates and {against}% against them."
+    )
 
 
 def bulletin(election: Election, province: tuple[str, str]) -> str:
     pid, plabel = province
-    lines = [f"SYNTHETIC BENCHMARK DATA (scale {election.scale:g}, seed {election.seed}): "
-             "every name and figure below is generated; this is not a real document.",
-             "", f"Results bulletin of the {plabel}", ""]
+    lines = [
+        f"SYNTHETIC BENCHMARK DATA (scale {election.scale:g}, seed {election.seed}): "
+        "every name and figure below is generated; this is not a real document.",
+        "",
+        f"Results bulletin of the {plabel}",
+        "",
+    ]
     for assembly in election.assemblies:
         if assembly.province != pid:
             continue
@@ -219,13 +368,19 @@ def bulletin(election: Election, province: tuple[str, str]) -> str:
 
 
 def summary_text(election: Election) -> str:
-    return "\n".join([
-        f"SYNTHETIC BENCHMARK DATA (scale {election.scale:g}, seed {election.seed}): every "
-        "name and figure below is generated; this is not a real document.", "",
-        "Summary of the results of the local elections", "",
-        _summary_sentence(election), "",
-        *(_level_sentence(election, level) for level in LEVEL_SCOPES), "",
-    ])
+    return "\n".join(
+        [
+            f"SYNTHETIC BENCHMARK DATA (scale {election.scale:g}, seed {election.seed}): every "
+            "name and figure below is generated; this is not a real document.",
+            "",
+            "Summary of the results of the local elections",
+            "",
+            _summary_sentence(election),
+            "",
+            *(_level_sentence(election, level) for level in LEVEL_SCOPES),
+            "",
+        ]
+    )
 
 
 # --- curated files -----------------------------------------------------------------------
@@ -244,45 +399,94 @@ def _entity_file(comment: str, blocks: list[str]) -> str:
 def fixed_entities(election: Election) -> dict[str, str]:
     bodies = [
         _entity("kcna", "NewsAgency", "Korean Central News Agency", country="north-korea"),
-        _entity("provincial-peoples-assemblies", "PeoplesAssembly",
-                "provincial (municipal) people's assemblies", level="nkv:level-provincial"),
-        _entity("city-peoples-assemblies", "PeoplesAssembly", "city (district) people's assemblies",
-                level="nkv:level-city"),
-        _entity("county-peoples-assemblies", "PeoplesAssembly", "county people's assemblies",
-                level="nkv:level-county"),
+        _entity(
+            "provincial-peoples-assemblies",
+            "PeoplesAssembly",
+            "provincial (municipal) people's assemblies",
+            level="nkv:level-provincial",
+        ),
+        _entity(
+            "city-peoples-assemblies",
+            "PeoplesAssembly",
+            "city (district) people's assemblies",
+            level="nkv:level-city",
+        ),
+        _entity(
+            "county-peoples-assemblies",
+            "PeoplesAssembly",
+            "county people's assemblies",
+            level="nkv:level-county",
+        ),
     ]
     elections = [
-        _entity(ELECTION, "Election", "2023 North Korean local elections",
-                electionKind="nkv:election-local"),
-        _entity("figure-2023-deputies-elected", "Figure",
-                f"deputies elected in the 2023 local elections, {election.deputies:,}",
-                figureOf=ELECTION, measure="nkv:measure-deputies-elected",
-                value=str(election.deputies), unit="nkv:unit-count",
-                scope="nkv:scope-whole-election"),
+        _entity(
+            ELECTION,
+            "Election",
+            "2023 North Korean local elections",
+            electionKind="nkv:election-local",
+        ),
+        _entity(
+            "figure-2023-deputies-elected",
+            "Figure",
+            f"deputies elected in the 2023 local elections, {election.deputies:,}",
+            figureOf=ELECTION,
+            measure="nkv:measure-deputies-elected",
+            value=str(election.deputies),
+            unit="nkv:unit-count",
+            scope="nkv:scope-whole-election",
+        ),
         *_level_figures(election),
     ]
     places = [_entity("north-korea", "Country", "North Korea")]
-    places += [_entity(pid, "Province", label, **{"schema:containedInPlace": "north-korea"})
-               for pid, label in election.provinces]
-    places += [_entity(cid, cls, label, **{"schema:containedInPlace": pid})
-               for cid, label, cls, pid in election.places]
+    places += [
+        _entity(pid, "Province", label, **{"schema:containedInPlace": "north-korea"})
+        for pid, label in election.provinces
+    ]
+    places += [
+        _entity(cid, cls, label, **{"schema:containedInPlace": pid})
+        for cid, label, cls, pid in election.places
+    ]
     for assembly in election.assemblies:
-        places.append(_entity(assembly.id, "PeoplesAssembly", assembly.label,
-                              level=f"nkv:level-{assembly.level}", jurisdiction=assembly.place))
+        places.append(
+            _entity(
+                assembly.id,
+                "PeoplesAssembly",
+                assembly.label,
+                level=f"nkv:level-{assembly.level}",
+                jurisdiction=assembly.place,
+            )
+        )
         where = {"schema:location": assembly.place}  # else all assemblies of a level conflict
-        places.append(_entity(
-            f"figure-{assembly.id}-deputies", "Figure",
-            f"deputies elected to the {assembly.label}, {assembly.seats}", figureOf=ELECTION,
-            measure="nkv:measure-deputies-elected", value=str(assembly.seats),
-            unit="nkv:unit-count", scope=_scope(assembly), **where))
-        places.append(_entity(
-            f"figure-{assembly.id}-turnout", "Figure",
-            f"turnout in the election of the {assembly.label}, {assembly.turnout}%",
-            figureOf=ELECTION, measure="nkv:measure-turnout", value=assembly.turnout,
-            unit="nkv:unit-percent", scope=_scope(assembly), **where))
+        places.append(
+            _entity(
+                f"figure-{assembly.id}-deputies",
+                "Figure",
+                f"deputies elected to the {assembly.label}, {assembly.seats}",
+                figureOf=ELECTION,
+                measure="nkv:measure-deputies-elected",
+                value=str(assembly.seats),
+                unit="nkv:unit-count",
+                scope=_scope(assembly),
+                **where,
+            )
+        )
+        places.append(
+            _entity(
+                f"figure-{assembly.id}-turnout",
+                "Figure",
+                f"turnout in the election of the {assembly.label}, {assembly.turnout}%",
+                figureOf=ELECTION,
+                measure="nkv:measure-turnout",
+                value=assembly.turnout,
+                unit="nkv:unit-percent",
+                scope=_scope(assembly),
+                **where,
+            )
+        )
     return {
-        "bodies.yaml": _entity_file("Synthetic benchmark data: outlets and assembly levels.",
-                                    bodies),
+        "bodies.yaml": _entity_file(
+            "Synthetic benchmark data: outlets and assembly levels.", bodies
+        ),
         "elections.yaml": _entity_file("Synthetic benchmark data: the election.", elections),
         "places.yaml": _entity_file("Synthetic benchmark data: places and assemblies.", places),
     }
@@ -292,17 +496,23 @@ def _level_figures(election: Election) -> list[str]:
     blocks = []
     for level, (scope, noun) in LEVEL_SCOPES.items():
         for measure, value in zip(("for", "against"), election.level_shares(scope), strict=True):
-            blocks.append(_entity(
-                f"figure-2023-share-{measure}-{level}", "Figure",
-                f"share {measure} the candidates in the elections to the {noun}, {value}%",
-                figureOf=ELECTION, measure=f"nkv:measure-share-{measure}", value=value,
-                unit="nkv:unit-percent", scope=scope))
+            blocks.append(
+                _entity(
+                    f"figure-2023-share-{measure}-{level}",
+                    "Figure",
+                    f"share {measure} the candidates in the elections to the {noun}, {value}%",
+                    figureOf=ELECTION,
+                    measure=f"nkv:measure-share-{measure}",
+                    value=value,
+                    unit="nkv:unit-percent",
+                    scope=scope,
+                )
+            )
     return blocks
 
 
 def _scope(assembly: Assembly) -> str:
-    return "nkv:scope-provincial" if assembly.level == "provincial" else \
-        "nkv:scope-city-and-county"
+    return "nkv:scope-provincial" if assembly.level == "provincial" else "nkv:scope-city-and-county"
 
 
 def deputy_entities(election: Election, province: str, place_class: str) -> str:
@@ -313,26 +523,58 @@ def deputy_entities(election: Election, province: str, place_class: str) -> str:
         for n, (pid, name, share) in enumerate(assembly.deputies, 1):
             con = f"constituency-{assembly.id.removeprefix('assembly-')}-{n}"
             blocks.append(_entity(pid, "Person", name))
-            blocks.append(_entity(con, place_class, f"{assembly.label}, constituency No. {n}",
-                                  level="nkv:level-constituency",
-                                  **{"schema:containedInPlace": assembly.place}))
-            blocks.append(_entity(
-                f"membership-{pid}", "org:Membership", f"{name}, deputy to the {assembly.label}",
-                **{"org:member": pid, "org:organization": assembly.id,
-                   "org:role": "nkv:role-member", "schema:location": con}))
-            blocks.append(_entity(
-                f"figure-{con}-share-for", "Figure",
-                f"share for the deputy in {assembly.label} constituency No. {n}, {share}%",
-                figureOf=ELECTION, measure="nkv:measure-share-for", value=share,
-                unit="nkv:unit-percent", scope=_scope(assembly), **{"schema:location": con}))
-            blocks.append(_entity(
-                f"figure-{con}-share-against", "Figure",
-                f"share against the deputy in {assembly.label} constituency No. {n}, "
-                f"{_against(share)}%", figureOf=ELECTION, measure="nkv:measure-share-against",
-                value=_against(share), unit="nkv:unit-percent", scope=_scope(assembly),
-                **{"schema:location": con}))
-    return _entity_file("Synthetic benchmark data: deputies, constituencies, memberships, "
-                        "results.", blocks)
+            blocks.append(
+                _entity(
+                    con,
+                    place_class,
+                    f"{assembly.label}, constituency No. {n}",
+                    level="nkv:level-constituency",
+                    **{"schema:containedInPlace": assembly.place},
+                )
+            )
+            blocks.append(
+                _entity(
+                    f"membership-{pid}",
+                    "org:Membership",
+                    f"{name}, deputy to the {assembly.label}",
+                    **{
+                        "org:member": pid,
+                        "org:organization": assembly.id,
+                        "org:role": "nkv:role-member",
+                        "schema:location": con,
+                    },
+                )
+            )
+            blocks.append(
+                _entity(
+                    f"figure-{con}-share-for",
+                    "Figure",
+                    f"share for the deputy in {assembly.label} constituency No. {n}, {share}%",
+                    figureOf=ELECTION,
+                    measure="nkv:measure-share-for",
+                    value=share,
+                    unit="nkv:unit-percent",
+                    scope=_scope(assembly),
+                    **{"schema:location": con},
+                )
+            )
+            blocks.append(
+                _entity(
+                    f"figure-{con}-share-against",
+                    "Figure",
+                    f"share against the deputy in {assembly.label} constituency No. {n}, "
+                    f"{_against(share)}%",
+                    figureOf=ELECTION,
+                    measure="nkv:measure-share-against",
+                    value=_against(share),
+                    unit="nkv:unit-percent",
+                    scope=_scope(assembly),
+                    **{"schema:location": con},
+                )
+            )
+    return _entity_file(
+        "Synthetic benchmark data: deputies, constituencies, memberships, results.", blocks
+    )
 
 
 def _evidence(quote: str, facts: list[str]) -> str:
@@ -347,43 +589,70 @@ def statements(election: Election, province: str, document: str) -> str:
     for assembly in election.assemblies:
         if assembly.province != province:
             continue
-        blocks.append(_evidence(_header(assembly), [
-            f"figure-{assembly.id}-deputies", f"figure-{assembly.id}-turnout",
-            f"[{ELECTION}, electsBody, {assembly.id}]"]))
+        blocks.append(
+            _evidence(
+                _header(assembly),
+                [
+                    f"figure-{assembly.id}-deputies",
+                    f"figure-{assembly.id}-turnout",
+                    f"[{ELECTION}, electsBody, {assembly.id}]",
+                ],
+            )
+        )
         for n, (pid, name, share) in enumerate(assembly.deputies, 1):
             con = f"constituency-{assembly.id.removeprefix('assembly-')}-{n}"
-            blocks.append(_evidence(_line(n, name, share),
-                                    [f"membership-{pid}", f"figure-{con}-share-for",
-                                     f"figure-{con}-share-against"]))
+            blocks.append(
+                _evidence(
+                    _line(n, name, share),
+                    [f"membership-{pid}", f"figure-{con}-share-for", f"figure-{con}-share-against"],
+                )
+            )
     return f"# Synthetic benchmark data.\ndocument: {document}\nevidence:\n" + "".join(blocks)
 
 
 def summary_statements(election: Election) -> str:
-    facts = [f"[{ELECTION}, electionDate, \"2023-11-26\"]",
-             f"[{ELECTION}, jurisdiction, north-korea]",
-             *(f"[{ELECTION}, electsBody, {b}-peoples-assemblies]"
-               for b in ("provincial", "city", "county")),
-             "figure-2023-deputies-elected"]
-    levels = [_evidence(_level_sentence(election, level),
-                        [f"figure-2023-share-{m}-{level}" for m in ("for", "against")])
-              for level in LEVEL_SCOPES]
-    return ("# Synthetic benchmark data.\ndocument: bench-summary\nevidence:\n"
-            + _evidence(_summary_sentence(election), facts) + "".join(levels))
+    facts = [
+        f'[{ELECTION}, electionDate, "2023-11-26"]',
+        f"[{ELECTION}, jurisdiction, north-korea]",
+        *(
+            f"[{ELECTION}, electsBody, {b}-peoples-assemblies]"
+            for b in ("provincial", "city", "county")
+        ),
+        "figure-2023-deputies-elected",
+    ]
+    levels = [
+        _evidence(
+            _level_sentence(election, level),
+            [f"figure-2023-share-{m}-{level}" for m in ("for", "against")],
+        )
+        for level in LEVEL_SCOPES
+    ]
+    return (
+        "# Synthetic benchmark data.\ndocument: bench-summary\nevidence:\n"
+        + _evidence(_summary_sentence(election), facts)
+        + "".join(levels)
+    )
 
 
 def committee() -> str:
-    return _entity("central-election-guidance-committee", "ElectionCommittee",
-                   "Central Election Guidance Committee", level="nkv:level-national")
+    return _entity(
+        "central-election-guidance-committee",
+        "ElectionCommittee",
+        "Central Election Guidance Committee",
+        level="nkv:level-national",
+    )
 
 
 # --- writing -----------------------------------------------------------------------------
 
 
 def _manifest_entry(ident: str, file: str, text: bytes, title: str) -> str:
-    return (f"  - id: {ident}\n    file: {file}\n    sha256: {hashlib.sha256(text).hexdigest()}\n"
-            f"    title: {_q(title)}\n    kind: news-article\n    publisher: kcna\n"
-            f"    authors: []\n    published: \"{PUBLISHED}\"\n    language: en\n"
-            "    exclude: []\n")
+    return (
+        f"  - id: {ident}\n    file: {file}\n    sha256: {hashlib.sha256(text).hexdigest()}\n"
+        f"    title: {_q(title)}\n    kind: news-article\n    publisher: kcna\n"
+        f'    authors: []\n    published: "{PUBLISHED}"\n    language: en\n'
+        "    exclude: []\n"
+    )
 
 
 def place_class(ontology: Path) -> str:
@@ -405,16 +674,24 @@ def generate(out: Path, scale: float, seed: int = 2023, project: Path = PROJECT)
     manifest = ["# Synthetic benchmark data: generated by bench/generate.py.\ndocuments:\n"]
     text = summary_text(election).encode("utf-8")
     (sources / "bench-summary.txt").write_bytes(text)
-    manifest.append(_manifest_entry("bench-summary", "bench-summary.txt", text,
-                                    "Synthetic summary of the local election results"))
+    manifest.append(
+        _manifest_entry(
+            "bench-summary",
+            "bench-summary.txt",
+            text,
+            "Synthetic summary of the local election results",
+        )
+    )
     for pid, plabel in election.provinces:
         doc = f"bulletin-{pid}"
         text = bulletin(election, (pid, plabel)).encode("utf-8")
         (sources / f"{doc}.txt").write_bytes(text)
-        manifest.append(_manifest_entry(doc, f"{doc}.txt", text,
-                                        f"Synthetic results bulletin of the {plabel}"))
+        manifest.append(
+            _manifest_entry(doc, f"{doc}.txt", text, f"Synthetic results bulletin of the {plabel}")
+        )
         (entities / f"deputies-{pid}.yaml").write_text(
-            deputy_entities(election, pid, cls), encoding="utf-8")
+            deputy_entities(election, pid, cls), encoding="utf-8"
+        )
         (stmts / f"{doc}.yaml").write_text(statements(election, pid, doc), encoding="utf-8")
     (sources / "manifest.yaml").write_text("".join(manifest), encoding="utf-8")
     files = fixed_entities(election)
@@ -435,8 +712,10 @@ def main(argv: list[str] | None = None) -> int:
         print("generate: error: --scale must be above 0 and at most 3.5", file=sys.stderr)
         return 2
     election = generate(args.out, args.scale, args.seed)
-    print(f"generated {args.out}: scale {args.scale:g}, {election.deputies} deputies, "
-          f"{len(election.assemblies)} assemblies")
+    print(
+        f"generated {args.out}: scale {args.scale:g}, {election.deputies} deputies, "
+        f"{len(election.assemblies)} assemblies"
+    )
     return 0
 
 

@@ -17,10 +17,21 @@ from pathlib import Path
 
 PACKAGE = "libapache-jena-java"
 JAVA_DIR = "/usr/share/java/"
-DROP = {"log4j-over-slf4j.jar", "slf4j-jcl.jar", "slf4j-jdk14.jar", "slf4j-log4j12.jar",
-        "slf4j-nop.jar", "slf4j-migrator.jar"}  # keep slf4j-simple as the one binding
-MAIN = {"riot": "riotcmd.riot", "sparql": "arq.sparql", "shacl": "shacl.shacl",
-        "tdbloader": "tdb2.tdbloader", "tdbquery": "tdb2.tdbquery"}
+DROP = {
+    "log4j-over-slf4j.jar",
+    "slf4j-jcl.jar",
+    "slf4j-jdk14.jar",
+    "slf4j-log4j12.jar",
+    "slf4j-nop.jar",
+    "slf4j-migrator.jar",
+}  # keep slf4j-simple as the one binding
+MAIN = {
+    "riot": "riotcmd.riot",
+    "sparql": "arq.sparql",
+    "shacl": "shacl.shacl",
+    "tdbloader": "tdb2.tdbloader",
+    "tdbquery": "tdb2.tdbquery",
+}
 MESSAGES = "org/apache/jena/ext/xerces/"
 
 
@@ -35,8 +46,9 @@ def _closure(package: str) -> set[str]:
         if name in seen:
             continue
         seen.add(name)
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", name],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Depends}", name], capture_output=True, text=True
+        )
         for alternative in out.stdout.split(","):
             dep = alternative.split("|")[0].strip().split(" ")[0].split(":")[0]
             if dep:
@@ -49,11 +61,13 @@ def _messages_jar(cache: Path) -> Path:
     if not jar.exists():
         cache.mkdir(parents=True, exist_ok=True)
         tmp = jar.with_suffix(".tmp")
-        with zipfile.ZipFile(Path(JAVA_DIR, "jena-core.jar")) as src, \
-                zipfile.ZipFile(tmp, "w") as out:
+        with (
+            zipfile.ZipFile(Path(JAVA_DIR, "jena-core.jar")) as src,
+            zipfile.ZipFile(tmp, "w") as out,
+        ):
             for name in src.namelist():
                 if name.startswith(MESSAGES) and name.endswith(".properties"):
-                    out.writestr("xerces/" + name[len(MESSAGES):], src.read(name))
+                    out.writestr("xerces/" + name[len(MESSAGES) :], src.read(name))
         tmp.replace(jar)
     return jar
 
@@ -65,8 +79,12 @@ def classpath(cache: Path = Path(".cache/jena")) -> str:
         listing = subprocess.run(["dpkg-query", "-L", package], capture_output=True, text=True)
         for path in listing.stdout.split():
             name = Path(path).name
-            if (path.startswith(JAVA_DIR) and name.endswith(".jar") and name not in DROP
-                    and not re.search(r"-\d[\d.]*\.jar$", name)):
+            if (
+                path.startswith(JAVA_DIR)
+                and name.endswith(".jar")
+                and name not in DROP
+                and not re.search(r"-\d[\d.]*\.jar$", name)
+            ):
                 jars.append(path)
     return ":".join([*sorted(set(jars)), str(_messages_jar(cache.resolve()))])
 

@@ -51,8 +51,9 @@ def client(base: str, stop: float, latencies: list, errors: list, n: int) -> Non
             headers = {"Accept": "application/sparql-results+json"}
         start = time.perf_counter()
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                        timeout=30) as answer:
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers=headers), timeout=30
+            ) as answer:
                 answer.read()
             latencies.append(time.perf_counter() - start)
         except (urllib.error.URLError, OSError) as exc:
@@ -65,8 +66,9 @@ def attacker(base: str, stop: float, got: list) -> None:
     while time.monotonic() < stop:
         query = HOSTILE[i % len(HOSTILE)].encode()
         i += 1
-        request = urllib.request.Request(base + "/sparql", data=query, headers={
-            "Content-Type": "application/sparql-query"})
+        request = urllib.request.Request(
+            base + "/sparql", data=query, headers={"Content-Type": "application/sparql-query"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as answer:
                 answer.read()
@@ -84,8 +86,9 @@ def main() -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--workers", type=int, default=2, help="serve's query workers")
     parser.add_argument("--attacker", action="store_true", help="add the hostile client")
-    parser.add_argument("--compare", action="store_true",
-                        help="run twice: without, then with the attacker")
+    parser.add_argument(
+        "--compare", action="store_true", help="run twice: without, then with the attacker"
+    )
     args = parser.parse_args()
     runs = [False, True] if args.compare else [args.attacker]
     return max(run(args, with_attacker) for with_attacker in runs)
@@ -94,15 +97,30 @@ def main() -> int:
 def run(args: argparse.Namespace, with_attacker: bool) -> int:
     # The server runs as `nkelections serve` in its own process, as in use: in this one its
     # threads would share the interpreter lock with the 100 clients'.
-    server = subprocess.Popen([sys.executable, "-m", "nkelections", "serve", "--port", "0",
-                               "--dist", str(args.dist), "--workers", str(args.workers)],
-                              stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nkelections",
+            "serve",
+            "--port",
+            "0",
+            "--dist",
+            str(args.dist),
+            "--workers",
+            str(args.workers),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     base = re.search(r"http://[^/\s]+", server.stdout.readline())[0]
     latencies: list[float] = []
     errors: list[str] = []
     stop = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=client, args=(base, stop, latencies, errors, n))
-               for n in range(args.clients)]
+    threads = [
+        threading.Thread(target=client, args=(base, stop, latencies, errors, n))
+        for n in range(args.clients)
+    ]
     hostile: list = []
     if with_attacker:
         threads.append(threading.Thread(target=attacker, args=(base, stop, hostile)))
@@ -120,10 +138,13 @@ def run(args: argparse.Namespace, with_attacker: bool) -> int:
         if not latencies:
             return 0.0
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
-    print(f"{args.clients} clients, {args.seconds:g} s"
-          f"{', with the attacker' if with_attacker else ''}: {len(latencies)} ok, "
-          f"{len(errors)} errors, {len(latencies) / args.seconds:.0f} req/s, "
-          f"p50 {pct(0.50):.1f} ms, p99 {pct(0.99):.1f} ms")
+
+    print(
+        f"{args.clients} clients, {args.seconds:g} s"
+        f"{', with the attacker' if with_attacker else ''}: {len(latencies)} ok, "
+        f"{len(errors)} errors, {len(latencies) / args.seconds:.0f} req/s, "
+        f"p50 {pct(0.50):.1f} ms, p99 {pct(0.99):.1f} ms"
+    )
     if with_attacker:
         answers = {str(k): hostile.count(k) for k in sorted(set(hostile), key=str)}
         print(f"attacker: {len(hostile)} hostile queries, answers {answers}")

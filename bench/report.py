@@ -14,9 +14,11 @@ from pathlib import Path
 GIB = 1024 * 1024  # KiB in a GiB
 SEED = 0.0  # the results key of the real graph of the five texts, beside the scales
 SEED_WALL = 0.3  # seconds: `nkelections query` on the seed graph, start-up included
-TARGETS = ("build at most 30 s; validate at most Jena SHACL's time (ratio at most 1.0) with the "
-           "same results; each competency query at most 1 s and their median at most 0.1 s; "
-           "peak memory at most 2 GiB for any step")
+TARGETS = (
+    "build at most 30 s; validate at most Jena SHACL's time (ratio at most 1.0) with the "
+    "same results; each competency query at most 1 s and their median at most 0.1 s; "
+    "peak memory at most 2 GiB for any step"
+)
 
 
 def _out(argv: list[str]) -> str:
@@ -24,8 +26,11 @@ def _out(argv: list[str]) -> str:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return "not installed"
-    return (done.stdout + done.stderr).strip().splitlines()[0] if done.returncode == 0 \
+    return (
+        (done.stdout + done.stderr).strip().splitlines()[0]
+        if done.returncode == 0
         else "not installed"
+    )
 
 
 def machine() -> list[str]:
@@ -33,21 +38,26 @@ def machine() -> list[str]:
     if Path("/proc/cpuinfo").exists():
         found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
         cpu = found.group(1) if found else cpu
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
-    return [f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"{mem:.0f} GiB RAM; load average at the start {os.getloadavg()[0]:.1f} "
-            "(the machine is shared: timings drift 5-30% between runs)"]
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return [
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"{mem:.0f} GiB RAM; load average at the start {os.getloadavg()[0]:.1f} "
+        "(the machine is shared: timings drift 5-30% between runs)"
+    ]
 
 
 def versions(venv: Path) -> list[str]:
     from importlib import metadata
+
     names = ("rdflib", "pyshacl", "pyoxigraph", "oxigraph", "networkx", "PyYAML")
     libs = ", ".join(f"{n} {_version(metadata, n)}" for n in names)
     jena = _out(["dpkg-query", "-W", "-f=${Version}", "libapache-jena-java"])
     java = _out(["java", "-version"])
-    return [f"Python {sys.version.split()[0]}; {libs}",
-            f"Oxigraph CLI: {_out([str(venv / 'oxigraph'), '--version'])}",
-            f"Apache Jena (Debian libapache-jena-java): {jena}; {java}"]
+    return [
+        f"Python {sys.version.split()[0]}; {libs}",
+        f"Oxigraph CLI: {_out([str(venv / 'oxigraph'), '--version'])}",
+        f"Apache Jena (Debian libapache-jena-java): {jena}; {java}",
+    ]
 
 
 def _version(metadata, name: str) -> str:
@@ -74,22 +84,29 @@ def memory(timing) -> str:
 
 def ratio(row) -> str:
     ours = row.ours.median
-    parts = [f"{ours / t.median:.2f}× {name}" for name, t in row.theirs.items()
-             if ours and t.median]
+    parts = [
+        f"{ours / t.median:.2f}× {name}" for name, t in row.theirs.items() if ours and t.median
+    ]
     return ", ".join(parts)
 
 
 def table(rows) -> list[str]:
-    lines = ["| step | ours: median | ours: peak memory | ours in process (embedded store) | "
-             "theirs: median (peak memory) | ours / theirs | note |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| step | ours: median | ours: peak memory | ours in process (embedded store) | "
+        "theirs: median (peak memory) | ours / theirs | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
-        theirs = "; ".join(f"{name} {cell(t)}" + (f" ({memory(t)})" if memory(t) else "")
-                           for name, t in row.theirs.items())
+        theirs = "; ".join(
+            f"{name} {cell(t)}" + (f" ({memory(t)})" if memory(t) else "")
+            for name, t in row.theirs.items()
+        )
         note = row.ours.note if row.ours.median is not None else ""
         inside = _inside(row)
-        lines.append(f"| {row.step} | {cell(row.ours)} | {memory(row.ours)} | {inside} | "
-                     f"{theirs} | {ratio(row)} | {note.strip()} |")
+        lines.append(
+            f"| {row.step} | {cell(row.ours)} | {memory(row.ours)} | {inside} | "
+            f"{theirs} | {ratio(row)} | {note.strip()} |"
+        )
     return lines
 
 
@@ -103,8 +120,10 @@ def growth(results: dict[float, list]) -> list[str]:
     """Fit time = c * scale^k per step over the scales where it finished."""
     scales = sorted(results)
     steps = [r.step for r in results[scales[0]]] if scales else []
-    lines = ["| step | " + " | ".join(f"{s:g}×" for s in scales) + " | exponent k | growth |",
-             "|---|" + "---|" * len(scales) + "---|---|"]
+    lines = [
+        "| step | " + " | ".join(f"{s:g}×" for s in scales) + " | exponent k | growth |",
+        "|---|" + "---|" * len(scales) + "---|---|",
+    ]
     for step in steps:
         points = []
         for s in scales:
@@ -115,8 +134,11 @@ def growth(results: dict[float, list]) -> list[str]:
             continue
         cells = " | ".join(f"{t:.2f} s" if t else "—" for _, t in points)
         k = _exponent(known)
-        verdict = "" if k is None else ("linear or better" if k <= 1.15 else
-                                        f"worse than linear (scale^{k:.2f})")
+        verdict = (
+            ""
+            if k is None
+            else ("linear or better" if k <= 1.15 else f"worse than linear (scale^{k:.2f})")
+        )
         lines.append(f"| {step} | {cells} | {'' if k is None else f'{k:.2f}'} | {verdict} |")
     return lines
 
@@ -135,42 +157,85 @@ def verdicts(rows) -> list[str]:
     """The targets at one scale, each met, missed or not measured."""
     out = []
     build = next((r for r in rows if r.step.startswith("build")), None)
-    out.append(_verdict("build at most 30 s", build.ours.median if build else None,
-                        lambda t: t <= 30, f"{build.ours.median:.1f} s" if build and
-                        build.ours.median else (build.ours.status if build else "")))
+    out.append(
+        _verdict(
+            "build at most 30 s",
+            build.ours.median if build else None,
+            lambda t: t <= 30,
+            f"{build.ours.median:.1f} s"
+            if build and build.ours.median
+            else (build.ours.status if build else ""),
+        )
+    )
     val = next((r for r in rows if r.step.startswith("validate")), None)
     jena = val.theirs.get("Jena shacl") if val else None
-    rat = val.ours.median / jena.median if val and jena and val.ours.median and jena.median \
-        else None
-    out.append(_verdict("validate ratio to Jena SHACL at most 1.0", rat, lambda r: r <= 1.0,
-                        f"{rat:.2f}" if rat else _no_ratio(val, jena)))
+    rat = (
+        val.ours.median / jena.median if val and jena and val.ours.median and jena.median else None
+    )
+    out.append(
+        _verdict(
+            "validate ratio to Jena SHACL at most 1.0",
+            rat,
+            lambda r: r <= 1.0,
+            f"{rat:.2f}" if rat else _no_ratio(val, jena),
+        )
+    )
     queries = [r for r in rows if r.step.startswith("query ")]
     inside = [statistics.median(r.embedded) for r in queries if isinstance(r.embedded, list)]
-    stopped = [r.step[len("query "):] for r in queries if isinstance(r.embedded, str)]
-    slow = [r.step[len("query "):] for r in queries
-            if isinstance(r.embedded, list) and statistics.median(r.embedded) > 1.0]
+    stopped = [r.step[len("query ") :] for r in queries if isinstance(r.embedded, str)]
+    slow = [
+        r.step[len("query ") :]
+        for r in queries
+        if isinstance(r.embedded, list) and statistics.median(r.embedded) > 1.0
+    ]
     if stopped:  # a query stopped at the time limit is over 1 s: the target is missed
-        out.append(_verdict("each query at most 1 s on the embedded store (in process)", 2.0,
-                            lambda t: t <= 1.0, f"{len(stopped)} stopped at the time limit: "
-                            f"{', '.join(stopped)}; over 1 s: {', '.join(slow) or 'none'}"))
+        out.append(
+            _verdict(
+                "each query at most 1 s on the embedded store (in process)",
+                2.0,
+                lambda t: t <= 1.0,
+                f"{len(stopped)} stopped at the time limit: "
+                f"{', '.join(stopped)}; over 1 s: {', '.join(slow) or 'none'}",
+            )
+        )
     else:
         slowest = max(inside) if inside and len(inside) == len(queries) else None
-        out.append(_verdict("each query at most 1 s on the embedded store (in process)",
-                            slowest, lambda t: t <= 1.0,
-                            f"slowest {slowest:.3f} s; over 1 s: {', '.join(slow) or 'none'}"
-                            if slowest else "not all measured"))
+        out.append(
+            _verdict(
+                "each query at most 1 s on the embedded store (in process)",
+                slowest,
+                lambda t: t <= 1.0,
+                f"slowest {slowest:.3f} s; over 1 s: {', '.join(slow) or 'none'}"
+                if slowest
+                else "not all measured",
+            )
+        )
     # a stopped query counts as slower than every answered one in the median
     med = statistics.median(inside + [math.inf] * len(stopped)) if inside else None
-    out.append(_verdict("median query at most 0.1 s on the embedded store (in process)", med,
-                        lambda t: t <= 0.1, f"{med:.3f} s" if med is not None else "not measured"))
+    out.append(
+        _verdict(
+            "median query at most 0.1 s on the embedded store (in process)",
+            med,
+            lambda t: t <= 0.1,
+            f"{med:.3f} s" if med is not None else "not measured",
+        )
+    )
     wall = [r.ours.median for r in queries if r.ours.median is not None]
     if wall and len(wall) == len(queries):
-        out.append(f"- for comparison, `nkelections query` as a whole process (start-up "
-                   f"included): median {statistics.median(wall):.2f} s, slowest {max(wall):.2f} s")
+        out.append(
+            f"- for comparison, `nkelections query` as a whole process (start-up "
+            f"included): median {statistics.median(wall):.2f} s, slowest {max(wall):.2f} s"
+        )
     peaks = [r.ours.peak_kib for r in rows if r.ours.peak_kib]
     peak = max(peaks) / GIB if peaks else None
-    out.append(_verdict("peak memory of our steps at most 2 GiB", peak, lambda m: m <= 2.0,
-                        f"{peak:.2f} GiB" if peak else "not measured"))
+    out.append(
+        _verdict(
+            "peak memory of our steps at most 2 GiB",
+            peak,
+            lambda m: m <= 2.0,
+            f"{peak:.2f} GiB" if peak else "not measured",
+        )
+    )
     return out
 
 
@@ -186,11 +251,20 @@ def _no_ratio(val, jena) -> str:
 def seed_verdicts(rows) -> list[str]:
     wall = [r.ours.median for r in rows if r.step.startswith("query ")]
     slowest = max(wall) if wall and None not in wall else None
-    shown = f"median {statistics.median(wall):.2f} s, slowest {slowest:.2f} s" \
-        if slowest is not None else "not all measured"
-    return [_verdict(f"`nkelections query` at most {SEED_WALL} s of wall time, start-up "
-                     "included, for every competency query", slowest,
-                     lambda t: t <= SEED_WALL, shown)]
+    shown = (
+        f"median {statistics.median(wall):.2f} s, slowest {slowest:.2f} s"
+        if slowest is not None
+        else "not all measured"
+    )
+    return [
+        _verdict(
+            f"`nkelections query` at most {SEED_WALL} s of wall time, start-up "
+            "included, for every competency query",
+            slowest,
+            lambda t: t <= SEED_WALL,
+            shown,
+        )
+    ]
 
 
 def _verdict(target: str, value, ok, shown: str) -> str:
@@ -198,33 +272,74 @@ def _verdict(target: str, value, ok, shown: str) -> str:
     return f"- {target}: {mark} ({shown})"
 
 
-def write(path: Path, command: str, results: dict[float, list], info: dict[float, dict],
-          venv: Path, notes: list[str]) -> None:
-    lines = [f"<!-- generated by `{command}` (bench/run.py); do not edit by hand -->",
-             "# Benchmark results", "", "## Machine", "", *(f"- {m}" for m in machine()),
-             "", "## Versions", "", *(f"- {v}" for v in versions(venv)), "",
-             "## How to read this", "",
-             "Each step runs as its own process; times are wall-clock medians of n runs, "
-             "memory is that process's peak resident set (ru_maxrss). Our steps are the "
-             "project's own commands (`nkelections build`, `index`, `validate`, `query`, `load`, "
-             "`network`) on a synthetic election made by bench/generate.py (scale 1 = 27,858 "
-             "deputies). Theirs are whole processes too (JVM start included for Jena). "
-             "'ours / theirs' below 1 means we are faster.", "",
-             f"Targets at 1×: {TARGETS}.", ""]
+def write(
+    path: Path,
+    command: str,
+    results: dict[float, list],
+    info: dict[float, dict],
+    venv: Path,
+    notes: list[str],
+) -> None:
+    lines = [
+        f"<!-- generated by `{command}` (bench/run.py); do not edit by hand -->",
+        "# Benchmark results",
+        "",
+        "## Machine",
+        "",
+        *(f"- {m}" for m in machine()),
+        "",
+        "## Versions",
+        "",
+        *(f"- {v}" for v in versions(venv)),
+        "",
+        "## How to read this",
+        "",
+        "Each step runs as its own process; times are wall-clock medians of n runs, "
+        "memory is that process's peak resident set (ru_maxrss). Our steps are the "
+        "project's own commands (`nkelections build`, `index`, `validate`, `query`, `load`, "
+        "`network`) on a synthetic election made by bench/generate.py (scale 1 = 27,858 "
+        "deputies). Theirs are whole processes too (JVM start included for Jena). "
+        "'ours / theirs' below 1 means we are faster.",
+        "",
+        f"Targets at 1×: {TARGETS}.",
+        "",
+    ]
     if SEED in results:
-        lines += [f"## Seed graph: {info[SEED].get('deputies')}, "
-                  f"{info[SEED].get('triples', '?')} triples", "", *table(results[SEED]), "",
-                  "Target:", "", *seed_verdicts(results[SEED]), ""]
+        lines += [
+            f"## Seed graph: {info[SEED].get('deputies')}, "
+            f"{info[SEED].get('triples', '?')} triples",
+            "",
+            *table(results[SEED]),
+            "",
+            "Target:",
+            "",
+            *seed_verdicts(results[SEED]),
+            "",
+        ]
     scaled = {scale: rows for scale, rows in results.items() if scale != SEED}
     for scale in sorted(scaled):
         meta = info.get(scale, {})
-        lines += [f"## Scale {scale:g}×: {meta.get('deputies', '?')} deputies, "
-                  f"{meta.get('triples', '?')} triples", "", *table(scaled[scale]), "",
-                  "Targets:", "", *verdicts(scaled[scale]), ""]
+        lines += [
+            f"## Scale {scale:g}×: {meta.get('deputies', '?')} deputies, "
+            f"{meta.get('triples', '?')} triples",
+            "",
+            *table(scaled[scale]),
+            "",
+            "Targets:",
+            "",
+            *verdicts(scaled[scale]),
+            "",
+        ]
     if len(scaled) > 1:
-        lines += ["## How cost grows with scale (ours)", "",
-                  "k is the least-squares exponent of time = c·scale^k over the scales "
-                  "where the step finished (1 is linear).", "", *growth(scaled), ""]
+        lines += [
+            "## How cost grows with scale (ours)",
+            "",
+            "k is the least-squares exponent of time = c·scale^k over the scales "
+            "where the step finished (1 is linear).",
+            "",
+            *growth(scaled),
+            "",
+        ]
     if notes:
         lines += ["## Notes", "", *notes, ""]
     tmp = path.with_suffix(".tmp")

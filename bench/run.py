@@ -84,12 +84,14 @@ class Budget:
         return self.deadline - time.monotonic()
 
 
-def run_child(argv: list[str], limit: float, env: dict | None = None,
-              stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
+def run_child(
+    argv: list[str], limit: float, env: dict | None = None, stdout=subprocess.DEVNULL
+) -> tuple[float, int, int]:
     """Run argv; (wall seconds, peak RSS in KiB, exit code). Raises TimeoutError."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=stdout, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = start + limit
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -109,8 +111,15 @@ def run_child(argv: list[str], limit: float, env: dict | None = None,
     return elapsed, usage.ru_maxrss, proc.returncode
 
 
-def measure(argv: list[str], runs: int, limit: float, budget: Budget, env=None,
-            before=None, output: Path | None = None) -> Timing:
+def measure(
+    argv: list[str],
+    runs: int,
+    limit: float,
+    budget: Budget,
+    env=None,
+    before=None,
+    output: Path | None = None,
+) -> Timing:
     """Run argv up to runs times (once when a run is long); output keeps the last stdout."""
     timing = Timing()
     for _ in range(runs):
@@ -139,8 +148,9 @@ def measure(argv: list[str], runs: int, limit: float, budget: Budget, env=None,
     return timing
 
 
-def stream_child(argv: list[str], quiet_limit: float, budget: Budget, env=None,
-                 first_limit: float | None = None) -> tuple[list[dict], int, str | None]:
+def stream_child(
+    argv: list[str], quiet_limit: float, budget: Budget, env=None, first_limit: float | None = None
+) -> tuple[list[dict], int, str | None]:
     """Run a child that prints JSON lines, {"start": name} before each piece of work; stop it
     when one piece runs longer than quiet_limit (the first line may take first_limit) or the
     budget ends. Returns the lines, the
@@ -148,8 +158,9 @@ def stream_child(argv: list[str], quiet_limit: float, budget: Budget, env=None,
     import json
     import select
 
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     lines, current, buffer = [], None, b""
     since = time.monotonic()
     while True:
@@ -165,8 +176,9 @@ def stream_child(argv: list[str], quiet_limit: float, budget: Budget, env=None,
                 lines.append(line)
                 current = line.get("start")
                 since = time.monotonic()
-        elif time.monotonic() - since > min(quiet_limit if lines else first_limit or
-                                            quiet_limit, max(budget.left(), 0)):
+        elif time.monotonic() - since > min(
+            quiet_limit if lines else first_limit or quiet_limit, max(budget.left(), 0)
+        ):
             os.killpg(proc.pid, signal.SIGKILL)
             _, _, usage = os.wait4(proc.pid, 0)
             return lines, usage.ru_maxrss, current or "opening the store"
@@ -198,8 +210,15 @@ def free_port() -> int:
 
 
 class Scale:
-    def __init__(self, scale: float, work: Path, total: Budget, share: float,
-                 runs: int | None, previous: tuple[float, float] | None = None):
+    def __init__(
+        self,
+        scale: float,
+        work: Path,
+        total: Budget,
+        share: float,
+        runs: int | None,
+        previous: tuple[float, float] | None = None,
+    ):
         self.scale = scale
         self.previous = previous  # (scale, build seconds) of the last scale that built
         self.root = work / f"scale-{scale:g}"
@@ -212,8 +231,9 @@ class Scale:
         self.info: dict[str, str] = {}
 
     def time(self, argv, runs=None, before=None, output=None, limit=None) -> Timing:
-        return measure(argv, runs or self.runs, limit or self.limit, self.budget, self.env,
-                       before, output)
+        return measure(
+            argv, runs or self.runs, limit or self.limit, self.budget, self.env, before, output
+        )
 
     def prepare(self) -> None:
         election = generate.generate(self.root, self.scale)
@@ -221,8 +241,17 @@ class Scale:
 
     # Our steps, which the targets are about, come first; the references that are not a
     # ratio of a target (Jena's parse, the per-query comparison) take what is left.
-    STEPS = ("build", "index", "validate", "queries", "serve", "load", "network", "parse",
-             "compare_queries")
+    STEPS = (
+        "build",
+        "index",
+        "validate",
+        "queries",
+        "serve",
+        "load",
+        "network",
+        "parse",
+        "compare_queries",
+    )
 
     def run_all(self, progress: tqdm) -> list[Row]:
         self.prepare()
@@ -237,15 +266,23 @@ class Scale:
             scale, seconds = self.previous
             expected = seconds * self.scale / scale  # at least linear
             if expected > self.limit:
-                self.rows.append(Row("build (curated YAML and texts to dist/)", Timing(
-                    status="skipped", note=f"{seconds:.0f} s at {scale:g}× means at least "
-                    f"{expected:.0f} s here, over the {self.limit} s limit")))
+                self.rows.append(
+                    Row(
+                        "build (curated YAML and texts to dist/)",
+                        Timing(
+                            status="skipped",
+                            note=f"{seconds:.0f} s at {scale:g}× means at least "
+                            f"{expected:.0f} s here, over the {self.limit} s limit",
+                        ),
+                    )
+                )
                 return
         ours = self.time([NKE, "build", "--quiet"])
         self.rows.append(Row("build (curated YAML and texts to dist/)", ours))
         summary = self.dist / "summary.json"
         if summary.exists():
             import json
+
             self.info["triples"] = f"{json.loads(summary.read_text())['triples']:,}"
 
     def index(self) -> None:
@@ -275,24 +312,40 @@ class Scale:
             self.rows.append(Row("validate (SHACL)", unavailable(why)))
             return
         reports = {"ours": self.root / "report-ours.ttl", "Jena": self.root / "report-jena.ttl"}
-        ours = self.time([NKE, "validate", "--format", "turtle"], output=reports["ours"]) \
-            if have_command("validate") else unavailable("no `nkelections validate` command yet")
+        ours = (
+            self.time([NKE, "validate", "--format", "turtle"], output=reports["ours"])
+            if have_command("validate")
+            else unavailable("no `nkelections validate` command yet")
+        )
         merged = self.dist / "nkelections.nt"
         jena = jena_command("shacl", "validate", "--shapes", str(shapes), "--data", str(merged))
         theirs = self.time(jena, output=reports["Jena"]) if jena else unavailable("no Jena")
         finished = {"ours": ours.status == "ok", "Jena": theirs.status == "ok"}
-        counts = {name: _results(path) for name, path in reports.items()
-                  if path.exists() and finished[name]}
+        counts = {
+            name: _results(path)
+            for name, path in reports.items()
+            if path.exists() and finished[name]
+        }
         if counts:
-            verdict = ("same" if len(set(counts.values())) == 1 else "DIFFERENT") \
-                if len(counts) == 2 else "nothing to compare: only these finished"
-            ours.note = (ours.note + " results: " + ", ".join(
-                f"{name} {n}" for name, n in counts.items()) + f" ({verdict})").strip()
+            verdict = (
+                ("same" if len(set(counts.values())) == 1 else "DIFFERENT")
+                if len(counts) == 2
+                else "nothing to compare: only these finished"
+            )
+            ours.note = (
+                ours.note
+                + " results: "
+                + ", ".join(f"{name} {n}" for name, n in counts.items())
+                + f" ({verdict})"
+            ).strip()
         self.rows.append(Row("validate (SHACL, whole graph)", ours, {"Jena shacl": theirs}))
 
     def query_names(self) -> list[str]:
-        return sorted(p.stem for p in (PROJECT / "queries").glob("*.rq")
-                      if not p.name.startswith("federated-"))
+        return sorted(
+            p.stem
+            for p in (PROJECT / "queries").glob("*.rq")
+            if not p.name.startswith("federated-")
+        )
 
     def queries(self) -> None:
         """Every competency query in one process on the embedded store, held in memory: the
@@ -311,26 +364,43 @@ class Scale:
         (bench/serve_compare.py): the SELECT and ASK queries that answer within SERVE_QUERY
         seconds in process here, and resource pages, at 10 and 100 clients."""
         rows = [r for r in self.rows if r.step.startswith("query ")]
-        quick = [r.step.removeprefix("query ") for r in rows if isinstance(r.embedded, list)
-                 and statistics.median(r.embedded) <= SERVE_QUERY]
+        quick = [
+            r.step.removeprefix("query ")
+            for r in rows
+            if isinstance(r.embedded, list) and statistics.median(r.embedded) <= SERVE_QUERY
+        ]
         files = [PROJECT / "queries" / f"{n}.rq" for n in quick]
         files = [f for f in files if _results_format(f) != "turtle"]
         needed = len(SERVE_CLIENTS) * 2 * (SERVE_SECONDS + 10) + 30
-        if not files or not (self.dist / "store" / "CURRENT").exists() or \
-                self.budget.left() < needed:
+        if (
+            not files
+            or not (self.dist / "store" / "CURRENT").exists()
+            or self.budget.left() < needed
+        ):
             why = "run budget spent" if self.budget.left() < needed else "no store or queries"
             self.rows.append(Row("serve", Timing(status="skipped", note=why)))
             return
-        argv = [str(VENV / "python"), str(BENCH / "serve_compare.py"), str(self.dist),
-                *map(str, files), "--clients", *map(str, SERVE_CLIENTS), "--seconds",
-                str(SERVE_SECONDS), "--port", str(free_port())]
+        argv = [
+            str(VENV / "python"),
+            str(BENCH / "serve_compare.py"),
+            str(self.dist),
+            *map(str, files),
+            "--clients",
+            *map(str, SERVE_CLIENTS),
+            "--seconds",
+            str(SERVE_SECONDS),
+            "--port",
+            str(free_port()),
+        ]
         try:
-            out = subprocess.run(argv, capture_output=True, text=True, env=self.env,
-                                 timeout=needed + 60, check=True).stdout
+            out = subprocess.run(
+                argv, capture_output=True, text=True, env=self.env, timeout=needed + 60, check=True
+            ).stdout
         except (subprocess.SubprocessError, OSError) as exc:
             self.rows.append(Row("serve", Timing(status="failed", note=str(exc)[:160])))
             return
         import json
+
         found = json.loads(out)
         for ours, theirs in zip(found["ours"], found["oxigraph"], strict=True):
             self.rows.extend(_serve_rows(ours, theirs, len(found["queries"])))
@@ -350,18 +420,46 @@ class Scale:
             query = PROJECT / "queries" / f"{name}.rq"
             row = next(r for r in self.rows if r.step == f"query {name}")
             # --timeout over QUERY_LIMIT: the bench's own limit stops a slow query
-            row.ours = self.time([NKE, "query", str(query), "--format", _results_format(query),
-                                  "--timeout", str(QUERY_LIMIT + 30)], runs=1, limit=QUERY_LIMIT)
+            row.ours = self.time(
+                [
+                    NKE,
+                    "query",
+                    str(query),
+                    "--format",
+                    _results_format(query),
+                    "--timeout",
+                    str(QUERY_LIMIT + 30),
+                ],
+                runs=1,
+                limit=QUERY_LIMIT,
+            )
             # the data is in named graphs: each engine is asked for their union as the default
             # graph, as our store and server give it (without, both answer from an empty graph)
             if loaded.get("oxigraph"):
                 row.theirs["Oxigraph CLI"] = self.time(
-                    [OXIGRAPH, "query", "--location", str(ox_store), "--union-default-graph",
-                     "--query-file", str(query),
-                     "--results-format", _results_format(query).replace("turtle", "ttl")],
-                    runs=1, limit=QUERY_LIMIT)
-            tdbquery = jena_command("tdbquery", "--loc", str(tdb), "--set",
-                                    "tdb:unionDefaultGraph=true", "--query", str(query))
+                    [
+                        OXIGRAPH,
+                        "query",
+                        "--location",
+                        str(ox_store),
+                        "--union-default-graph",
+                        "--query-file",
+                        str(query),
+                        "--results-format",
+                        _results_format(query).replace("turtle", "ttl"),
+                    ],
+                    runs=1,
+                    limit=QUERY_LIMIT,
+                )
+            tdbquery = jena_command(
+                "tdbquery",
+                "--loc",
+                str(tdb),
+                "--set",
+                "tdb:unionDefaultGraph=true",
+                "--query",
+                str(query),
+            )
             if loaded.get("jena") and tdbquery:
                 row.theirs["Jena ARQ on TDB2"] = self.time(tdbquery, runs=1, limit=QUERY_LIMIT)
 
@@ -372,10 +470,17 @@ class Scale:
         opened, peak, todo = [], 0, list(names)
         while todo and self.budget.left() > 5:
             files = [str(PROJECT / "queries" / f"{n}.rq") for n in todo]
-            argv = [str(VENV / "python"), str(BENCH / "inprocess.py"), str(self.dist),
-                    str(self.runs), engine, *files]
-            lines, kib, stuck = stream_child(argv, QUERY_LIMIT, self.budget, self.env,
-                                             first_limit=self.limit)
+            argv = [
+                str(VENV / "python"),
+                str(BENCH / "inprocess.py"),
+                str(self.dist),
+                str(self.runs),
+                engine,
+                *files,
+            ]
+            lines, kib, stuck = stream_child(
+                argv, QUERY_LIMIT, self.budget, self.env, first_limit=self.limit
+            )
             peak = max(peak, kib)
             for line in lines:
                 if "open" in line:
@@ -389,30 +494,39 @@ class Scale:
         answered = sum(1 for v in done.values() if isinstance(v, list))
         if opened:
             timing = Timing(seconds=[sum(opened)], peak_kib=peak)
-            timing.note = (f"engine {engine}, its store loaded in {min(opened):.2f} s; "
-                           f"{self.runs} runs of each query; {answered} of {len(names)} queries "
-                           f"answered, {len(done) - answered} stopped after {QUERY_LIMIT:.0f} s")
+            timing.note = (
+                f"engine {engine}, its store loaded in {min(opened):.2f} s; "
+                f"{self.runs} runs of each query; {answered} of {len(names)} queries "
+                f"answered, {len(done) - answered} stopped after {QUERY_LIMIT:.0f} s"
+            )
         else:  # no process got as far as opening the store
-            timing = Timing(status="skipped", peak_kib=peak, note="run budget spent"
-                            if self.budget.left() <= 5 else "the store did not open")
+            timing = Timing(
+                status="skipped",
+                peak_kib=peak,
+                note="run budget spent" if self.budget.left() <= 5 else "the store did not open",
+            )
         # the label names the step alone: the growth table matches rows across scales by it
-        self.rows.append(Row(f"load the store for {len(names)} queries in one process "
-                             f"({engine})", timing))
+        self.rows.append(
+            Row(f"load the store for {len(names)} queries in one process ({engine})", timing)
+        )
         return done
 
     def bulk_load(self, ox_store: Path, tdb: Path, data: Path) -> dict[str, bool]:
         """Their bulk loaders, timed once: the store each engine queries afterwards."""
         loaded = {}
         shutil.rmtree(ox_store, ignore_errors=True)
-        ox = self.time([OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)],
-                       runs=1)
+        ox = self.time([OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)], runs=1)
         loaded["oxigraph"] = ox.status == "ok"
         loader = jena_command("tdbloader", "--loc", str(tdb), str(data))
         jena = self.time(loader, runs=1) if loader else unavailable("no Jena")
         loaded["jena"] = jena.status == "ok"
-        self.rows.append(Row("bulk load into an on-disk store (reference)",
-                             Timing(status="not ours"),
-                             {"Oxigraph CLI load": ox, "Jena tdb2.tdbloader": jena}))
+        self.rows.append(
+            Row(
+                "bulk load into an on-disk store (reference)",
+                Timing(status="not ours"),
+                {"Oxigraph CLI load": ox, "Jena tdb2.tdbloader": jena},
+            )
+        )
         return loaded
 
     def load(self) -> None:
@@ -424,18 +538,34 @@ class Scale:
         with FreshServer() as server:
             # Each run loads into an empty server, as a first load does; --bulk asks the
             # server for its bulk loader, the one the Oxigraph CLI uses.
-            ours = self.time([NKE, "load", "--endpoint", server.endpoint, "--bulk",
-                              "--timeout", str(self.limit)], before=server.restart)
+            ours = self.time(
+                [
+                    NKE,
+                    "load",
+                    "--endpoint",
+                    server.endpoint,
+                    "--bulk",
+                    "--timeout",
+                    str(self.limit),
+                ],
+                before=server.restart,
+            )
         ox_store = self.root / "oxigraph-load-ref"
 
         def clear() -> None:
             shutil.rmtree(ox_store, ignore_errors=True)
 
-        theirs = self.time([OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)],
-                           before=clear)
+        theirs = self.time(
+            [OXIGRAPH, "load", "--location", str(ox_store), "--file", str(data)], before=clear
+        )
         clear()
-        self.rows.append(Row("load into the Oxigraph server (`load --bulk`, empty store)", ours,
-                             {"Oxigraph CLI bulk load": theirs}))
+        self.rows.append(
+            Row(
+                "load into the Oxigraph server (`load --bulk`, empty store)",
+                ours,
+                {"Oxigraph CLI bulk load": theirs},
+            )
+        )
 
     def network(self) -> None:
         if not have_command("network") or self.nquads() is None:
@@ -443,8 +573,19 @@ class Scale:
             self.rows.append(Row("network export", unavailable(why)))
             return
         out = self.root / "network-out"
-        ours = self.time([NKE, "network", "--input", str(self.nquads()), "--out", str(out),
-                          "--no-pictures", "--no-explorer", "--quiet"])
+        ours = self.time(
+            [
+                NKE,
+                "network",
+                "--input",
+                str(self.nquads()),
+                "--out",
+                str(out),
+                "--no-pictures",
+                "--no-explorer",
+                "--quiet",
+            ]
+        )
         self.rows.append(Row("network export (GraphML, GEXF, JSON, DOT)", ours))
 
 
@@ -467,26 +608,43 @@ class Seed(Scale):
         embedded = self.in_process(names, DEFAULT_ENGINE)
         for name in names:
             query = PROJECT / "queries" / f"{name}.rq"
-            ours = self.time([NKE, "query", str(query), "--format", _results_format(query),
-                              "--timeout", str(QUERY_LIMIT + 30)], limit=QUERY_LIMIT)
+            ours = self.time(
+                [
+                    NKE,
+                    "query",
+                    str(query),
+                    "--format",
+                    _results_format(query),
+                    "--timeout",
+                    str(QUERY_LIMIT + 30),
+                ],
+                limit=QUERY_LIMIT,
+            )
             self.rows.append(Row(f"query {name}", ours, embedded=embedded.get(name)))
 
 
 def _serve_rows(ours: dict, theirs: dict, queries: int) -> list[Row]:
     """Two rows per client count: p50 and p99 latency, the throughputs in the note."""
     ratio = ours["throughput"] / theirs["throughput"] if theirs["throughput"] else 0
-    note = (f"throughput: ours {ours['throughput']:.0f} req/s, Oxigraph "
-            f"{theirs['throughput']:.0f} req/s ({ratio:.2f}× Oxigraph's); wrong or failed "
-            f"answers: ours {ours['errors']}, Oxigraph {theirs['errors']}; mix: {queries} "
-            "queries and one resource page")
+    note = (
+        f"throughput: ours {ours['throughput']:.0f} req/s, Oxigraph "
+        f"{theirs['throughput']:.0f} req/s ({ratio:.2f}× Oxigraph's); wrong or failed "
+        f"answers: ours {ours['errors']}, Oxigraph {theirs['errors']}; mix: {queries} "
+        "queries and one resource page"
+    )
     rows = []
     for p in ("p50", "p99"):
         mine = Timing(seconds=[ours[p]], note=note if p == "p50" else "")
         if ours["errors"] and not ours["ok"]:
             mine = Timing(status="failed", note="; ".join(ours["first_errors"])[:160])
         other = Timing(seconds=[theirs[p]])
-        rows.append(Row(f"serve, {ours['clients']} clients: {p} latency", mine,
-                        {"oxigraph serve-read-only": other}))
+        rows.append(
+            Row(
+                f"serve, {ours['clients']} clients: {p} latency",
+                mine,
+                {"oxigraph serve-read-only": other},
+            )
+        )
     return rows
 
 
@@ -521,9 +679,17 @@ class FreshServer:
         self.stop()
         self.location = tempfile.TemporaryDirectory(prefix="bench-ox-")
         self.process = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", self.location.name,
-             "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                OXIGRAPH,
+                "serve",
+                "--location",
+                self.location.name,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         _wait_port(self.port)
 
     def stop(self) -> None:
@@ -547,16 +713,24 @@ def _wait_port(port: int, seconds: float = 20) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark the pipeline against Jena and "
-                                                 "Oxigraph at several scales.")
+    parser = argparse.ArgumentParser(
+        description="Benchmark the pipeline against Jena and Oxigraph at several scales."
+    )
     parser.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0, 3.0])
-    parser.add_argument("--runs", type=int, help="runs per step (default: 3 at 0.1x, 2 at "
-                                                 "1x, 1 at 3x)")
-    parser.add_argument("--budget", type=float, default=1140,
-                        help="seconds for the whole run (default 1140: make bench must end "
-                             "within 20 minutes)")
-    parser.add_argument("--work", type=Path, help="where generated data goes (default: a "
-                                                  "temporary folder, removed at the end)")
+    parser.add_argument(
+        "--runs", type=int, help="runs per step (default: 3 at 0.1x, 2 at 1x, 1 at 3x)"
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=1140,
+        help="seconds for the whole run (default 1140: make bench must end within 20 minutes)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="where generated data goes (default: a temporary folder, removed at the end)",
+    )
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args(argv)
     import report
@@ -565,16 +739,19 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="nkelections-bench-"))
     results, info, previous = {}, {}, None
     try:
-        with tqdm(total=len(Seed.STEPS) + len(Scale.STEPS) * len(args.scales),
-                  unit="step") as progress:
+        with tqdm(
+            total=len(Seed.STEPS) + len(Scale.STEPS) * len(args.scales), unit="step"
+        ) as progress:
             seed = Seed(report.SEED, work, budget, SEED_SHARE, args.runs or RUNS[0.1])
             results[report.SEED] = seed.run_all(progress)
             info[report.SEED] = seed.info
             shutil.rmtree(seed.root, ignore_errors=True)
             for scale in args.scales:
                 share = SCALE_SHARE.get(scale, 1 / len(args.scales))
-                left = sum(SCALE_SHARE.get(s, 1 / len(args.scales))
-                           for s in args.scales[args.scales.index(scale):])
+                left = sum(
+                    SCALE_SHARE.get(s, 1 / len(args.scales))
+                    for s in args.scales[args.scales.index(scale) :]
+                )
                 runner = Scale(scale, work, budget, share / left, args.runs, previous)
                 results[scale] = runner.run_all(progress)
                 built = runner.rows[0].ours.median if runner.rows else None

@@ -24,13 +24,24 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
 EXPECTED = ROOT / "tests" / "expected"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
-                             "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 CONCAT_SEPARATOR = " | "
 # Queries in queries/ that are not competency questions with an expected result, and why.
 NOT_COMPETENCY = {
     "federated-*": "federated queries call Wikidata's public endpoint; tests never need the "
-                   "internet (see queries/README.md)",
+    "internet (see queries/README.md)",
 }
 
 
@@ -52,6 +63,7 @@ def expected_file(query: Path) -> Path | None:
 
 
 # --- what "the same answer" means -------------------------------------------------------------
+
 
 def norm_term(term) -> tuple | None:
     """A term as a comparable tuple. Numbers compare by value (engines differ in lexical forms
@@ -79,8 +91,16 @@ def norm_term(term) -> tuple | None:
 
 def norm_rows(result) -> list[tuple]:
     """SELECT rows as a sorted list of {variable: term} items (a multiset, order-free)."""
-    rows = [tuple(sorted((v, norm_term(t)) for v, t in zip(result.variables, row, strict=True)
-                         if t is not None)) for row in result.rows]
+    rows = [
+        tuple(
+            sorted(
+                (v, norm_term(t))
+                for v, t in zip(result.variables, row, strict=True)
+                if t is not None
+            )
+        )
+        for row in result.rows
+    ]
     return sorted(rows, key=repr)
 
 
@@ -146,8 +166,11 @@ def main(argv: list[str]) -> int:
     EXPECTED.mkdir(parents=True, exist_ok=True)
     for path in competency_queries():
         result = run_query(engine, load_query(str(path), QUERIES))
-        size = len(result.triples) if result.is_graph else (
-            result.boolean if result.form == "ASK" else len(result.rows))
+        size = (
+            len(result.triples)
+            if result.is_graph
+            else (result.boolean if result.form == "ASK" else len(result.rows))
+        )
         written = write_expected(path, result)
         print(f"{written.relative_to(ROOT)}: {size}")
     return 0

@@ -94,9 +94,11 @@ def skip_reason(name: str) -> str | None:
 @contextmanager
 def oxigraph(directory: Path):
     port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(directory),
-                                "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/query?query=ASK%7B%7D", process, 30)
@@ -111,8 +113,12 @@ def virtuoso(directory: Path):
     ini = directory / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port))
     log = open(directory / "stdout.log", "wb")
-    process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)],
-                               cwd=directory, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=directory,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{http_port}"
         wait_http(base + "/sparql?query=ASK%7B%7D", process, 90)

@@ -16,6 +16,7 @@ def bench():
     try:
         import report
         import run
+
         yield run, report
     finally:
         sys.path.remove(str(BENCH))
@@ -41,10 +42,16 @@ def test_seed_target_is_not_measured_when_a_query_timed_out(bench):
 
 def test_the_seed_graph_has_its_own_section_and_stays_out_of_the_growth_fit(bench, tmp_path):
     run, report = bench
-    results = {report.SEED: _query_rows(run, 0.1), 0.1: _query_rows(run, 0.2),
-               1.0: _query_rows(run, 2.0)}
-    info = {report.SEED: {"deputies": "the five source texts", "triples": "11,214"},
-            0.1: {"deputies": "2,786"}, 1.0: {"deputies": "27,858"}}
+    results = {
+        report.SEED: _query_rows(run, 0.1),
+        0.1: _query_rows(run, 0.2),
+        1.0: _query_rows(run, 2.0),
+    }
+    info = {
+        report.SEED: {"deputies": "the five source texts", "triples": "11,214"},
+        0.1: {"deputies": "2,786"},
+        1.0: {"deputies": "27,858"},
+    }
     out = tmp_path / "RESULTS.md"
     report.write(out, "make bench", results, info, Path(sys.executable).parent, [])
     text = out.read_text(encoding="utf-8")
@@ -55,8 +62,10 @@ def test_the_seed_graph_has_its_own_section_and_stays_out_of_the_growth_fit(benc
 
 
 def _embedded_rows(run, *runs):
-    return [run.Row(f"query cq-{i:02d}", run.Timing(status="skipped"), embedded=r)
-            for i, r in enumerate(runs)]
+    return [
+        run.Row(f"query cq-{i:02d}", run.Timing(status="skipped"), embedded=r)
+        for i, r in enumerate(runs)
+    ]
 
 
 def test_a_query_stopped_at_the_limit_misses_the_per_query_target(bench):
@@ -73,11 +82,13 @@ def test_a_query_stopped_at_the_limit_misses_the_per_query_target(bench):
 
 def test_stream_child_stops_the_piece_that_runs_too_long(bench):
     run, _ = bench
-    script = ("import json, time\n"
-              "for name, pause in (('quick', 0), ('stuck', 60)):\n"
-              "    print(json.dumps({'start': name}), flush=True)\n"
-              "    time.sleep(pause)\n"
-              "    print(json.dumps({'query': name, 'seconds': [pause]}), flush=True)\n")
+    script = (
+        "import json, time\n"
+        "for name, pause in (('quick', 0), ('stuck', 60)):\n"
+        "    print(json.dumps({'start': name}), flush=True)\n"
+        "    time.sleep(pause)\n"
+        "    print(json.dumps({'query': name, 'seconds': [pause]}), flush=True)\n"
+    )
     lines, peak, stuck = run.stream_child([sys.executable, "-c", script], 1.0, run.Budget(30))
     assert stuck == "stuck"
     assert {"query": "quick", "seconds": [0]} in lines and peak > 0
@@ -90,9 +101,13 @@ def test_growth_table_keeps_a_column_per_scale_when_a_step_did_not_finish(bench)
     def rows(timing):
         return [run.Row(step, timing, {"Oxigraph CLI": run.Timing(seconds=[1.0])})]
 
-    lines = report.growth({0.1: rows(run.Timing(seconds=[2.0])),
-                           1.0: rows(run.Timing(seconds=[20.0])),
-                           3.0: rows(run.Timing(status="skipped", note="run budget spent"))})
+    lines = report.growth(
+        {
+            0.1: rows(run.Timing(seconds=[2.0])),
+            1.0: rows(run.Timing(seconds=[20.0])),
+            3.0: rows(run.Timing(status="skipped", note="run budget spent")),
+        }
+    )
     header, row = lines[0], next(line for line in lines if line.startswith(f"| {step} "))
     assert row.count("|") == header.count("|")
     assert "| 2.00 s | 20.00 s | — | 1.00 |" in row
@@ -100,7 +115,10 @@ def test_growth_table_keeps_a_column_per_scale_when_a_step_did_not_finish(bench)
 
 def test_validate_ratio_says_which_side_did_not_finish(bench):
     run, report = bench
-    val = run.Row("validate (SHACL, whole graph)", run.Timing(seconds=[100.0]),
-                  {"Jena shacl": run.Timing(status="timed out")})
+    val = run.Row(
+        "validate (SHACL, whole graph)",
+        run.Timing(seconds=[100.0]),
+        {"Jena shacl": run.Timing(status="timed out")},
+    )
     line = next(v for v in report.verdicts([val]) if "validate ratio" in v)
     assert line.endswith("not measured (Jena shacl timed out)")

@@ -41,15 +41,20 @@ def _data(built) -> Graph:
 
 def _selectors(data: Graph):
     """(document text, start, end, exact, prefix, suffix) for every annotation target."""
-    rows = data.query("""
+    rows = data.query(
+        """
         SELECT ?text ?start ?end ?exact ?prefix ?suffix WHERE {
           ?target oa:hasSource ?doc ; oa:hasSelector ?pos , ?quote .
           ?doc schema:text ?text .
           ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
           ?quote a oa:TextQuoteSelector ; oa:exact ?exact ; oa:prefix ?prefix ; oa:suffix ?suffix .
-        }""", initNs={"oa": OA, "schema": SCHEMA})
-    return [(str(r.text), int(r.start), int(r.end), str(r.exact), str(r.prefix),
-             str(r.suffix)) for r in rows]
+        }""",
+        initNs={"oa": OA, "schema": SCHEMA},
+    )
+    return [
+        (str(r.text), int(r.start), int(r.end), str(r.exact), str(r.prefix), str(r.suffix))
+        for r in rows
+    ]
 
 
 def test_every_offset_pair_selects_its_exact_quote(built):
@@ -86,8 +91,11 @@ def test_statements_are_also_plain_triples(built):
     statements = list(data.subjects(RDF.type, NKE.Statement))
     assert statements
     for node in statements:
-        triple = (data.value(node, RDF.subject), data.value(node, RDF.predicate),
-                  data.value(node, RDF.object))
+        triple = (
+            data.value(node, RDF.subject),
+            data.value(node, RDF.predicate),
+            data.value(node, RDF.object),
+        )
         assert triple in data, node
 
 
@@ -99,8 +107,9 @@ def test_source_documents_carry_their_full_text(built, root):
         assert (root / "data" / "sources" / doc.file).read_text(encoding="utf-8") == doc.text
 
 
-@pytest.mark.skipif(not SHARED_SOURCES.is_dir(),
-                    reason="../shared/sources is not beside this checkout")
+@pytest.mark.skipif(
+    not SHARED_SOURCES.is_dir(), reason="../shared/sources is not beside this checkout"
+)
 def test_texts_are_byte_copies_of_the_shared_sources(root):
     corpus = load_corpus(root / "data" / "sources")
     assert len(corpus.documents) == len(list(SHARED_SOURCES.glob("*.txt")))
@@ -115,22 +124,33 @@ def test_mentions_match_labels_and_stay_in_bounds(built):
     assert len(mentions) == built.summary.mentions > 0
     for mention in mentions[:400]:
         entity = data.value(mention, OA.hasBody)
-        names = {str(n).replace("\u2019", "'") for p in (RDFS.label, SKOS.altLabel)
-                 for n in data.objects(entity, p)}
-        quote = next(q for q in data.objects(data.value(mention, OA.hasTarget), OA.hasSelector)
-                     if (q, RDF.type, OA.TextQuoteSelector) in data)
+        names = {
+            str(n).replace("\u2019", "'")
+            for p in (RDFS.label, SKOS.altLabel)
+            for n in data.objects(entity, p)
+        }
+        quote = next(
+            q
+            for q in data.objects(data.value(mention, OA.hasTarget), OA.hasSelector)
+            if (q, RDF.type, OA.TextQuoteSelector) in data
+        )
         assert str(data.value(quote, OA.exact)).replace("\u2019", "'") in names
 
 
 def test_kim_jong_un_is_found_under_each_spelling(built):
     data = _data(built)
-    docs = {data.value(data.value(m, OA.hasTarget), OA.hasSource)
-            for m in data.subjects(OA.hasBody, NKR["kim-jong-un"])
-            if (m, RDF.type, NKE.Mention) in data}
+    docs = {
+        data.value(data.value(m, OA.hasTarget), OA.hasSource)
+        for m in data.subjects(OA.hasBody, NKR["kim-jong-un"])
+        if (m, RDF.type, NKE.Mention) in data
+    }
     # "Kim, Jong-un" (KINU), "Kim Jong-un" (Qonversations, ASIAPRESS), "Kim Jong Un" (Fox)
-    assert {NKR["kinu-co-23-37"], NKR["qonversations-is-there-dissent"],
-            NKR["asiapress-november-26-elections-1"],
-            NKR["foxnews-votes-against-first-time-since-1956"]} <= docs
+    assert {
+        NKR["kinu-co-23-37"],
+        NKR["qonversations-is-there-dissent"],
+        NKR["asiapress-november-26-elections-1"],
+        NKR["foxnews-votes-against-first-time-since-1956"],
+    } <= docs
 
 
 STANDARD = (str(RDF), str(RDFS), str(OWL), str(XSD), str(SKOS))
@@ -160,16 +180,19 @@ def test_rebuild_is_byte_identical(tmp_path, root):
     whole builds with pyLODE: `make test-slow`)."""
     first, second = tmp_path / "a", tmp_path / "b"
     for out, seed in ((first, "1"), (second, "2")):
-        run = subprocess.run([sys.executable, "-m", "nkelections", "build", "-q", "--dist",
-                              str(out)], env={**os.environ, "NKELECTIONS_ROOT": str(root),
-                                              "PYTHONHASHSEED": seed},
-                             capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-m", "nkelections", "build", "-q", "--dist", str(out)],
+            env={**os.environ, "NKELECTIONS_ROOT": str(root), "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert run.returncode == 0, run.stderr
     names = sorted(p.name for p in first.iterdir() if p.is_file())
     assert names == sorted(p.name for p in second.iterdir() if p.is_file())
-    assert {"nkelections.ttl", "nkelections.trig", "nkelections.nq",
-            "nkelections.jsonld"} <= set(
-        names)
+    assert {"nkelections.ttl", "nkelections.trig", "nkelections.nq", "nkelections.jsonld"} <= set(
+        names
+    )
     match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
     assert not mismatch and not errors
     assert not [p.name for p in first.iterdir() if p.name.startswith(".")]  # nothing staged
@@ -184,8 +207,13 @@ def test_index_writes_the_store_of_the_built_quads(tmp_path, root):
     (out / "store" / "CURRENT").write_text("a store of an older build\n")
 
     def nke(*args):
-        run = subprocess.run([sys.executable, "-m", "nkelections", *args, "--dist", str(out)],
-                             env=env, capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, "-m", "nkelections", *args, "--dist", str(out)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert run.returncode == 0, run.stderr
         return run.stdout
 
@@ -234,10 +262,17 @@ def test_riot_validates_the_outputs_without_warnings(dist):
         pytest.skip("Apache Jena (Debian libapache-jena-java) is not installed")
     names = ("nkelections.ttl", "nkelections.trig", "nkelections.nq", "nkelections.nt")
     # one Java start-up for the four files; riot then says which file it reads before each
-    run = subprocess.run(jena.command("riot", "--validate", *(str(dist / n) for n in names)),
-                         capture_output=True, text=True, timeout=300)
-    said = [line for line in run.stderr.splitlines()
-            if not re.fullmatch(r"\[main\] INFO org\.apache\.jena\.riot - File: .*", line)]
+    run = subprocess.run(
+        jena.command("riot", "--validate", *(str(dist / n) for n in names)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    said = [
+        line
+        for line in run.stderr.splitlines()
+        if not re.fullmatch(r"\[main\] INFO org\.apache\.jena\.riot - File: .*", line)
+    ]
     assert run.returncode == 0 and not run.stdout.strip() and not said, (run.stdout, run.stderr)
     assert run.stderr.count(" - File: ") == len(names)
 
@@ -254,19 +289,27 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 
 def _break_quote(p):
-    _replace(p / WIKI, "were held in North Korea on 26 November 2023",
-             "were held in North Korea on 27 November 2023")
+    _replace(
+        p / WIKI,
+        "were held in North Korea on 26 November 2023",
+        "were held in North Korea on 27 November 2023",
+    )
 
 
 def _quote_in_excluded_range(p):
     (p / "data/statements/zz-bad.yaml").write_text(
         "document: qonversations-is-there-dissent\nevidence:\n"
-        "  - quote: \"Ghanaian socialite pleads guilty\"\n    facts: [kcna]\n", encoding="utf-8")
+        '  - quote: "Ghanaian socialite pleads guilty"\n    facts: [kcna]\n',
+        encoding="utf-8",
+    )
 
 
 def _unknown_entity(p):
-    _replace(p / WIKI, "[election-2023-local, jurisdiction, north-korea]",
-             "[election-2023-local, jurisdiction, north-koreaa]")
+    _replace(
+        p / WIKI,
+        "[election-2023-local, jurisdiction, north-korea]",
+        "[election-2023-local, jurisdiction, north-koreaa]",
+    )
 
 
 def _malformed_date(p):
@@ -279,17 +322,27 @@ def _malformed_number(p):
 
 def _duplicate_id(p):
     path = p / "data/entities/places.yaml"
-    path.write_text(path.read_text(encoding="utf-8") +
-                    "\n  - id: north-korea\n    type: Country\n    label: DPRK\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\n  - id: north-korea\n    type: Country\n    label: DPRK\n",
+        encoding="utf-8",
+    )
 
 
 def _invalid_yaml(p):
-    _replace(p / WIKI, "evidence:\n", "evidence:\n  - quote: [unclosed\n", )
+    _replace(
+        p / WIKI,
+        "evidence:\n",
+        "evidence:\n  - quote: [unclosed\n",
+    )
 
 
 def _unknown_property(p):
-    _replace(p / WIKI, "[election-2023-local, jurisdiction, north-korea]",
-             "[election-2023-local, jurisdictoin, north-korea]")
+    _replace(
+        p / WIKI,
+        "[election-2023-local, jurisdiction, north-korea]",
+        "[election-2023-local, jurisdictoin, north-korea]",
+    )
 
 
 def _changed_text(p):
@@ -303,8 +356,11 @@ def _credit_not_named(p):
 
 
 def _credit_span_not_in_text(p):
-    _replace(p / WIKI, "    stated_by: unification-ministry\n",
-             "    stated_by: unification-ministry\n    stated_by_span: the ministry's spokesman\n")
+    _replace(
+        p / WIKI,
+        "    stated_by: unification-ministry\n",
+        "    stated_by: unification-ministry\n    stated_by_span: the ministry's spokesman\n",
+    )
 
 
 DISAGREEMENTS = "data/entities/disagreements.yaml"
@@ -312,36 +368,52 @@ DISAGREEMENTS = "data/entities/disagreements.yaml"
 
 def _disagreement_quote_of_another_fact(p):
     # the turnout sentence is quoted, but for the turnout, not for the voters abroad
-    _replace(p / DISAGREEMENTS, "quote: \"with 0.37% of the population not voting",
-             "quote: \"the turnout of the election was 99.63%\"}\n      - {document: "
-             "wikipedia-2023-north-korean-local-elections, quote: \"with 0.37% of the population "
-             "not voting")
+    _replace(
+        p / DISAGREEMENTS,
+        'quote: "with 0.37% of the population not voting',
+        'quote: "the turnout of the election was 99.63%"}\n      - {document: '
+        'wikipedia-2023-north-korean-local-elections, quote: "with 0.37% of the population '
+        "not voting",
+    )
 
 
 def _disagreement_fact_without_quote(p):
-    _replace(p / DISAGREEMENTS, "      - {document: kinu-co-23-37, quote: \"it is difficult to "
-             "attribute the decrease in voter turnout to this cause\"}\n", "")
+    _replace(
+        p / DISAGREEMENTS,
+        '      - {document: kinu-co-23-37, quote: "it is difficult to '
+        'attribute the decrease in voter turnout to this cause"}\n',
+        "",
+    )
 
 
 def _outlet_not_in_footnote(p):
     # footnote 3 names Rodong Sinmun, not KCNA
-    _replace(p / "data/statements/kinu.yaml", "reported_by: rodong-sinmun  # named in footnote 3",
-             "reported_by: kcna")
+    _replace(
+        p / "data/statements/kinu.yaml",
+        "reported_by: rodong-sinmun  # named in footnote 3",
+        "reported_by: kcna",
+    )
 
 
 BAD_INPUTS = {
-    "outlet-not-in-footnote": (_outlet_not_in_footnote,
-                               "'reported_by: kcna' is not named in the quote's paragraph"),
+    "outlet-not-in-footnote": (
+        _outlet_not_in_footnote,
+        "'reported_by: kcna' is not named in the quote's paragraph",
+    ),
     "disagreement-quote-of-another-fact": (
         _disagreement_quote_of_another_fact,
         "'the turnout of the election was 99.63%' of disagreement "
-        "'disagreement-why-voters-did-not-vote' is in no quote"),
+        "'disagreement-why-voters-did-not-vote' is in no quote",
+    ),
     "disagreement-fact-without-quote": (
         _disagreement_fact_without_quote,
         "no quote of disagreement 'disagreement-why-voters-did-not-vote' states "
-        "'claim-kinu-decrease-not-due-to-abroad'"),
-    "credit-not-named-in-paragraph": (_credit_not_named,
-                                      "'stated_by: kcna' is not named in the quote's paragraph"),
+        "'claim-kinu-decrease-not-due-to-abroad'",
+    ),
+    "credit-not-named-in-paragraph": (
+        _credit_not_named,
+        "'stated_by: kcna' is not named in the quote's paragraph",
+    ),
     "credit-span-not-in-text": (_credit_span_not_in_text, "is neither in the quote's paragraph"),
     "quote-not-in-text": (_break_quote, "closest passage"),
     "quote-in-excluded-range": (_quote_in_excluded_range, "excluded range"),
@@ -363,9 +435,14 @@ def test_bad_input_gets_one_line_and_leaves_dist_alone(case, project_copy):
     (dist / "nkelections.ttl").write_text("previous build\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in dist.iterdir()}
     breaker(project_copy)
-    run = subprocess.run([sys.executable, "-m", "nkelections", "build"], cwd=project_copy,
-                         env={**os.environ, "NKELECTIONS_ROOT": str(project_copy)},
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "nkelections", "build"],
+        cwd=project_copy,
+        env={**os.environ, "NKELECTIONS_ROOT": str(project_copy)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr

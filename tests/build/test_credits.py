@@ -25,8 +25,9 @@ def data(built):
 def _paragraph(text: str, start: int, end: int) -> str:
     """The blank-line block(s) around text[start:end], found without the build's helper."""
     begin = max((m.end() for m in re.finditer(r"\n[ \t]*\n", text) if m.end() <= start), default=0)
-    stop = min((m.start() for m in re.finditer(r"\n[ \t]*\n", text) if m.start() >= end),
-               default=len(text))
+    stop = min(
+        (m.start() for m in re.finditer(r"\n[ \t]*\n", text) if m.start() >= end), default=len(text)
+    )
     return text[begin:stop]
 
 
@@ -36,8 +37,9 @@ def _names(data, agent) -> list[str]:
 
 def _named_in(paragraph: str, names: list[str]) -> bool:
     flat = paragraph.replace("\u2019", "'")
-    return any(re.search(r"(?<!\w)" + re.escape(n.replace("\u2019", "'")) + r"(?!\w)", flat)
-               for n in names)
+    return any(
+        re.search(r"(?<!\w)" + re.escape(n.replace("\u2019", "'")) + r"(?!\w)", flat) for n in names
+    )
 
 
 def _grounded(data, evidence, credit) -> bool:
@@ -48,8 +50,11 @@ def _grounded(data, evidence, credit) -> bool:
     text = str(data.value(doc, SCHEMA.text))
     if role in OWN_VOICE:
         return (doc, OWN_VOICE[role], agent) in data and data.value(credit, NKE.groundedBy) == doc
-    position = next(s for s in data.objects(target, OA.hasSelector)
-                    if (s, RDF.type, OA.TextPositionSelector) in data)
+    position = next(
+        s
+        for s in data.objects(target, OA.hasSelector)
+        if (s, RDF.type, OA.TextPositionSelector) in data
+    )
     start, end = int(data.value(position, OA.start)), int(data.value(position, OA.end))
     ground = data.value(credit, NKE.groundedBy)
     if ground is None or data.value(ground, OA.hasBody) != agent:
@@ -58,15 +63,18 @@ def _grounded(data, evidence, credit) -> bool:
         # the coreference's words are really in the same text, where its offsets say
         span = data.value(ground, OA.hasTarget)
         selectors = list(data.objects(span, OA.hasSelector))
-        exact = next(str(data.value(s, OA.exact)) for s in selectors
-                     if data.value(s, OA.exact) is not None)
-        at = next(int(data.value(s, OA.start)) for s in selectors
-                  if data.value(s, OA.start) is not None)
-        return data.value(span, OA.hasSource) == doc and text[at:at + len(exact)] == exact != ""
+        exact = next(
+            str(data.value(s, OA.exact)) for s in selectors if data.value(s, OA.exact) is not None
+        )
+        at = next(
+            int(data.value(s, OA.start)) for s in selectors if data.value(s, OA.start) is not None
+        )
+        return data.value(span, OA.hasSource) == doc and text[at : at + len(exact)] == exact != ""
     if _named_in(_paragraph(text, start, end), _names(data, agent)):
         return True
-    return role == NKV["credit-outlet"] and _named_in(_footnote(data, evidence, doc, text),
-                                                      _names(data, agent))
+    return role == NKV["credit-outlet"] and _named_in(
+        _footnote(data, evidence, doc, text), _names(data, agent)
+    )
 
 
 def _footnote(data, evidence, doc, text: str) -> str:
@@ -87,8 +95,10 @@ def test_every_credit_is_grounded_in_its_text(data):
     credits = [(e, c) for e, c in data.subject_objects(PROV.qualifiedAttribution)]
     grounded = [(e, c) for e, c in credits if _grounded(data, e, c)]
     roles = Counter(str(data.value(c, PROV.hadRole)).rsplit("-", 1)[-1] for _, c in credits)
-    print(f"\n{len(credits)} credits, {len(grounded)} grounded by the rule; by role: "
-          + ", ".join(f"{r} {n}" for r, n in sorted(roles.items())))
+    print(
+        f"\n{len(credits)} credits, {len(grounded)} grounded by the rule; by role: "
+        + ", ".join(f"{r} {n}" for r, n in sorted(roles.items()))
+    )
     assert len(credits) >= len(set(data.subjects(RDF.type, NKE.Evidence))) > 100
     assert sorted(set(credits) - set(grounded)) == []
 
@@ -97,8 +107,9 @@ def test_every_evidence_has_one_voice(data):
     """Who speaks: a named speaker, or else the document's own voice, never both nor neither."""
     voices = (NKV["credit-speaker"], *OWN_VOICE)
     for evidence in data.subjects(RDF.type, NKE.Evidence):
-        roles = [data.value(c, PROV.hadRole)
-                 for c in data.objects(evidence, PROV.qualifiedAttribution)]
+        roles = [
+            data.value(c, PROV.hadRole) for c in data.objects(evidence, PROV.qualifiedAttribution)
+        ]
         speakers = {r for r in roles if r in voices}
         assert len(speakers) == 1, (evidence, roles)
 
@@ -109,48 +120,91 @@ def _credits(data, document: str, quote_start: str) -> set[tuple[str, str]]:
         if not str(evidence).startswith(f"{NKR}evidence/{document}/"):
             continue
         target = data.value(evidence, OA.hasTarget)
-        exact = next(str(data.value(s, OA.exact)) for s in data.objects(target, OA.hasSelector)
-                     if data.value(s, OA.exact) is not None)
+        exact = next(
+            str(data.value(s, OA.exact))
+            for s in data.objects(target, OA.hasSelector)
+            if data.value(s, OA.exact) is not None
+        )
         if exact.startswith(quote_start):
             found.append(evidence)
     # one evidence only: the graph's order must not choose which of two the case checks
     assert len(found) == 1, f"{len(found)} evidence in {document} begin {quote_start!r}"
-    return {(str(data.value(c, PROV.hadRole)).rsplit("credit-", 1)[-1],
-             str(data.value(c, PROV.agent)).rsplit("/", 1)[-1])
-            for c in data.objects(found[0], PROV.qualifiedAttribution)}
+    return {
+        (
+            str(data.value(c, PROV.hadRole)).rsplit("credit-", 1)[-1],
+            str(data.value(c, PROV.agent)).rsplit("/", 1)[-1],
+        )
+        for c in data.objects(found[0], PROV.qualifiedAttribution)
+    }
 
 
 # The cases issue 21 names: who each text credits, as the text names them.
 CASES = [
-    ("qonversations-is-there-dissent", "According to the official Korean Central",
-     {("publisher", "qonversations"), ("authority", "kcna")}),
+    (
+        "qonversations-is-there-dissent",
+        "According to the official Korean Central",
+        {("publisher", "qonversations"), ("authority", "kcna")},
+    ),
     ("qonversations-is-there-dissent", "The KCNA stated that", {("speaker", "kcna")}),
     # the sentence KCNA is credited with (its first words are also the quote that KCNA is
     # state-run, which is Fox News's own voice)
-    ("foxnews-votes-against-first-time-since-1956", "State-operated media outlet Korean "
-     "Central News Agency (KCNA) reported", {("speaker", "kcna")}),
+    (
+        "foxnews-votes-against-first-time-since-1956",
+        "State-operated media outlet Korean Central News Agency (KCNA) reported",
+        {("speaker", "kcna")},
+    ),
     # the whole footnote 3, which names Rodong Sinmun (its first words are also the whole
     # quote of the note's own evidence, note-kinu-3, which is KINU's voice alone)
-    ("kinu-co-23-37", "³⁾ \"99.63% of Eligible Voters Participated",
-     {("author", "park-young-ja"), ("outlet", "rodong-sinmun")}),
-    ("wikipedia-2023-north-korean-local-elections", "| Turnout | 99.63 |",
-     {("publisher", "wikipedia")}),
-    ("kinu-co-23-37", "In summarizing the local elections, it stated",
-     {("speaker", "rodong-sinmun"), ("outlet", "rodong-sinmun")}),
-    ("asiapress-november-26-elections-1", "◆ Nobody voted against",
-     {("author", "kang-ji-won"), ("author", "ishimaru-jiro")}),
-    ("wikipedia-2023-north-korean-local-elections", "That North Korea reported the first",
-     {("publisher", "wikipedia")}),
-    ("foxnews-votes-against-first-time-since-1956", "Supreme leader Kim Jong Un's regime said",
-     {("speaker", "kim-jong-un-regime")}),
-    ("asiapress-november-26-elections-1", "but I don’t think anyone",
-     {("speaker", "asiapress-reporting-partner")}),
+    (
+        "kinu-co-23-37",
+        '³⁾ "99.63% of Eligible Voters Participated',
+        {("author", "park-young-ja"), ("outlet", "rodong-sinmun")},
+    ),
+    (
+        "wikipedia-2023-north-korean-local-elections",
+        "| Turnout | 99.63 |",
+        {("publisher", "wikipedia")},
+    ),
+    (
+        "kinu-co-23-37",
+        "In summarizing the local elections, it stated",
+        {("speaker", "rodong-sinmun"), ("outlet", "rodong-sinmun")},
+    ),
+    (
+        "asiapress-november-26-elections-1",
+        "◆ Nobody voted against",
+        {("author", "kang-ji-won"), ("author", "ishimaru-jiro")},
+    ),
+    (
+        "wikipedia-2023-north-korean-local-elections",
+        "That North Korea reported the first",
+        {("publisher", "wikipedia")},
+    ),
+    (
+        "foxnews-votes-against-first-time-since-1956",
+        "Supreme leader Kim Jong Un's regime said",
+        {("speaker", "kim-jong-un-regime")},
+    ),
+    (
+        "asiapress-november-26-elections-1",
+        "but I don’t think anyone",
+        {("speaker", "asiapress-reporting-partner")},
+    ),
     # an outlet named only in the footnote: footnote 3 is the text naming Rodong Sinmun
-    ("kinu-co-23-37", "According to the North Korean authorities",
-     {("author", "park-young-ja"), ("authority", "north-korean-authorities"),
-      ("outlet", "rodong-sinmun")}),
-    ("kinu-co-23-37", "They also advertise that",
-     {("speaker", "north-korean-authorities"), ("outlet", "kcna")}),
+    (
+        "kinu-co-23-37",
+        "According to the North Korean authorities",
+        {
+            ("author", "park-young-ja"),
+            ("authority", "north-korean-authorities"),
+            ("outlet", "rodong-sinmun"),
+        },
+    ),
+    (
+        "kinu-co-23-37",
+        "They also advertise that",
+        {("speaker", "north-korean-authorities"), ("outlet", "kcna")},
+    ),
 ]
 
 
@@ -162,15 +216,22 @@ def test_credits_name_whom_the_text_names(data, document, quote, expected):
 def test_a_coreference_grounds_it_stated(data):
     """KINU's "it stated that" is Rodong Sinmun: the credit is grounded by the word "it"."""
     credits = data.subjects(PROV.agent, NKR["rodong-sinmun"])
-    grounds = [data.value(c, NKE.groundedBy) for c in credits
-               if data.value(c, PROV.hadRole) == NKV["credit-speaker"]]
-    exact = {str(data.value(s, OA.exact))
-             for g in grounds if (g, RDF.type, NKE.Coreference) in data
-             for s in data.objects(data.value(g, OA.hasTarget), OA.hasSelector)
-             if data.value(s, OA.exact) is not None}
+    grounds = [
+        data.value(c, NKE.groundedBy)
+        for c in credits
+        if data.value(c, PROV.hadRole) == NKV["credit-speaker"]
+    ]
+    exact = {
+        str(data.value(s, OA.exact))
+        for g in grounds
+        if (g, RDF.type, NKE.Coreference) in data
+        for s in data.objects(data.value(g, OA.hasTarget), OA.hasSelector)
+        if data.value(s, OA.exact) is not None
+    }
     assert exact == {"it"}
 
 
 def test_claims_carry_no_attribution_of_their_own(data):
-    assert [c for c in data.subjects(RDF.type, NKE.Claim)
-            if (c, PROV.wasAttributedTo, None) in data] == []
+    assert [
+        c for c in data.subjects(RDF.type, NKE.Claim) if (c, PROV.wasAttributedTo, None) in data
+    ] == []

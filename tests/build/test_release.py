@@ -41,8 +41,9 @@ def test_redacted_build_has_no_words_of_unlicensed_texts(redacted, built):
     assert fox_quote in {str(o) for o in full.objects(None, OA.exact)}
     assert fox_quote not in quoted
     # the offsets stay, for every selector of the full build
-    assert len(list(redacted.subject_objects(OA.start))) == len(list(full.subject_objects(
-        OA.start)))
+    assert len(list(redacted.subject_objects(OA.start))) == len(
+        list(full.subject_objects(OA.start))
+    )
     # the Wikipedia quotes stay
     wikipedia_text = str(full.value(WIKIPEDIA, SCHEMA.text))
     assert any(q in wikipedia_text for q in quoted)
@@ -55,7 +56,8 @@ def test_each_source_states_its_terms(built):
     for doc in docs:
         assert data.value(doc, DCTERMS.rights) is not None, doc
     assert data.value(WIKIPEDIA, DCTERMS.license) == URIRef(
-        "https://creativecommons.org/licenses/by-sa/4.0/")
+        "https://creativecommons.org/licenses/by-sa/4.0/"
+    )
     void = built.dataset.graph(VOID_GRAPH)
     sentences = [str(r) for r in void.objects(None, DCTERMS.rights)]
     wikipedia = next(s for s in sentences if "wikipedia.org" in s)
@@ -68,11 +70,18 @@ def test_each_source_states_its_terms(built):
 def test_a_licence_that_is_not_an_iri_is_refused(project_copy):
     manifest = project_copy / "data" / "sources" / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("licence: https://creativecommons.org/licenses/by-sa/4.0/",
-                                     "licence: CC BY-SA", 1), encoding="utf-8")
+    manifest.write_text(
+        text.replace(
+            "licence: https://creativecommons.org/licenses/by-sa/4.0/", "licence: CC BY-SA", 1
+        ),
+        encoding="utf-8",
+    )
     # one error, from the manifest's schema (curation_schema.Http): the file, the line, the key
-    with pytest.raises(CurationError, match=r"^data/sources/manifest\.yaml:\d+: 'licence': "
-                       r"'CC BY-SA' is not an http\(s\) address"):
+    with pytest.raises(
+        CurationError,
+        match=r"^data/sources/manifest\.yaml:\d+: 'licence': "
+        r"'CC BY-SA' is not an http\(s\) address",
+    ):
         load_corpus(project_copy / "data" / "sources", project_copy)
 
 
@@ -101,17 +110,23 @@ def test_release_date_without_a_dated_entry(tmp_path):
 
 
 def test_ontology_page_header_is_the_ontology_and_stable(root, tmp_path):
-    script = ("import sys; from pathlib import Path; from nkelections.build.docs import "
-              "ontology_html; sys.stdout.write(ontology_html(Path(sys.argv[1])))")
+    script = (
+        "import sys; from pathlib import Path; from nkelections.build.docs import "
+        "ontology_html; sys.stdout.write(ontology_html(Path(sys.argv[1])))"
+    )
     pages = []
     for seed in ("1", "2"):
-        run = subprocess.run([sys.executable, "-c", script, str(root / "ontology" /
-                              "nkelections.ttl")], capture_output=True, text=True, timeout=300,
-                             env={**os.environ, "PYTHONHASHSEED": seed})
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(root / "ontology" / "nkelections.ttl")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
         assert run.returncode == 0, run.stderr
         pages.append(run.stdout)
     assert pages[0] == pages[1]  # byte-identical whatever the hash seed
-    metadata = pages[0][pages[0].index('id="metadata"'):]
+    metadata = pages[0][pages[0].index('id="metadata"') :]
     assert re.search(r"<h1>(.*?)</h1>", metadata)[1] == "nkelections ontology"
     assert re.search(r"<code>(.*?)</code>", metadata)[1] == "https://w3id.org/nkelections/ontology"
     assert "assembly levels" not in metadata[:2000]  # no vocabulary title in the header
@@ -130,10 +145,10 @@ def _copied_share(words: list[str], values: set[str], run: int = 8) -> float:
     grams = set()
     for value in values:
         vw = value.split()
-        grams |= {tuple(vw[i:i + run]) for i in range(len(vw) - run + 1)}
+        grams |= {tuple(vw[i : i + run]) for i in range(len(vw) - run + 1)}
     covered: set[int] = set()
     for i in range(len(words) - run + 1):
-        if tuple(words[i:i + run]) in grams:
+        if tuple(words[i : i + run]) in grams:
             covered.update(range(i, i + run))
     return len(covered) / len(words)
 
@@ -144,13 +159,19 @@ def test_the_release_copies_little_of_a_copyrighted_text(redacted, built):
     runs of 8 words; the full build's quotes alone copy most of it."""
     full = built.dataset.graph(DATA_GRAPH)
     evidence = (SCHEMA.text, OA.exact, OA.prefix, OA.suffix)
-    texts = {doc: str(text).split() for doc, text in full.subject_objects(SCHEMA.text)
-             if (doc, DCTERMS.license, None) not in full}
+    texts = {
+        doc: str(text).split()
+        for doc, text in full.subject_objects(SCHEMA.text)
+        if (doc, DCTERMS.license, None) not in full
+    }
     assert len(texts) == 4
 
     def values(graph, leave_out=()):
-        return {" ".join(str(o).split()) for _, p, o in graph
-                if isinstance(o, Literal) and p not in leave_out}
+        return {
+            " ".join(str(o).split())
+            for _, p, o in graph
+            if isinstance(o, Literal) and p not in leave_out
+        }
 
     released = values(redacted, evidence)
     quoted = values(full, (SCHEMA.text,))

@@ -15,8 +15,13 @@ from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, RDF, XSD
 from nkelections.rdf.quads import Quads
 
 AWKWARD_TEXTS = [
-    'a "quoted" word', "back\\slash", "line\nbreak\r\ttab", "bell\x07 and del\x7f",
-    "non-ASCII: 조선 – ’", "{\"@value\": \"not JSON-LD\"}", "",
+    'a "quoted" word',
+    "back\\slash",
+    "line\nbreak\r\ttab",
+    "bell\x07 and del\x7f",
+    "non-ASCII: 조선 – ’",
+    '{"@value": "not JSON-LD"}',
+    "",
 ]
 
 
@@ -55,8 +60,10 @@ def test_blank_nodes_are_refused():
         Quads().graph(DATA_GRAPH).add((BNode(), RDF.type, NKE.Figure))
 
 
-@pytest.mark.parametrize("name, fmt", [
-    ("nkelections.trig", ox.RdfFormat.TRIG), ("nkelections.jsonld", ox.RdfFormat.JSON_LD)])
+@pytest.mark.parametrize(
+    "name, fmt",
+    [("nkelections.trig", ox.RdfFormat.TRIG), ("nkelections.jsonld", ox.RdfFormat.JSON_LD)],
+)
 def test_awkward_literals_survive_every_quad_format(written, name, fmt):
     expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
     assert len(expected) == 2 * len(AWKWARD_TEXTS) + 6
@@ -67,8 +74,9 @@ def test_jsonld_reads_the_same_in_rdflib(written):
     ours, theirs = Dataset(), Dataset()
     ours.parse(written / "nkelections.jsonld", format="json-ld")
     theirs.parse(written / "nkelections.nq", format="nquads")
-    assert {(s, p, o, g.identifier) for g in ours.graphs() for s, p, o in g} == \
-        {(s, p, o, g.identifier) for g in theirs.graphs() for s, p, o in g}
+    assert {(s, p, o, g.identifier) for g in ours.graphs() for s, p, o in g} == {
+        (s, p, o, g.identifier) for g in theirs.graphs() for s, p, o in g
+    }
 
 
 def test_jsonld_uses_the_prefixes_and_leaves_other_iris_whole(written):
@@ -86,8 +94,9 @@ def test_triples_in_two_graphs_appear_once_in_the_merged_formats(written):
 
 def test_store_loaded_in_chunks_holds_every_quad(written, tmp_path, monkeypatch):
     monkeypatch.setattr(embedded, "LOAD_CHUNK_LINES", 3)  # many chunks from a small file
-    store = ox.Store.read_only(str(embedded.write_store(written / "nkelections.nq",
-                                                        tmp_path / "store")))
+    store = ox.Store.read_only(
+        str(embedded.write_store(written / "nkelections.nq", tmp_path / "store"))
+    )
     expected = as_set(ox.parse(path=str(written / "nkelections.nq"), format=ox.RdfFormat.N_QUADS))
     assert as_set(store) == expected
 
@@ -103,8 +112,7 @@ def test_bad_nquads_name_their_line_and_leave_no_store(written, tmp_path, monkey
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nkelections.nq"]
 
 
-def test_large_conversions_run_elsewhere_and_write_the_same_bytes(written, tmp_path,
-                                                                  monkeypatch):
+def test_large_conversions_run_elsewhere_and_write_the_same_bytes(written, tmp_path, monkeypatch):
     started = []
 
     class Spy(serialize._Conversion):
@@ -122,8 +130,9 @@ def test_large_conversions_run_elsewhere_and_write_the_same_bytes(written, tmp_p
 
 def test_a_failed_conversion_is_one_error_and_nothing_moves(tmp_path, monkeypatch):
     failing = tmp_path / "python"
-    failing.write_text("#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\n"
-                       "exit 1\n")
+    failing.write_text(
+        "#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\nexit 1\n"
+    )
     failing.chmod(0o755)
     monkeypatch.setattr(serialize, "CONVERT_ELSEWHERE_BYTES", 0)
     monkeypatch.setattr(serialize.sys, "executable", str(failing))

@@ -205,9 +205,9 @@ def _assert_well_formed(corpus, curation, links, waivers, known: set[str]) -> No
     for evidence in curation.evidence:
         assert isinstance(evidence.quote, str) and isinstance(evidence.note, str | None)
         assert _texts(evidence.reported_in), evidence
-        assert all(
-            _texts(credit.role, credit.agent, credit.span) for credit in evidence.credits
-        ), evidence
+        assert all(_texts(credit.role, credit.agent, credit.span) for credit in evidence.credits), (
+            evidence
+        )
         if evidence.stated_on is not None:
             _well_formed_term(evidence.stated_on)
         for fact in evidence.facts:
@@ -261,7 +261,9 @@ HOSTILE_STRINGS = [
     "nan",
     "\ud800",
     "\x00",
-    "\u202e", "\x85", "\u2028",
+    "\u202e",
+    "\x85",
+    "\u2028",
     "a" * 300,
     "http://a b",
     "file:///etc/passwd",

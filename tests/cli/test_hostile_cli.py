@@ -35,7 +35,6 @@ def cases() -> list:
     return found
 
 
-
 class _Odd(http.server.BaseHTTPRequestHandler):
     """An endpoint that answers every query with a JSON list."""
 

@@ -50,12 +50,17 @@ def _evidence_text(g, evidence: URIRef) -> str:
 
 
 def test_turnout_is_one_fact_quoted_by_every_text_that_gives_it(g, built):
-    texts = {str(d).rsplit("/", 1)[-1]: str(g.value(d, SCHEMA.text))
-             for d in g.subjects(RDF.type, NKE.SourceDocument)}
+    texts = {
+        str(d).rsplit("/", 1)[-1]: str(g.value(d, SCHEMA.text))
+        for d in g.subjects(RDF.type, NKE.SourceDocument)
+    }
     giving = {doc for doc, text in texts.items() if "99.63" in text}
     assert giving, "no text gives the turnout"
-    turnout = [f for f in g.subjects(NKE.value, Literal(Decimal("99.63")))
-               if (f, NKE.measure, NKV["measure-turnout"]) in g]
+    turnout = [
+        f
+        for f in g.subjects(NKE.value, Literal(Decimal("99.63")))
+        if (f, NKE.measure, NKV["measure-turnout"]) in g
+    ]
     assert turnout == [NKR["figure-2023-turnout"]]
     assert _sources_of(g, turnout[0]) == giving
 
@@ -72,8 +77,9 @@ def test_every_claim_is_described_and_credited_in_each_text(g):
         assert g.value(claim, NKE.claimText) is not None, claim
         assert g.value(claim, NKE.about) is not None, claim
         for evidence in g.objects(claim, PROV.wasDerivedFrom):
-            roles = [g.value(c, PROV.hadRole)
-                     for c in g.objects(evidence, PROV.qualifiedAttribution)]
+            roles = [
+                g.value(c, PROV.hadRole) for c in g.objects(evidence, PROV.qualifiedAttribution)
+            ]
             assert len({r for r in roles if r in voices}) == 1, (claim, evidence, roles)
 
 
@@ -81,15 +87,24 @@ def test_no_disagreement_is_only_a_variant_precision_or_single_source(g):
     """Issue 21: those are modelled as such (variantSpelling, refines, corroboration)."""
     kinds = set(g.objects(None, NKE.disagreementKind))
     # the kinds "uncorroborated", "precision" and "naming" are no longer in the scheme
-    assert not kinds & {NKV["disagreement-uncorroborated"], NKV["disagreement-precision"],
-                        NKV["disagreement-naming"]}
+    assert not kinds & {
+        NKV["disagreement-uncorroborated"],
+        NKV["disagreement-precision"],
+        NKV["disagreement-naming"],
+    }
     assert (NKR["minju-choson"], NKE.variantSpelling, Literal("Minju Chosun", lang="en")) in g
-    assert (NKR["claim-first-opposing-votes-since-november-1956"], NKE.refines,
-            NKR["claim-first-opposing-votes-since-1956"]) in g
+    assert (
+        NKR["claim-first-opposing-votes-since-november-1956"],
+        NKE.refines,
+        NKR["claim-first-opposing-votes-since-1956"],
+    ) in g
     august = NKR["stmt-election-law-revised-august-2023"]
     assert (august, NKE.corroboration, NKV["corroboration-single-source"]) in g
-    assert (NKR["figure-2023-turnout"], NKE.corroboration,
-            NKV["corroboration-several-sources"]) in g
+    assert (
+        NKR["figure-2023-turnout"],
+        NKE.corroboration,
+        NKV["corroboration-several-sources"],
+    ) in g
     assert (NKR["event-2023-results-published-nov-27"], None, None) not in g
 
 
@@ -130,9 +145,12 @@ def test_disagreements_are_between_texts_and_link_their_quotes(g):
 
 
 def _quoted(g, disagreement) -> set[str]:
-    return {str(exact) for q in g.objects(disagreement, NKE.disagreeingEvidence)
-            for selector in g.objects(g.value(q, OA.hasTarget), OA.hasSelector)
-            for exact in g.objects(selector, OA.exact)}
+    return {
+        str(exact)
+        for q in g.objects(disagreement, NKE.disagreeingEvidence)
+        for selector in g.objects(g.value(q, OA.hasTarget), OA.hasSelector)
+        for exact in g.objects(selector, OA.exact)
+    }
 
 
 def test_a_disagreement_links_the_words_that_disagree_not_every_quote_of_its_facts(g):
@@ -146,9 +164,14 @@ def test_a_disagreement_links_the_words_that_disagree_not_every_quote_of_its_fac
 
 def test_precision_compatibility_and_one_texts_tension_are_not_disagreements(g):
     assert (NKR["figure-2023-turnout"], NKE.refines, NKR["figure-2023-turnout-over-99pct"]) in g
-    for gone in ("turnout-over-99pct-in-support", "primary-election-vs-electoral-meetings",
-                 "secrecy-of-the-vote", "kinu-non-voters-wording", "who-reported-results",
-                 "turnout-manipulation-attribution"):
+    for gone in (
+        "turnout-over-99pct-in-support",
+        "primary-election-vs-electoral-meetings",
+        "secrecy-of-the-vote",
+        "kinu-non-voters-wording",
+        "who-reported-results",
+        "turnout-manipulation-attribution",
+    ):
         assert (NKR["disagreement-" + gone], None, None) not in g, gone
 
 
@@ -174,8 +197,10 @@ def test_derived_figures_say_how_and_by_whom(g):
 
 def test_kinu_derivation_arithmetic_is_what_kinu_says(g):
     """25 million x (99.98 - 99.63) points = 87,500, and the change is -0.35 points."""
+
     def value(fid):
         return g.value(NKR[fid], NKE.value).toPython()
+
     change = value("figure-2023-turnout") - value("figure-2019-turnout")
     assert change == value("figure-2023-turnout-change")
     assert (NKR["figure-2023-turnout-change"], NKE.unit, NKV["unit-percentage-point"]) in g
@@ -204,9 +229,11 @@ def test_year_inferred_facts_say_from_what(g):
 def test_kinu_footnote_citations(g, built):
     kinu = NKR["kinu-co-23-37"]
     text = str(g.value(kinu, SCHEMA.text))
-    numbers = {int(g.value(c, NKE.footnoteNumber))
-               for c in g.subjects(NKE.citingDocument, kinu)
-               if g.value(c, NKE.footnoteNumber) is not None}
+    numbers = {
+        int(g.value(c, NKE.footnoteNumber))
+        for c in g.subjects(NKE.citingDocument, kinu)
+        if g.value(c, NKE.footnoteNumber) is not None
+    }
     superscripts = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
     markers = {int(m.translate(superscripts)) for m in re.findall(r"([¹²³⁴⁵⁶⁷⁸⁹⁰]+)[⁾)]", text)}
     # footnote 4 explains the voter registry and cites nothing; every other one is a citation
@@ -226,9 +253,10 @@ def test_every_committee_member_named_in_decision_242_has_a_membership(g):
     names = re.findall(r"([A-Z][a-z]+(?: [A-Z][a-z]+)+)(?: as [a-z ]+)?", sentence)
     assert len(names) >= 3
     committee = NKR["central-election-guidance-committee"]
-    members = {str(g.value(g.value(m, ORG.member),
-                           URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
-               for m in g.subjects(ORG.organization, committee)}
+    members = {
+        str(g.value(g.value(m, ORG.member), URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+        for m in g.subjects(ORG.organization, committee)
+    }
     assert set(names) <= members
 
 

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRICKY = {
     "nulls": "a: ~\nb: null\nc:\nd: NULL\ne: 'null'\nf: \"\"\ng: [~, x]\n",
     "scalars": "a: 99.63\nb: 2023-11-26\nc: yes\nd: 'it''s'\ne: \"tab\\tand \\u2019\"\n"
-               "f: >\n  folded\n  text\ng: |\n  literal\n  text\nh: plain\n  continued\n",
-    "nesting": "entities:\n  - id: a\n    facts:\n      - [x, y, \"z: w\"]\n      - {id: b}\n",
+    "f: >\n  folded\n  text\ng: |\n  literal\n  text\nh: plain\n  continued\n",
+    "nesting": 'entities:\n  - id: a\n    facts:\n      - [x, y, "z: w"]\n      - {id: b}\n',
     "anchors": "a: &x 1\nb: *x\n",
     "tags": "a: !!str 1\nb: !!int 2\n",
     "top-level list": "- a\n- b\n",
@@ -35,8 +35,9 @@ def test_fast_reader_matches_pyyaml_on_tricky_yaml(name, tmp_path):
     assert load_yaml(path, lines=False) == load_yaml(path)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a: [1, 2\n", "invalid YAML"), ("a: 1\na: 2\n", "appears twice")])
+@pytest.mark.parametrize(
+    "text, message", [("a: [1, 2\n", "invalid YAML"), ("a: 1\na: 2\n", "appears twice")]
+)
 def test_bad_yaml_gets_pyyamls_one_line_with_its_line_number(text, message, tmp_path, capfd):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
@@ -78,7 +79,8 @@ def test_alias_expansion_is_counted_before_anything_walks_it(tmp_path, monkeypat
     monkeypatch.setattr(yamlio, "MAX_NODES", 1000)
     path = tmp_path / "x.yaml"
     levels = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 4))
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 4)
+    )
     path.write_text(levels, encoding="utf-8")
     with pytest.raises(CurationError, match="aliases expand") as failure:
         load_yaml(path, lines=False)

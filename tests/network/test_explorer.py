@@ -15,8 +15,10 @@ from nkelections.network.explorer import explorer_data, explorer_html
 from nkelections.network.write import write_network
 from nkelections.rdf.namespaces import NKR
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed "
-                                "(apt-get install chromium chromium-driver)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed (apt-get install chromium chromium-driver)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,15 @@ def page(folder, browser):
 
 def test_page_is_self_contained(index):
     html = explorer_html(index)
-    for needle in ("http://cdn", "https://cdn", "<script src", "<link rel=\"stylesheet\"",
-                   "fetch(", "XMLHttpRequest", "@import"):
+    for needle in (
+        "http://cdn",
+        "https://cdn",
+        "<script src",
+        '<link rel="stylesheet"',
+        "fetch(",
+        "XMLHttpRequest",
+        "@import",
+    ):
         assert needle not in html
 
 
@@ -49,8 +58,10 @@ def test_page_loads_without_errors_and_draws_every_node(page, index):
     expected = entity_network(index).number_of_nodes()
     assert expected > 0
     assert page.eval("document.querySelectorAll('#nodes .node').length") == expected
-    assert page.eval("document.querySelectorAll('#edges line').length") == \
-        entity_network(index).number_of_edges()
+    assert (
+        page.eval("document.querySelectorAll('#edges line').length")
+        == entity_network(index).number_of_edges()
+    )
     assert page.errors() == []
 
 
@@ -59,8 +70,7 @@ def test_search_finds_kim_jong_un_and_shows_his_facts_with_quotes(page, index):
     kim = next(n for n in data["nodes"] if n["id"] == "kim-jong-un")
     page.eval("""(() => { const box = document.getElementById('search');
         box.value = 'Kim Jong-un'; box.dispatchEvent(new Event('input')); })()""")
-    labels = page.eval("[...document.querySelectorAll('#results button')]"
-                       ".map(b => b.dataset.id)")
+    labels = page.eval("[...document.querySelectorAll('#results button')].map(b => b.dataset.id)")
     assert labels and labels[0] == "kim-jong-un"
     page.eval("document.querySelector('#results button').click()")
     page.wait_for("document.getElementById('details').dataset.node === 'kim-jong-un'")
@@ -76,7 +86,6 @@ def test_search_finds_kim_jong_un_and_shows_his_facts_with_quotes(page, index):
     assert page.errors() == []
 
 
-
 @pytest.mark.parametrize(("query", "node"), [("김정은", "kim-jong-un"), ("조선중앙통신", "kcna")])
 def test_search_finds_korean_names(page, query, node):
     """Korean names (skos:altLabel @ko, data/wikidata.yaml) are aliases the search matches."""
@@ -84,6 +93,7 @@ def test_search_finds_korean_names(page, query, node):
         box.value = {json.dumps(query)}; box.dispatchEvent(new Event('input')); }})()""")
     found = page.eval("[...document.querySelectorAll('#results button')].map(b => b.dataset.id)")
     assert found and found[0] == node
+
 
 def test_kim_jong_un_has_quoted_facts_in_the_data(index):
     """The explorer test above is only as strong as the data: he must have a quoted fact."""
@@ -94,8 +104,10 @@ def test_kim_jong_un_has_quoted_facts_in_the_data(index):
 
 
 def test_clicking_a_node_and_zooming(page, index):
-    page.eval("document.querySelector('#nodes .node[data-id=\"kim-jong-un\"]')"
-              ".dispatchEvent(new MouseEvent('click', {bubbles: true}))")
+    page.eval(
+        "document.querySelector('#nodes .node[data-id=\"kim-jong-un\"]')"
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
     assert page.eval("document.querySelector('.node.selected').dataset.id") == "kim-jong-un"
     before = page.eval("document.getElementById('graph').getAttribute('viewBox')")
     page.eval("document.getElementById('zoom-in').click()")
@@ -116,8 +128,7 @@ def test_search_ignores_hyphens_and_spaces(page, typed):
 
 def test_legend_does_not_cover_the_graph(page):
     graph = page.eval("JSON.stringify(document.getElementById('graph').getBoundingClientRect())")
-    legend = page.eval("JSON.stringify(document.getElementById('legend')"
-                       ".getBoundingClientRect())")
+    legend = page.eval("JSON.stringify(document.getElementById('legend').getBoundingClientRect())")
     graph, legend = json.loads(graph), json.loads(legend)
     assert legend["height"] > 0 and graph["height"] > 300
     assert legend["top"] >= graph["bottom"] - 0.5  # below it, not over it

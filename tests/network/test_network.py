@@ -76,8 +76,10 @@ def test_graphml_reads_into_igraph(view, views, rendered, tmp_path):
     path = tmp_path / f"{view}.graphml"
     path.write_bytes(rendered[f"{view}.graphml"])
     g = igraph.Graph.Read_GraphML(str(path))
-    assert (g.vcount(), g.ecount()) == (views[view].number_of_nodes(),
-                                        views[view].number_of_edges())
+    assert (g.vcount(), g.ecount()) == (
+        views[view].number_of_nodes(),
+        views[view].number_of_edges(),
+    )
     assert set(g.vs["label"]) == {d["label"] for _, d in views[view].nodes(data=True)}
 
 
@@ -95,9 +97,11 @@ def kept(fmt: str, graph: nx.Graph, keys: bool = True) -> tuple[dict, dict]:
     keys, edges are told apart by their ends (networkx reads GEXF without parallel edges into
     a DiGraph, dropping the keys)."""
     nodes = {str(n): dict(d) for n, d in graph.nodes(data=True)}
-    edges = {(str(u), str(v), str(k)): dict(d) for u, v, k, d in graph.edges(keys=True, data=True)
-             } if graph.is_multigraph() else {(str(u), str(v), None): dict(d)
-                                               for u, v, d in graph.edges(data=True)}
+    edges = (
+        {(str(u), str(v), str(k)): dict(d) for u, v, k, d in graph.edges(keys=True, data=True)}
+        if graph.is_multigraph()
+        else {(str(u), str(v), None): dict(d) for u, v, d in graph.edges(data=True)}
+    )
     if not keys:
         edges = {(u, v, None): d for (u, v, _), d in edges.items()}
     if fmt == "gexf":
@@ -105,8 +109,10 @@ def kept(fmt: str, graph: nx.Graph, keys: bool = True) -> tuple[dict, dict]:
         edges = {e: {k: x for k, x in d.items() if k != "id"} for e, d in edges.items()}
     if fmt == "dot":
         nodes = {unquoted(n): {k: unquoted(x) for k, x in d.items()} for n, d in nodes.items()}
-        edges = {tuple(map(unquoted, e)): {k: unquoted(x) for k, x in d.items()}
-                 for e, d in edges.items()}
+        edges = {
+            tuple(map(unquoted, e)): {k: unquoted(x) for k, x in d.items()}
+            for e, d in edges.items()
+        }
     return nodes, edges
 
 
@@ -120,8 +126,9 @@ def assert_same_content(fmt: str, again: nx.Graph, graph: nx.Graph) -> None:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("view", sorted(VIEWS))
-def test_each_export_rereads_with_the_same_nodes_edges_and_data(view, fmt, views, rendered,
-                                                                 tmp_path):
+def test_each_export_rereads_with_the_same_nodes_edges_and_data(
+    view, fmt, views, rendered, tmp_path
+):
     graph = views[view]
     assert_same_content(fmt, reread(fmt, rendered[f"{view}.{fmt}"], tmp_path), graph)
     if fmt in ("graphml", "json"):  # the formats that keep a graph's own data
@@ -134,15 +141,27 @@ def _odd_graph() -> nx.MultiDiGraph:
     """Names and values the writers must escape or quote. No colon in a node name (pydot
     reads one as a port) and no value in <...> (DOT's HTML-like labels, written as they are)."""
     odd = nx.MultiDiGraph(name="odd & <names>", title='a "title"', build="b")
-    odd.add_node("plain", label="L", n=3, flag=True, f=1.5, empty="", space="  ",
-                 amp="a&b<c>d\"e'", uni="평양 — é", kw="graph", num="12", lead="3abc",
-                 colon="a:b")
+    odd.add_node(
+        "plain",
+        label="L",
+        n=3,
+        flag=True,
+        f=1.5,
+        empty="",
+        space="  ",
+        amp="a&b<c>d\"e'",
+        uni="평양 — é",
+        kw="graph",
+        num="12",
+        lead="3abc",
+        colon="a:b",
+    )
     for node in ("bare", "Node", "12", "3d", "with space", "평양"):
         odd.add_node(node)
     odd.add_edge("plain", "bare", key="k1", property="nke:p", label="l", sources=2)
     odd.add_edge("plain", "bare", key="k2")
     odd.add_edge("bare", "bare", key="self", w=False)
-    odd.add_edge("12", "평양", key="nke:role", label="a\"b", note="a&b")
+    odd.add_edge("12", "평양", key="nke:role", label='a"b', note="a&b")
     return odd
 
 
@@ -174,8 +193,11 @@ def test_output_is_deterministic(built, rendered):
 def test_entity_graph_nodes_are_the_typed_non_provenance_resources(rdf, index, views):
     graph = views["entities"]
     plumbing = ", ".join(f"<{c}>" for c in PLUMBING_CLASSES)
-    rows = sparql(rdf, f"""SELECT DISTINCT ?s WHERE {{ ?s a ?c .
-        FILTER NOT EXISTS {{ ?s a ?p . FILTER(?p IN ({plumbing})) }} FILTER(isIRI(?s)) }}""")
+    rows = sparql(
+        rdf,
+        f"""SELECT DISTINCT ?s WHERE {{ ?s a ?c .
+        FILTER NOT EXISTS {{ ?s a ?p . FILTER(?p IN ({plumbing})) }} FILTER(isIRI(?s)) }}""",
+    )
     assert {index.node_id(r.s) for r in rows} == set(graph.nodes)
     assert not any("evidence/" in n or "mention/" in n or "statement/" in n for n in graph)
 
@@ -192,10 +214,13 @@ def test_entity_graph_keeps_literals_as_attributes(rdf, index, views):
 
 def test_entity_graph_edges_carry_label_and_source_count(rdf, index, views):
     graph = views["entities"]
-    rows = sparql(rdf, """SELECT ?s ?p ?o (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+    rows = sparql(
+        rdf,
+        """SELECT ?s ?p ?o (COUNT(DISTINCT ?doc) AS ?n) WHERE {
         ?st a nke:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
             prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc . FILTER(isIRI(?o)) }
-        GROUP BY ?s ?p ?o""")
+        GROUP BY ?s ?p ?o""",
+    )
     checked = 0
     for row in rows:
         u, v = index.node_id(row.s), index.node_id(row.o)
@@ -208,38 +233,53 @@ def test_entity_graph_edges_carry_label_and_source_count(rdf, index, views):
 
 
 def test_wikidata_ids_come_from_same_as(rdf, index, views):
-    rows = sparql(rdf, """PREFIX schema: <http://schema.org/>
+    rows = sparql(
+        rdf,
+        """PREFIX schema: <http://schema.org/>
         SELECT ?s ?w WHERE { ?s schema:sameAs ?w
-        FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""")
+        FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }""",
+    )
     expected = defaultdict(set)
     for row in rows:
         expected[index.node_id(row.s)].add(str(row.w).rsplit("/", 1)[-1])
-    found = {n: set(d["wikidata"].split()) for n, d in views["entities"].nodes(data=True)
-             if "wikidata" in d}
+    found = {
+        n: set(d["wikidata"].split())
+        for n, d in views["entities"].nodes(data=True)
+        if "wikidata" in d
+    }
     assert found == dict(expected)
 
 
 def test_committee_chart_has_the_election_committee_and_its_chairman(rdf, index, views):
     graph = views["committees"]
     cegc = "central-election-guidance-committee"
-    rows = sparql(rdf, f"""SELECT ?person ?role WHERE {{ ?m a org:Membership ;
-        org:member ?person ; org:organization <{NKR[cegc]}> ; org:role ?role }}""")
+    rows = sparql(
+        rdf,
+        f"""SELECT ?person ?role WHERE {{ ?m a org:Membership ;
+        org:member ?person ; org:organization <{NKR[cegc]}> ; org:role ?role }}""",
+    )
     assert any(str(r.role).endswith("role-chairman") for r in rows)
     assert cegc in graph
     for row in rows:
         labels = {d["label"] for d in graph.get_edge_data(index.node_id(row.person), cegc).values()}
         assert index.label(row.role) in labels
-    memberships = sparql(rdf, """SELECT ?m WHERE { ?m a org:Membership ;
-        org:member ?p ; org:organization ?o }""")
+    memberships = sparql(
+        rdf,
+        """SELECT ?m WHERE { ?m a org:Membership ;
+        org:member ?p ; org:organization ?o }""",
+    )
     member_edges = [e for e in graph.edges(data=True) if e[2]["property"] == "org:Membership"]
     assert len(member_edges) == len(memberships)
 
 
 def test_who_said_what_links_sources_claims_and_claimants(rdf, index, views):
     graph = views["claims"]
-    rows = sparql(rdf, """SELECT DISTINCT ?fact ?agent ?doc WHERE {
+    rows = sparql(
+        rdf,
+        """SELECT DISTINCT ?fact ?agent ?doc WHERE {
         ?fact prov:wasDerivedFrom ?ev .
-        ?ev nke:statedBy ?agent ; oa:hasTarget/oa:hasSource ?doc }""")
+        ?ev nke:statedBy ?agent ; oa:hasTarget/oa:hasSource ?doc }""",
+    )
     assert rows
     for row in rows:
         fact, agent = index.node_id(row.fact), index.node_id(row.agent)
@@ -256,12 +296,22 @@ def test_institutions_and_documents_views(rdf, index, views):
     assert elections and elections <= set(views["institutions"])
     docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
     assert docs <= set(views["documents"])
-    citations = sparql(rdf, """SELECT ?c WHERE { ?c a nke:Citation ;
-        nke:citingDocument ?a ; nke:citedDocument ?b }""")
+    citations = sparql(
+        rdf,
+        """SELECT ?c WHERE { ?c a nke:Citation ;
+        nke:citingDocument ?a ; nke:citedDocument ?b }""",
+    )
     cites = [e for e in views["documents"].edges(data=True) if e[2]["label"] == "cites"]
     assert len(cites) == len(citations)
-    allowed = [NKE.Body, NKE.Election, NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision,
-               ORG.Organization]
+    allowed = [
+        NKE.Body,
+        NKE.Election,
+        NKE.Law,
+        NKE.LawVersion,
+        NKE.LawArticle,
+        NKE.Decision,
+        ORG.Organization,
+    ]
     for _, data in views["institutions"].nodes(data=True):
         types = index.types[URIRef(data["iri"])]
         assert any(index.ontology.is_subclass(t, a) for t in types for a in allowed)
@@ -276,9 +326,7 @@ def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
         assert index.digest[:12] in svg
 
 
-
-def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(
-        built, monkeypatch):
+def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(built, monkeypatch):
     import nkelections.network.write as network
 
     monkeypatch.setattr(network, "MAX_DRAWN_NODES", 30)  # committees and institutions fit
@@ -287,8 +335,9 @@ def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(
     for name, summary in ((s.name, s) for s in summaries if s.name in VIEWS):
         drawn = summary.nodes <= 30
         assert (f"{name}.png" in files) is drawn and (f"{name}.svg" in files) is drawn
-        assert notes[name] == ("" if drawn else f"pictures skipped: {summary.nodes:,} nodes, "
-                               "over the 30 drawn")
+        assert notes[name] == (
+            "" if drawn else f"pictures skipped: {summary.nodes:,} nodes, over the 30 drawn"
+        )
         assert all(f"{name}.{suffix}" in files for suffix in FORMATS)
     assert "entities.png" not in files and "committees.png" in files
     assert "explorer.html" not in files and notes["explorer.html"].startswith("skipped: ")
@@ -300,12 +349,19 @@ def test_stats_agree_with_sparql(rdf, index, built):
     assert stats.classes == {index.ontology.short(r.c): int(r.n) for r in classes}
     props = sparql(rdf, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     assert stats.properties == {index.ontology.short(r.p): int(r.n) for r in props}
-    per_fact = sparql(rdf, """SELECT ?f (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?f a nke:Fact .
-        OPTIONAL { ?f prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc } } GROUP BY ?f""")
+    per_fact = sparql(
+        rdf,
+        """SELECT ?f (COUNT(DISTINCT ?doc) AS ?n) WHERE { ?f a nke:Fact .
+        OPTIONAL { ?f prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc } } GROUP BY ?f""",
+    )
     counts = Counter(min(int(r.n), 3) for r in per_fact)
     assert stats.facts == len(per_fact)
-    assert stats.facts_by_sources == {"0": counts[0], "1": counts[1], "2": counts[2],
-                                      "3+": counts[3]}
+    assert stats.facts_by_sources == {
+        "0": counts[0],
+        "1": counts[1],
+        "2": counts[2],
+        "3+": counts[3],
+    }
     assert stats.triples == built.summary.triples
     assert len(stats.by_degree) == min(10, stats.nodes)
 
@@ -324,17 +380,32 @@ def test_stats_degree_counts_distinct_neighbours(index, built):
 
 
 def _cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "nkelections", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "nkelections", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_network_command_writes_every_file(dist, tmp_path, root):
     out = tmp_path / "network"
-    done = _cli("network", "--input", str(dist / "nkelections.nq"), "--out", str(out),
-                "--view", "committees", "--no-pictures", cwd=root)
+    done = _cli(
+        "network",
+        "--input",
+        str(dist / "nkelections.nq"),
+        "--out",
+        str(out),
+        "--view",
+        "committees",
+        "--no-pictures",
+        cwd=root,
+    )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"committees.{s}" for s in FORMATS] + ["explorer.html"])
+        [f"committees.{s}" for s in FORMATS] + ["explorer.html"]
+    )
     assert "committees:" in done.stdout
 
 
@@ -383,7 +454,7 @@ def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
     assert {k: s for k, s in seen.items() if len(s) > 1} == {}
     explorer = {n["type"]: n["colour"] for n in explorer_data(index)["nodes"]}
     for kind, colour in explorer.items():
-        (rgb, _), = seen.get(kind) or {type_styles_colour(kind, order)}
+        ((rgb, _),) = seen.get(kind) or {type_styles_colour(kind, order)}
         assert colour == "#" + "".join(f"{round(c * 255):02x}" for c in rgb[:3]), kind
     # and two classes in one view never look the same
     for graph in views.values():
@@ -410,8 +481,12 @@ def test_top_entities_keeps_the_best_connected_and_folds_the_rest(index, views):
     assert "kim-jong-un" in kept
     for fold in (n for n in top if n.startswith("other-")):
         kind = top.nodes[fold]["type"]
-        outside = {v for u in kept for v in nx.all_neighbors(whole, u)
-                   if v not in kept and whole.nodes[v]["type"] == kind}
+        outside = {
+            v
+            for u in kept
+            for v in nx.all_neighbors(whole, u)
+            if v not in kept and whole.nodes[v]["type"] == kind
+        }
         assert top.nodes[fold]["label"] == f"{len(outside)} other {kind}"
     assert top.number_of_nodes() < whole.number_of_nodes() / 2
 
@@ -434,8 +509,11 @@ def test_claims_by_document_partition_the_claims(rdf, index, views, by_document)
     """Every fact of the claims view stands, as a reported fact, in exactly one view: the view
     of its document when one document quotes it, claims-in-several-documents otherwise; with
     the same documents and claimants as in the whole view."""
-    rows = sparql(rdf, """SELECT ?claim ?doc WHERE { ?claim a nke:Claim ;
-        prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc }""")
+    rows = sparql(
+        rdf,
+        """SELECT ?claim ?doc WHERE { ?claim a nke:Claim ;
+        prov:wasDerivedFrom/oa:hasTarget/oa:hasSource ?doc }""",
+    )
     docs_of = defaultdict(set)
     for row in rows:
         docs_of[index.node_id(row.claim)].add(index.node_id(row.doc))
@@ -448,8 +526,9 @@ def test_claims_by_document_partition_the_claims(rdf, index, views, by_document)
             homes[fact].append(name)
             assert docs == whole[fact]
             claimants = {v for _, v, k in graph.out_edges(fact, keys=True) if k == "attributed to"}
-            assert claimants == {v for _, v, k in views["claims"].out_edges(fact, keys=True)
-                                 if k == "attributed to"}
+            assert claimants == {
+                v for _, v, k in views["claims"].out_edges(fact, keys=True) if k == "attributed to"
+            }
     assert set(homes) == set(whole)
     assert {f: names for f, names in homes.items() if len(names) != 1} == {}
     for claim, docs in docs_of.items():
@@ -478,15 +557,18 @@ def test_claims_by_document_columns_hold_each_node_once(by_document):
 
 
 def test_claims_by_document_are_exported_and_drawn_like_every_view(
-        index, by_document, rendered, tmp_path):
+    index, by_document, rendered, tmp_path
+):
     docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
     assert {f"claims-in-{d}" for d in docs} & set(by_document)
     for name, graph in by_document.items():
-        assert name == "claims-in-several-documents" or name[len("claims-in-"):] in docs
+        assert name == "claims-in-several-documents" or name[len("claims-in-") :] in docs
         for fmt in FORMATS:
             again = reread(fmt, rendered[f"{name}.{fmt}"], tmp_path)
-            assert (again.number_of_nodes(), again.number_of_edges()) == \
-                (graph.number_of_nodes(), graph.number_of_edges()), (name, fmt)
+            assert (again.number_of_nodes(), again.number_of_edges()) == (
+                graph.number_of_nodes(),
+                graph.number_of_edges(),
+            ), (name, fmt)
         assert rendered[f"{name}.png"].startswith(b"\x89PNG\r\n\x1a\n")
         assert "Claims" in rendered[f"{name}.svg"].decode("utf-8")
 

@@ -44,8 +44,10 @@ def test_figure_page(browser, server, shots):
     assert "Voter turnout across the communist hermit nation was reported at 99.63%." in text
     assert "characters 1228–1300" in text
     assert "2023 North Korean local elections" in text  # the election by its label
-    assert tab.eval("[...document.querySelectorAll('link[rel=alternate]')].map(l => l.type)"
-                    ) == ["text/turtle", "application/ld+json"]
+    assert tab.eval("[...document.querySelectorAll('link[rel=alternate]')].map(l => l.type)") == [
+        "text/turtle",
+        "application/ld+json",
+    ]
     assert_photo(tab.screenshot(shots, "figure-page"))
     assert tab.errors() == []
     only_local(tab, server)
@@ -54,8 +56,7 @@ def test_figure_page(browser, server, shots):
 def test_evidence_page(browser, server, shots):
     tab = Tab(browser, server + "/id/evidence/kinu-co-23-37/1839-1915")
     here = tab.eval("[...document.querySelectorAll('mark.here')].map(m => m.innerText)")
-    assert here == ["Implications of a Decline in Voter Turnout: Signs of Weakening State "
-                    "Control"]
+    assert here == ["Implications of a Decline in Voter Turnout: Signs of Weakening State Control"]
     # highlighted: the mark has a background of its own
     colour = tab.eval("getComputedStyle(document.querySelector('mark.here')).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
@@ -81,7 +82,8 @@ def test_query_page_runs_a_competency_question(browser, server, shots):
     assert "cq-04-turnout-comparison" in listed and len(listed) >= 40
     # the project's prefixes are filled in
     assert "PREFIX nke: <https://w3id.org/nkelections/ontology#>" in tab.eval(
-        "yasgui.getTab().getQuery()")
+        "yasgui.getTab().getQuery()"
+    )
     tab.eval("document.querySelector('a[data-cq=\"cq-04-turnout-comparison\"]').click()")
     tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length > 0", timeout=30)
     assert "turnout" in tab.eval("yasgui.getTab().getQuery()").lower()
@@ -90,13 +92,17 @@ def test_query_page_runs_a_competency_question(browser, server, shots):
     # sortable: clicking a column header sorts the rows by it
     tab.eval("document.querySelectorAll('.yasr table thead th')[1].click()")
     time.sleep(0.5)
-    column = tab.eval("[...document.querySelectorAll('.yasr table tbody tr')]"
-                      ".map(r => r.querySelectorAll('td')[1].innerText)")
+    column = tab.eval(
+        "[...document.querySelectorAll('.yasr table tbody tr')]"
+        ".map(r => r.querySelectorAll('td')[1].innerText)"
+    )
     assert column in (sorted(column), sorted(column, reverse=True))
     assert_photo(tab.screenshot(shots, "query-page"))
     # the download buttons' requests answer CSV and JSON for the query in the editor
-    csv = tab.run("fetch('/sparql', {method: 'POST', headers: {Accept: 'text/csv'}, body: new "
-                  "URLSearchParams({query: yasgui.getTab().getQuery()})}).then(r => r.text())")
+    csv = tab.run(
+        "fetch('/sparql', {method: 'POST', headers: {Accept: 'text/csv'}, body: new "
+        "URLSearchParams({query: yasgui.getTab().getQuery()})}).then(r => r.text())"
+    )
     assert "99.63" in csv and "\r\n" in csv
     assert tab.eval("!!document.getElementById('csv') && !!document.getElementById('json')")
     assert tab.errors() == []

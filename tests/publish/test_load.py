@@ -27,12 +27,24 @@ from nkelections.publish.load import detect_store, endpoints_for, load, read_gra
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
-                             "nonNegativeInteger", "positiveInteger")}
+NUMERIC = {
+    XSD + t
+    for t in (
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "nonNegativeInteger",
+        "positiveInteger",
+    )
+}
 GROUP_SEPARATOR = " | "  # the separator the competency queries give GROUP_CONCAT
 DESCRIBE = re.compile(r"^\s*DESCRIBE\b", re.IGNORECASE | re.MULTILINE)
-COMPETENCY = sorted(p for p in (ROOT / "queries").glob("*.rq")
-                    if not p.name.startswith("federated-"))
+COMPETENCY = sorted(
+    p for p in (ROOT / "queries").glob("*.rq") if not p.name.startswith("federated-")
+)
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
@@ -68,8 +80,10 @@ def expected_counts(dist: Path) -> dict[str, int]:
 
 def test_load_gives_the_counts_of_dist_also_after_a_second_load(loaded, dist):
     expected = expected_counts(dist)
-    assert set(expected) >= {"https://w3id.org/nkelections/graph/data",
-                             "https://w3id.org/nkelections/graph/ontology"}
+    assert set(expected) >= {
+        "https://w3id.org/nkelections/graph/data",
+        "https://w3id.org/nkelections/graph/ontology",
+    }
     for _ in range(2):  # merging the same graphs again adds nothing
         report = load(dist / "nkelections.nq", loaded.query)
         assert {g.iri: g.after for g in report.graphs} == expected
@@ -80,14 +94,19 @@ def test_replace_removes_triples_that_are_not_in_dist(loaded, dist):
     graph = "https://w3id.org/nkelections/graph/data"
     client = Client()
     _, urls = endpoints_for(loaded.query, auth=client.authenticated)
-    extra = f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:s> <urn:x:p> \"stale\" }} }}"
-    client.request("POST", urls.update, urllib.parse.urlencode({"update": extra}).encode(),
-                   {"Content-Type": "application/x-www-form-urlencoded"})
+    extra = f'INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:s> <urn:x:p> "stale" }} }}'
+    client.request(
+        "POST",
+        urls.update,
+        urllib.parse.urlencode({"update": extra}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     merged = load(dist / "nkelections.nq", loaded.query, graphs=[graph])
     assert merged.graphs[0].after == expected_counts(dist)[graph] + 1
     for method in ("gsp", "update"):
-        replaced = load(dist / "nkelections.nq", loaded.query, graphs=[graph], replace=True,
-                        method=method)
+        replaced = load(
+            dist / "nkelections.nq", loaded.query, graphs=[graph], replace=True, method=method
+        )
         assert replaced.graphs[0].after == expected_counts(dist)[graph]
 
 
@@ -99,14 +118,18 @@ def test_bulk_load_gives_the_counts_of_dist(tmp_path, dist, capsys):
     with stores.STARTERS["oxigraph"](tmp_path / "oxigraph") as running:
         assert main(["load", "--endpoint", running.query, "--dist", str(dist), "--bulk"]) == 0
         client = _Recording()
-        report = load(dist / "nkelections.nq", running.query, replace=True, bulk=True,
-                      client=client)
+        report = load(
+            dist / "nkelections.nq", running.query, replace=True, bulk=True, client=client
+        )
     assert {g.iri: g.after for g in report.graphs} == expected_counts(dist)
     assert {g.before for g in report.graphs} == {g.expected for g in report.graphs}
     puts = [url for method, url in client.sent if method == "PUT"]
     assert len(puts) == len(report.graphs)
-    assert all("no_transaction" in urllib.parse.parse_qs(urllib.parse.urlsplit(u).query,
-                                                         keep_blank_values=True) for u in puts)
+    assert all(
+        "no_transaction"
+        in urllib.parse.parse_qs(urllib.parse.urlsplit(u).query, keep_blank_values=True)
+        for u in puts
+    )
 
 
 class _Recording(Client):
@@ -127,11 +150,16 @@ def test_bulk_asks_oxigraph_for_its_bulk_loader_and_nobody_else():
         assert endpoints_for(url)[1].bulk is None, url
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--endpoint", "http://127.0.0.1:1/ds/sparql", "--bulk"], "fuseki has no bulk loader"),
-    (["--endpoint", "http://127.0.0.1:1/query", "--bulk", "--method", "update"],
-     "--bulk goes with the Graph Store Protocol"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--endpoint", "http://127.0.0.1:1/ds/sparql", "--bulk"], "fuseki has no bulk loader"),
+        (
+            ["--endpoint", "http://127.0.0.1:1/query", "--bulk", "--method", "update"],
+            "--bulk goes with the Graph Store Protocol",
+        ),
+    ],
+)
 def test_bulk_where_it_cannot_work_is_one_line_before_any_request(args, message, dist, capsys):
     assert main(["load", *args, "--dist", str(dist)]) == 2
     err = capsys.readouterr().err
@@ -141,8 +169,9 @@ def test_bulk_where_it_cannot_work_is_one_line_before_any_request(args, message,
 def test_store_holds_the_same_triples_as_dist(loaded, dist):
     client = Client()
     for graph, triples in read_graphs(dist / "nkelections.nq").items():
-        answer = client.select(loaded.query, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> "
-                                             "{ ?s ?p ?o } }")
+        answer = client.select(
+            loaded.query, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
         got = {tuple(_remote(b[v]) for v in "spo") for b in answer["results"]["bindings"]}
         assert got == {tuple(map(_local, t)) for t in triples}, graph
 
@@ -177,7 +206,8 @@ def test_competency_query_answers_as_embedded(loaded, embedded, path, request):
         if DESCRIBE.search(text):
             pytest.skip("DESCRIBE answers are implementation-defined (SPARQL 1.1, 16.4)")
         assert _remote_triples(loaded.query, text, graphs) == Counter(
-            tuple(map(_local, t)) for t in local)
+            tuple(map(_local, t)) for t in local
+        )
         return
     remote = Client().select(loaded.query, text, graphs)
     if isinstance(local, ox.QueryBoolean):
@@ -190,16 +220,25 @@ def test_competency_query_answers_as_embedded(loaded, embedded, path, request):
 
 
 def _remote_triples(endpoint: str, text: str, graphs: list[str]) -> Counter:
-    fields = [("query", text)] + [(k, g) for g in graphs
-                                  for k in ("default-graph-uri", "named-graph-uri")]
-    answer = Client().request("POST", endpoint, urllib.parse.urlencode(fields).encode(), {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/n-triples, text/plain;q=0.9"})
-    return Counter(tuple(map(_local, q.triple)) for q in ox.parse(answer.body,
-                                                                  format=ox.RdfFormat.N_TRIPLES))
+    fields = [("query", text)] + [
+        (k, g) for g in graphs for k in ("default-graph-uri", "named-graph-uri")
+    ]
+    answer = Client().request(
+        "POST",
+        endpoint,
+        urllib.parse.urlencode(fields).encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/n-triples, text/plain;q=0.9",
+        },
+    )
+    return Counter(
+        tuple(map(_local, q.triple)) for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
+    )
 
 
 # --- terms, normalised so that stores that spell the same value differently compare equal ---
+
 
 def _norm(kind: str, value: str, datatype: str | None = None, lang: str | None = None):
     if kind != "literal":
@@ -234,6 +273,7 @@ def _remote(binding: dict | None):
 
 
 # --- failures: one line, exit 2 ------------------------------------------------------------
+
 
 def test_unreachable_store_is_one_line_and_exit_2(dist, capsys):
     port = stores.free_port()
@@ -271,20 +311,28 @@ def test_missing_endpoint_and_bad_url(dist, capsys):
     assert "--endpoint URL is required" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("url,store,gsp", [
-    ("http://h:7878/query", "oxigraph", "http://h:7878/store"),
-    ("http://h:3030/ds/sparql", "fuseki", "http://h:3030/ds/data"),
-    ("http://h:3030/ds/query", "fuseki", "http://h:3030/ds/data"),
-    ("http://h:8890/sparql", "virtuoso", "http://h:8890/sparql-graph-crud"),
-    ("http://h:7200/repositories/nke", "graphdb", "http://h:7200/repositories/nke/rdf-graphs/service"),
-    ("http://h:7001/", "generic", None),
-])
+@pytest.mark.parametrize(
+    "url,store,gsp",
+    [
+        ("http://h:7878/query", "oxigraph", "http://h:7878/store"),
+        ("http://h:3030/ds/sparql", "fuseki", "http://h:3030/ds/data"),
+        ("http://h:3030/ds/query", "fuseki", "http://h:3030/ds/data"),
+        ("http://h:8890/sparql", "virtuoso", "http://h:8890/sparql-graph-crud"),
+        (
+            "http://h:7200/repositories/nke",
+            "graphdb",
+            "http://h:7200/repositories/nke/rdf-graphs/service",
+        ),
+        ("http://h:7001/", "generic", None),
+    ],
+)
 def test_store_detection(url, store, gsp):
     assert detect_store(url) == store
     assert endpoints_for(url)[1].gsp == gsp
 
 
 # --- retries -------------------------------------------------------------------------------
+
 
 class _Flaky(http.server.BaseHTTPRequestHandler):
     script: list = []
@@ -306,8 +354,9 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize("script,ok", [([503, "reset", 502], True), ([503] * 9, False),
-                                       ([400], False)])
+@pytest.mark.parametrize(
+    "script,ok", [([503, "reset", 502], True), ([503] * 9, False), ([400], False)]
+)
 def test_transient_errors_are_retried_with_backoff(script, ok):
     _Flaky.script, _Flaky.seen = list(script), []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
@@ -328,23 +377,31 @@ def test_transient_errors_are_retried_with_backoff(script, ok):
         server.server_close()
 
 
-VIRTUOSO_ASK = ('{ "head": { "link": [], "vars": ["__ASK_RETVAL"] }, "results": { "distinct": '
-                'false, "ordered": true, "bindings": [%s] } }')
-VIRTUOSO_TRUE = ('{ "__ASK_RETVAL": { "type": "typed-literal", "datatype": '
-                 '"http://www.w3.org/2001/XMLSchema#integer", "value": "1" }}')
+VIRTUOSO_ASK = (
+    '{ "head": { "link": [], "vars": ["__ASK_RETVAL"] }, "results": { "distinct": '
+    'false, "ordered": true, "bindings": [%s] } }'
+)
+VIRTUOSO_TRUE = (
+    '{ "__ASK_RETVAL": { "type": "typed-literal", "datatype": '
+    '"http://www.w3.org/2001/XMLSchema#integer", "value": "1" }}'
+)
 
 
-@pytest.mark.parametrize("body, expected", [
-    (VIRTUOSO_ASK % VIRTUOSO_TRUE, True),  # what Virtuoso 7.2 sends for a true ASK
-    (VIRTUOSO_ASK % "", False),            # and for a false one
-    ('{"head": {}, "boolean": false}', False),
-    ('{"head": {}, "boolean": true}', True),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (VIRTUOSO_ASK % VIRTUOSO_TRUE, True),  # what Virtuoso 7.2 sends for a true ASK
+        (VIRTUOSO_ASK % "", False),  # and for a false one
+        ('{"head": {}, "boolean": false}', False),
+        ('{"head": {}, "boolean": true}', True),
+    ],
+)
 def test_ask_answers_in_virtuosos_dialect_read_as_booleans(body, expected):
     from nkelections.query.sparql import ask_answer
 
     assert ask_answer(json.loads(body)) == {"head": {}, "boolean": expected} or (
-        ask_answer(json.loads(body))["boolean"] is expected)
+        ask_answer(json.loads(body))["boolean"] is expected
+    )
 
 
 def test_a_select_is_not_mistaken_for_an_ask():

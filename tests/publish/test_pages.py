@@ -35,10 +35,17 @@ def text_of(html: bytes) -> str:
 
 # --- the dataset's addresses ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/.well-known/void", "/dataset"])
-@pytest.mark.parametrize("accept, media", [
-    ("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
-    ("text/html,application/xhtml+xml", "text/html"), (None, "text/turtle")])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("text/html,application/xhtml+xml", "text/html"),
+        (None, "text/turtle"),
+    ],
+)
 def test_dataset_description_negotiates(server, path, accept, media):
     status, headers, body = fetch(server + path, accept)
     assert status == 200
@@ -90,16 +97,20 @@ def test_every_download_url_the_description_names_is_served(server, dist):
 def test_description_is_licensed_and_dated(server):
     graph = Graph().parse(data=fetch(server + "/dataset", "text/turtle")[2], format="turtle")
     assert graph.value(DATASET, DCTERMS.license) == URIRef(
-        "https://creativecommons.org/licenses/by/4.0/")
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     modified = graph.value(DATASET, DCTERMS.modified)
     assert modified.datatype == URIRef("http://www.w3.org/2001/XMLSchema#date")
-    wikipedia = URIRef("https://w3id.org/nkelections/id/wikipedia-2023-north-korean-local-"
-                       "elections")
+    wikipedia = URIRef(
+        "https://w3id.org/nkelections/id/wikipedia-2023-north-korean-local-elections"
+    )
     assert (DATASET, DCTERMS.source, wikipedia) in graph
     # Each source's terms in one sentence on the dataset (CC BY-SA's attribution for Wikipedia).
     rights = [str(r) for r in graph.objects(DATASET, DCTERMS.rights)]
-    assert any("wikipedia.org" in r and "https://creativecommons.org/licenses/by-sa/4.0/" in r
-               for r in rights)
+    assert any(
+        "wikipedia.org" in r and "https://creativecommons.org/licenses/by-sa/4.0/" in r
+        for r in rights
+    )
     assert len(rights) == 1 + len(set(graph.objects(DATASET, DCTERMS.source)))
 
 
@@ -119,6 +130,7 @@ def test_service_description_at_the_endpoint(server):
 
 # --- pages for people -------------------------------------------------------------------
 
+
 def test_figure_page_shows_its_own_quotes_with_their_sources(server, built):
     status, headers, body = fetch(server + "/id/figure-2023-turnout", "text/html")
     assert status == 200
@@ -129,7 +141,8 @@ def test_figure_page_shows_its_own_quotes_with_their_sources(server, built):
     # each of its evidence, with its quote, the document's title and the offsets
     evidence = built.dataset.graph(URIRef("https://w3id.org/nkelections/graph/data")).objects(
         URIRef("https://w3id.org/nkelections/id/figure-2023-turnout"),
-        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+    )
     evidence = sorted(evidence)
     assert len(evidence) == 8
     for e in evidence:
@@ -152,8 +165,9 @@ def test_evidence_page_shows_its_own_quote_in_its_passage(server):
     assert status == 200
     html = body.decode()
     marked = re.findall(r'<mark class="here">(.*?)</mark>', html)
-    assert marked == ["Implications of a Decline in Voter Turnout: Signs of Weakening State "
-                      "Control"]
+    assert marked == [
+        "Implications of a Decline in Voter Turnout: Signs of Weakening State Control"
+    ]
     page = text_of(body)
     assert "In a liberal democratic system" in page  # the passage around it
     assert "Quote from Analysis of North Korea's Elections" in page  # a title, not an IRI
@@ -163,8 +177,7 @@ def test_evidence_page_shows_its_own_quote_in_its_passage(server):
 
 
 def test_document_page_shows_its_text_with_annotated_spans(server):
-    status, _, body = fetch(server + "/id/foxnews-votes-against-first-time-since-1956",
-                            "text/html")
+    status, _, body = fetch(server + "/id/foxnews-votes-against-first-time-since-1956", "text/html")
     assert status == 200
     html = body.decode()
     marks = re.findall(r'<mark data-evidence="([^"]+)"', html)
@@ -180,8 +193,11 @@ def test_resource_rdf_alternates_are_served(server):
         status, headers, body = fetch(f"{server}/id/figure-2023-turnout?format={name}")
         assert status == 200 and headers["Content-Type"] == media
         graph = Graph().parse(data=body, format="turtle" if name == "turtle" else "json-ld")
-        assert (None, None, Literal("turnout of the 2023 local elections, 99.63%",
-                                    lang="en")) in graph
+        assert (
+            None,
+            None,
+            Literal("turnout of the 2023 local elections, 99.63%", lang="en"),
+        ) in graph
 
 
 def test_links_only_to_http_and_our_own_resources():

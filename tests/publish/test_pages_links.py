@@ -49,8 +49,9 @@ def test_a_javascript_iri_on_a_resource_page_is_no_link():
     seen_at = ox.NamedNode("http://www.w3.org/ns/prov#atLocation")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     fine = ox.NamedNode("https://example.org/a")
-    store = _store_with([(x, rdf_type, evil), (x, seen_at, evil), (evil, seen_at, x),
-                         (x, seen_at, fine)])
+    store = _store_with(
+        [(x, rdf_type, evil), (x, seen_at, evil), (evil, seen_at, x), (x, seen_at, fine)]
+    )
     page = resource_page(store, x.value).decode()
     assert page.count("javascript:alert(document.cookie)//") >= 3  # still shown, as text
     assert 'href="javascript' not in page.lower()
@@ -68,20 +69,30 @@ def test_the_query_page_keeps_its_http_only_links():
 def test_the_query_page_links_only_http_results(server, browser):
     """In YASR's table of answers (in Chromium), only http(s) IRIs are links: a javascript:,
     mailto: or file: IRI, as a value or as a literal's datatype, is text."""
-    query = ('SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)//> <mailto:a@example.org> '
-             '<file:///etc/passwd> <https://example.org/fine> "1"^^<mailto:type@example.org> '
-             '"2"^^<http://www.w3.org/2001/XMLSchema#integer> } }')
+    query = (
+        "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)//> <mailto:a@example.org> "
+        '<file:///etc/passwd> <https://example.org/fine> "1"^^<mailto:type@example.org> '
+        '"2"^^<http://www.w3.org/2001/XMLSchema#integer> } }'
+    )
     tab = Tab(browser, server + "/", ready="window.yasgui !== undefined")
-    tab.eval(f"(() => {{ const t = yasgui.getTab(); t.setQuery({json.dumps(query)}); "
-             "t.query(); })()")
+    tab.eval(
+        f"(() => {{ const t = yasgui.getTab(); t.setQuery({json.dumps(query)}); t.query(); }})()"
+    )
     tab.wait_for("document.querySelectorAll('.yasr table tbody tr').length === 6", timeout=30)
-    hrefs = tab.eval("[...document.querySelectorAll('.yasr table tbody a')]"
-                     ".map(a => a.getAttribute('href'))")
+    hrefs = tab.eval(
+        "[...document.querySelectorAll('.yasr table tbody a')].map(a => a.getAttribute('href'))"
+    )
     text = tab.eval("document.querySelector('.yasr table tbody').innerText")
     assert tab.errors() == []
-    assert sorted(h for h in hrefs if h) == ["http://www.w3.org/2001/XMLSchema#integer",
-                                             "https://example.org/fine"]
+    assert sorted(h for h in hrefs if h) == [
+        "http://www.w3.org/2001/XMLSchema#integer",
+        "https://example.org/fine",
+    ]
     assert None not in hrefs  # no anchor left without its href either
-    for shown in ("javascript:alert(1)//", "mailto:a@example.org", "file:///etc/passwd",
-                  "mailto:type@example.org"):
+    for shown in (
+        "javascript:alert(1)//",
+        "mailto:a@example.org",
+        "file:///etc/passwd",
+        "mailto:type@example.org",
+    ):
         assert shown in text

@@ -16,10 +16,12 @@ from nkelections.errors import CurationError
 from nkelections.qc.coverage import RULES, check_coverage, find_candidates, load_waivers
 from nkelections.sources.corpus import load_corpus
 
-TEXT = ("Page header CO 1-2\n"
-        "The Central Election Guidance Committee said turnout was 99.63% on 26 November 2023. "
-        "Another 42 people came on Tuesday. He said \u201cvote early\u201d.\n"
-        "Trailer: 777 stories from Big News Network\n")
+TEXT = (
+    "Page header CO 1-2\n"
+    "The Central Election Guidance Committee said turnout was 99.63% on 26 November 2023. "
+    "Another 42 people came on Tuesday. He said \u201cvote early\u201d.\n"
+    "Trailer: 777 stories from Big News Network\n"
+)
 EXCLUDED_FROM = TEXT.index("Trailer")
 ENTITIES = """entities:
   - id: cegc
@@ -51,7 +53,9 @@ def make_project(base: Path, waivers: str | None = None, statements: str = STATE
         "documents:\n  - id: tiny\n    file: tiny.txt\n    sha256: " + digest + "\n"
         "    title: Tiny\n    kind: news-article\n    language: en\n    exclude:\n"
         f"      - start: {EXCLUDED_FROM}\n        end: {len(TEXT)}\n        begins: Trailer\n"
-        "        reason: an unrelated trailer\n", encoding="utf-8")
+        "        reason: an unrelated trailer\n",
+        encoding="utf-8",
+    )
     (base / "data" / "entities").mkdir()
     (base / "data" / "entities" / "all.yaml").write_text(ENTITIES, encoding="utf-8")
     (base / "data" / "statements").mkdir()
@@ -126,8 +130,12 @@ def test_full_coverage_exits_0_and_gaps_exit_1(project_copy, monkeypatch, capsys
     assert "'42'" in out and "candidates covered or waived" in out
     waive_all = "waivers:\n" + "".join(
         f"  - document: tiny\n    text: {json.dumps(t)}\n    reason: test\n"
-        for t in ("Page header CO 1-2", "Another 42 people came on Tuesday",
-                  "\u201cvote early\u201d"))
+        for t in (
+            "Page header CO 1-2",
+            "Another 42 people came on Tuesday",
+            "\u201cvote early\u201d",
+        )
+    )
     make_project(project_copy, waive_all)
     assert main(["coverage", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -147,40 +155,64 @@ def test_bad_waivers_file_is_an_input_error(project_copy, monkeypatch, capsys):
         report_for(project_copy)
 
 
-@pytest.mark.parametrize("rule, text, expected", [
-    ("date", "It was held on 26 November 2023 here.", "26 November 2023"),
-    ("date", "On November 27, 2023, it said", "November 27, 2023"),
-    ("date", "On 19 October, the committee", "19 October"),
-    ("date", "recorded on July 21, 2019.", "July 21, 2019"),
-    ("date", "since November 1956 that", "November 1956"),
-    ("percentage", "a 0.35%p decrease", "0.35%p"),
-    ("percentage", "below 100 percent in two", "100 percent"),
-    ("number", "a total of 27,858 deputies", "27,858"),
-    ("year", "since 1956, when", "1956"),
-    ("post", "consisting of Kang Yun Sok as chairman, Jon", "Kang Yun Sok as chairman"),
-    ("name", "The Standing Committee of the Supreme People's Assembly issued",
-     "Standing Committee of the Supreme People's Assembly"),
-    ("name", "By Timothy H.J. Nerozzi Fox", "Timothy H.J. Nerozzi Fox"),
-    ("quoted-speech", "it said \"rare revelation\" and", "\"rare revelation\""),
-    ("quoted-speech", "a \u2018mobile election\u2019 for", "\u2018mobile election\u2019"),
-    ("footnote", "the election law\u00b9) In", "\u00b9)"),
-    ("footnote", "system\u00b2\u207e for", "\u00b2\u207e"),
-])
+@pytest.mark.parametrize(
+    "rule, text, expected",
+    [
+        ("date", "It was held on 26 November 2023 here.", "26 November 2023"),
+        ("date", "On November 27, 2023, it said", "November 27, 2023"),
+        ("date", "On 19 October, the committee", "19 October"),
+        ("date", "recorded on July 21, 2019.", "July 21, 2019"),
+        ("date", "since November 1956 that", "November 1956"),
+        ("percentage", "a 0.35%p decrease", "0.35%p"),
+        ("percentage", "below 100 percent in two", "100 percent"),
+        ("number", "a total of 27,858 deputies", "27,858"),
+        ("year", "since 1956, when", "1956"),
+        ("post", "consisting of Kang Yun Sok as chairman, Jon", "Kang Yun Sok as chairman"),
+        (
+            "name",
+            "The Standing Committee of the Supreme People's Assembly issued",
+            "Standing Committee of the Supreme People's Assembly",
+        ),
+        ("name", "By Timothy H.J. Nerozzi Fox", "Timothy H.J. Nerozzi Fox"),
+        ("quoted-speech", 'it said "rare revelation" and', '"rare revelation"'),
+        ("quoted-speech", "a \u2018mobile election\u2019 for", "\u2018mobile election\u2019"),
+        ("footnote", "the election law\u00b9) In", "\u00b9)"),
+        ("footnote", "system\u00b2\u207e for", "\u00b2\u207e"),
+    ],
+)
 def test_rules_find_their_candidates(rule, text, expected):
-    assert [m.group("c") if "c" in RULES[rule].groupindex else m.group()
-            for m in RULES[rule].finditer(text)] == [expected]
+    assert [
+        m.group("c") if "c" in RULES[rule].groupindex else m.group()
+        for m in RULES[rule].finditer(text)
+    ] == [expected]
 
 
 def test_a_candidate_inside_another_is_not_listed_twice():
     from nkelections.sources.corpus import Document
-    doc = Document(id="d", file="d.txt", text="On 26 November 2023, 99.63% voted.",
-                   sha256="", title="", kind="news-article", language="en")
+
+    doc = Document(
+        id="d",
+        file="d.txt",
+        text="On 26 November 2023, 99.63% voted.",
+        sha256="",
+        title="",
+        kind="news-article",
+        language="en",
+    )
     found = [(c.rule, c.text) for c in find_candidates(doc)]
     assert found == [("date", "26 November 2023"), ("percentage", "99.63%")]
 
 
 def test_demonyms_and_sentence_openers_are_not_names():
     from nkelections.sources.corpus import Document
-    doc = Document(id="d", file="d.txt", text="The North Korean authorities met Kim Jong Un.",
-                   sha256="", title="", kind="news-article", language="en")
+
+    doc = Document(
+        id="d",
+        file="d.txt",
+        text="The North Korean authorities met Kim Jong Un.",
+        sha256="",
+        title="",
+        kind="news-article",
+        language="en",
+    )
     assert [(c.rule, c.text) for c in find_candidates(doc)] == [("name", "Kim Jong Un")]

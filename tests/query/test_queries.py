@@ -50,15 +50,18 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 ENGINES = ["oxigraph", "oxigraph-memory", "rdflib", "endpoint"]
 # Known gaps: (query, engine) pairs not run, each with its reason.
 KNOWN_GAPS = {
-    ("cq-35-conflicting-figures.rq", "rdflib"):
-        "written for Oxigraph's planner at scale (the figures for no place are two sub-selects, "
-        "joined by hashing); rdflib joins sub-selects as nested loops and takes minutes on the "
-        "seed graph (over 200 s). "
-        "The embedded store and the endpoint still check its answer.",
+    (
+        "cq-35-conflicting-figures.rq",
+        "rdflib",
+    ): "written for Oxigraph's planner at scale (the figures for no place are two sub-selects, "
+    "joined by hashing); rdflib joins sub-selects as nested loops and takes minutes on the "
+    "seed graph (over 200 s). "
+    "The embedded store and the endpoint still check its answer.",
 }
 
 
 # --- engines ----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def store_dir(built, tmp_path_factory) -> Path:
@@ -94,14 +97,20 @@ def endpoint_engine(built):
         pytest.skip(f"the Oxigraph server is not installed ({OXIGRAPH}; pip install oxigraph)")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}",
-                                "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait(base + "/query?query=ASK%7B%7D", process)
         data = built.dataset.serialize(format="nquads", encoding="utf-8")
-        request = urllib.request.Request(base + "/store", data=data, method="POST",
-                                         headers={"Content-Type": "application/n-quads"})
+        request = urllib.request.Request(
+            base + "/store",
+            data=data,
+            method="POST",
+            headers={"Content-Type": "application/n-quads"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status in (200, 201, 204)
         yield EndpointEngine(base + "/query", timeout=30)
@@ -130,6 +139,7 @@ def engine(request):
 
 # --- comparing answers --------------------------------------------------------------------------
 
+
 def as_rdflib(result) -> Graph:
     graph = Graph()
     graph.parse(data="".join(norm_triples(result)), format="nt")
@@ -152,9 +162,11 @@ def assert_same(actual, expected, label: str) -> None:
         ours, theirs = to_isomorphic(as_rdflib(actual)), to_isomorphic(as_rdflib(expected))
         if ours != theirs:
             _, only_actual, only_expected = graph_diff(ours, theirs)
-            pytest.fail(f"{label}: graphs differ.\nonly in the answer:\n"
-                        f"{only_actual.serialize(format='nt')}\nonly expected:\n"
-                        f"{only_expected.serialize(format='nt')}")
+            pytest.fail(
+                f"{label}: graphs differ.\nonly in the answer:\n"
+                f"{only_actual.serialize(format='nt')}\nonly expected:\n"
+                f"{only_expected.serialize(format='nt')}"
+            )
         return
     got, want = comparable(actual), comparable(expected)
     if got != want:
@@ -165,19 +177,22 @@ def assert_same(actual, expected, label: str) -> None:
 
 # --- the one parametrised test: every competency query, every engine ---------------------------
 
+
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
 @pytest.mark.parametrize("path", CQ, ids=[p.name for p in CQ])
 def test_competency_query(path, engine):
     if (path.name, engine.name) in KNOWN_GAPS:
         pytest.skip(KNOWN_GAPS[path.name, engine.name])
     expected = expected_file(path)
-    assert expected is not None, (f"no expected result for {path.name}; run "
-                                  ".venv/bin/python tests/regenerate_expected.py")
+    assert expected is not None, (
+        f"no expected result for {path.name}; run .venv/bin/python tests/regenerate_expected.py"
+    )
     result = run_query(engine, load_query(str(path), QUERIES))
     assert_same(result, read_expected(expected), f"{path.name} on {engine.name}")
 
 
 # --- the query files themselves ---------------------------------------------------------------
+
 
 def test_there_are_enough_competency_queries_of_each_form():
     forms = [query_form(p.read_text(encoding="utf-8")) for p in CQ]
@@ -196,16 +211,19 @@ def test_query_file_has_header_and_order(info):
 
 def test_every_expected_file_has_its_query():
     names = {p.stem for p in CQ}
-    orphans = [p.name for p in (QUERIES.parent / "tests" / "expected").glob("cq-*")
-               if p.stem not in names]
+    orphans = [
+        p.name for p in (QUERIES.parent / "tests" / "expected").glob("cq-*") if p.stem not in names
+    ]
     assert not orphans
 
 
 def test_non_competency_queries_are_listed_with_a_reason():
     others = [p for p in QUERIES.glob("*.rq") if not p.name.startswith("cq-")]
     for path in others:
-        assert any(path.match(pattern + ".rq" if not pattern.endswith(".rq") else pattern)
-                   for pattern in NOT_COMPETENCY), f"{path.name} is neither cq- nor a known gap"
+        assert any(
+            path.match(pattern + ".rq" if not pattern.endswith(".rq") else pattern)
+            for pattern in NOT_COMPETENCY
+        ), f"{path.name} is neither cq- nor a known gap"
 
 
 def test_competency_answers_are_not_all_empty():
@@ -220,15 +238,21 @@ def test_competency_answers_are_not_all_empty():
 
 # --- parameters -----------------------------------------------------------------------------------
 
+
 def _unbound(engine, name):
     return run_query(engine, load_query(name, QUERIES))
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
-@pytest.mark.parametrize("name,var", [("cq-13-members-of-body", "body"),
-                                      ("cq-26-claims-about", "entity"),
-                                      ("cq-27-evidence-for-fact", "fact"),
-                                      ("cq-28-evidence-for-triple", "subject")])
+@pytest.mark.parametrize(
+    "name,var",
+    [
+        ("cq-13-members-of-body", "body"),
+        ("cq-26-claims-about", "entity"),
+        ("cq-27-evidence-for-fact", "fact"),
+        ("cq-28-evidence-for-triple", "subject"),
+    ],
+)
 def test_binding_an_iri_selects_its_rows(engine, name, var):
     everything = _unbound(engine, name)
     if not everything.rows:
@@ -241,8 +265,9 @@ def test_binding_an_iri_selects_its_rows(engine, name, var):
 
 
 @pytest.mark.parametrize("engine", ENGINES, indirect=True)
-@pytest.mark.parametrize("name,column", [("cq-15-posts-of-person", "person"),
-                                         ("cq-36-mentions-of-entity", "entity")])
+@pytest.mark.parametrize(
+    "name,column", [("cq-15-posts-of-person", "person"), ("cq-36-mentions-of-entity", "entity")]
+)
 def test_binding_a_name_matches_any_case(engine, name, column):
     everything = _unbound(engine, name)
     index = everything.variables.index(column)
@@ -270,8 +295,9 @@ def test_ask_with_parameters(engine, oxigraph_engine):
 def test_binding_a_construct_gives_part_of_the_graph(engine):
     whole = _unbound(engine, "cq-49-construct-fact-provenance")
     fact = next(t.subject for t in whole.triples if t.predicate.value.endswith("wasDerivedFrom"))
-    part = run_query(engine, load_query("cq-49-construct-fact-provenance", QUERIES),
-                     {"fact": f"<{fact.value}>"})
+    part = run_query(
+        engine, load_query("cq-49-construct-fact-provenance", QUERIES), {"fact": f"<{fact.value}>"}
+    )
     assert part.triples and set(map(str, part.triples)) < set(map(str, whole.triples))
 
 
@@ -286,13 +312,14 @@ def test_bind_puts_values_in_the_where_group():
     query = Query("q", 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o } # { not here\n')
     assert where_brace(query.text) == query.text.index("WHERE {") + 6
     text = bind(query, {"s": "<urn:x:a>"}).text
-    assert 'WHERE { VALUES (?s) { (<urn:x:a>) }' in text
+    assert "WHERE { VALUES (?s) { (<urn:x:a>) }" in text
     short = bind(Query("q", "ASK { ?o ?p ?v }"), {"o": "nkr:x"}).text
     assert "ASK { VALUES (?o) { (<https://w3id.org/nkelections/id/x>) }" in short
 
 
-@pytest.mark.parametrize("value,error", [("<not an iri>", "absolute IRI"),
-                                          ("<relative>", "absolute IRI")])
+@pytest.mark.parametrize(
+    "value,error", [("<not an iri>", "absolute IRI"), ("<relative>", "absolute IRI")]
+)
 def test_bad_iri_values_are_refused(value, error):
     with pytest.raises(QueryError, match=error):
         bind(Query("q", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s"), {"s": value})
@@ -304,8 +331,13 @@ def test_binding_an_unknown_variable_is_refused():
 
 
 def test_store_keeps_named_graphs(oxigraph_engine, built):
-    graphs = run_query(oxigraph_engine, Query(
-        "g", "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
+    graphs = run_query(
+        oxigraph_engine,
+        Query(
+            "g",
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        ),
+    )
     got = {row[0].value: int(row[1].value) for row in graphs.rows}
     assert got == {str(g.identifier): len(g) for g in built.dataset.graphs() if len(g)}
 

@@ -64,10 +64,12 @@ def test_list_shows_every_competency_question():
 
 def test_name_path_and_text_give_the_same_answer(qdist):
     path = ROOT / "queries" / "cq-04-turnout-comparison.rq"
-    outputs = {nke("cq-04-turnout-comparison", dist=qdist).stdout,
-               nke("cq-04-turnout-comparison.rq", dist=qdist).stdout,
-               nke(str(path), dist=qdist).stdout,
-               nke("-e", path.read_text(encoding="utf-8"), dist=qdist).stdout}
+    outputs = {
+        nke("cq-04-turnout-comparison", dist=qdist).stdout,
+        nke("cq-04-turnout-comparison.rq", dist=qdist).stdout,
+        nke(str(path), dist=qdist).stdout,
+        nke("-e", path.read_text(encoding="utf-8"), dist=qdist).stdout,
+    }
     assert len(outputs) == 1 and "turnout" in outputs.pop()
 
 
@@ -104,16 +106,19 @@ def test_graph_formats(qdist):
 def test_bind_from_the_command_line(qdist):
     proc = nke("cq-47-ask-election-on-date", "--bind", "date=1900-01-01", dist=qdist)
     assert proc.stdout == "no\n"
-    assert_usage_error(nke("cq-47-ask-election-on-date", "--bind", "nodate", dist=qdist),
-                       "is not NAME=VALUE")
-    assert_usage_error(nke("cq-47-ask-election-on-date", "--bind", "x=1", dist=qdist),
-                       "no variable ?x")
+    assert_usage_error(
+        nke("cq-47-ask-election-on-date", "--bind", "nodate", dist=qdist), "is not NAME=VALUE"
+    )
+    assert_usage_error(
+        nke("cq-47-ask-election-on-date", "--bind", "x=1", dist=qdist), "no variable ?x"
+    )
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_syntax_error_names_line_column_and_text(qdist, engine):
-    proc = nke("-e", "PREFIX x: <urn:x:>\nSELECT ?s WHERE {\n  ?s ?p \n}", "--engine", engine,
-               dist=qdist)
+    proc = nke(
+        "-e", "PREFIX x: <urn:x:>\nSELECT ?s WHERE {\n  ?s ?p \n}", "--engine", engine, dist=qdist
+    )
     assert_usage_error(proc, "syntax error at line ")
     assert re.search(r"line [34], column \d+", proc.stderr)
     assert "the line reads" in proc.stderr
@@ -126,14 +131,14 @@ def test_unknown_name_suggests_the_closest(qdist):
 
 def test_a_missing_store_is_indexed_by_the_first_query(qdist, tmp_path):
     shutil.copy(qdist / "nkelections.nq", tmp_path / "nkelections.nq")
-    assert nke("cq-01-elections", dist=tmp_path).stdout == nke("cq-01-elections",
-                                                               dist=qdist).stdout
+    assert nke("cq-01-elections", dist=tmp_path).stdout == nke("cq-01-elections", dist=qdist).stdout
     assert (tmp_path / "store" / "CURRENT").is_file()
     assert_usage_error(nke("cq-01-elections", dist=tmp_path / "empty"), "nkelections build")
 
 
-def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(qdist, tmp_path,
-                                                                          monkeypatch):
+def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(
+    qdist, tmp_path, monkeypatch
+):
     def refuse(dist):
         raise StoreError("cannot write the store") from OSError(30, "Read-only file system")
 
@@ -145,15 +150,19 @@ def test_where_the_store_cannot_be_written_the_quads_are_read_into_memory(qdist,
 
 
 def test_default_path_does_not_import_rdflib(qdist):
-    code = ("import sys; from nkelections.cli.main import main; "
-            f"rc = main(['query', 'cq-01-elections', '--dist', {str(qdist)!r}]); "
-            "print('RDFLIB' if 'rdflib' in sys.modules else 'CLEAN', rc)")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    code = (
+        "import sys; from nkelections.cli.main import main; "
+        f"rc = main(['query', 'cq-01-elections', '--dist', {str(qdist)!r}]); "
+        "print('RDFLIB' if 'rdflib' in sys.modules else 'CLEAN', rc)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert proc.stdout.splitlines()[-1] == "CLEAN 0", proc.stdout + proc.stderr
 
 
 # --- endpoints that fail ---------------------------------------------------------------------
+
 
 class _Bad(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server's naming)
@@ -184,18 +193,20 @@ def bad_server():
 
 
 def test_endpoint_errors_are_one_line(bad_server):
-    assert_usage_error(nke("cq-01-elections", "--endpoint", bad_server + "/garbage"),
-                       "not valid")
+    assert_usage_error(nke("cq-01-elections", "--endpoint", bad_server + "/garbage"), "not valid")
     assert_usage_error(nke("cq-01-elections", "--endpoint", bad_server + "/error"), "error")
     with __import__("socket").socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    assert_usage_error(nke("cq-01-elections", "--endpoint", f"http://127.0.0.1:{port}/q",
-                           "--timeout", "5"), "cannot reach")
+    assert_usage_error(
+        nke("cq-01-elections", "--endpoint", f"http://127.0.0.1:{port}/q", "--timeout", "5"),
+        "cannot reach",
+    )
     assert_usage_error(nke("cq-01-elections", "--endpoint", "ftp://x"), "not an http(s) URL")
 
 
 # --- the README's worked examples ------------------------------------------------------------
+
 
 def readme_examples() -> list[tuple[str, str]]:
     """(command, output) pairs from ```console blocks of the README's query section."""
@@ -228,6 +239,8 @@ def test_table_cuts_long_cells_and_says_so_wide_shows_them_whole(qdist):
     assert "\u2026" in cut.stdout and "--format wide shows them whole" in cut.stdout
     whole = nke("-e", query, "--format", "wide", dist=qdist)
     assert whole.returncode == 0, whole.stderr
-    longest = ("Analysis of North Korea's Elections to the Provincial, City, and County People's "
-               "Assemblies")
+    longest = (
+        "Analysis of North Korea's Elections to the Provincial, City, and County People's "
+        "Assemblies"
+    )
     assert longest in whole.stdout and "\u2026" not in whole.stdout

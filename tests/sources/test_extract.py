@@ -24,10 +24,15 @@ NAMES = {
     "north-korea": ["North Korea"],
     "election-2023-local": ["2023 North Korean local elections"],
 }
-KINDS = {"kim-jong-un": "Person", "kang-yun-sok": "Person", "kcna": "NewsAgency",
-         "central-election-guidance-committee": "ElectionCommittee",
-         "kinu": "ResearchInstitute", "north-korea": "Country",
-         "election-2023-local": "Election"}
+KINDS = {
+    "kim-jong-un": "Person",
+    "kang-yun-sok": "Person",
+    "kcna": "NewsAgency",
+    "central-election-guidance-committee": "ElectionCommittee",
+    "kinu": "ResearchInstitute",
+    "north-korea": "Country",
+    "election-2023-local": "Election",
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +41,7 @@ def extraction():
 
 
 def test_finds_the_figures_with_value_unit_and_measure(extraction):
-    found = [[f.text, f.value, f.unit, f.measure] for p in extraction.proposals
-             for f in p.figures]
+    found = [[f.text, f.value, f.unit, f.measure] for p in extraction.proposals for f in p.figures]
     for figure in EXPECTED["figures"]:
         assert figure in found
     assert not [f for f in found if f[0] in ("63%", "858", "2023", "21")]

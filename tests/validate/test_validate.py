@@ -45,17 +45,31 @@ CASES = sorted((Path(__file__).parents[1] / "shapes").glob("*.ttl"))
 CASE_PARAMS = [pytest.param(c, id=c.stem) for c in CASES]
 # The whole-graph runs: one xdist group per case, so both tests of a case run on one worker and
 # share its pySHACL report (`--dist loadgroup`); pySHACL is most of each case's time.
-WHOLE_PARAMS = [pytest.param(c, id=c.stem, marks=[pytest.mark.slow, pytest.mark.xdist_group(
-    c.stem)]) for c in CASES]
+WHOLE_PARAMS = [
+    pytest.param(c, id=c.stem, marks=[pytest.mark.slow, pytest.mark.xdist_group(c.stem)])
+    for c in CASES
+]
 EXPECT = re.compile(r"^# expect: (\S+) (\S+) (\S+) (\S+)$", re.M)
 NKESH = SHAPES_PREFIX[1]
 # Parameter -> constraint component, for the SHACL Core and SPARQL parameters the shapes use.
 COMPONENTS = {
-    "minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype", "class": "Class",
-    "pattern": "Pattern", "languageIn": "LanguageIn", "node": "Node", "in": "In", "or": "Or",
-    "hasValue": "HasValue", "equals": "Equals", "nodeKind": "NodeKind", "minLength": "MinLength",
-    "minInclusive": "MinInclusive", "qualifiedMinCount": "QualifiedMinCount",
-    "qualifiedMaxCount": "QualifiedMaxCount", "sparql": "SPARQL",
+    "minCount": "MinCount",
+    "maxCount": "MaxCount",
+    "datatype": "Datatype",
+    "class": "Class",
+    "pattern": "Pattern",
+    "languageIn": "LanguageIn",
+    "node": "Node",
+    "in": "In",
+    "or": "Or",
+    "hasValue": "HasValue",
+    "equals": "Equals",
+    "nodeKind": "NodeKind",
+    "minLength": "MinLength",
+    "minInclusive": "MinInclusive",
+    "qualifiedMinCount": "QualifiedMinCount",
+    "qualifiedMaxCount": "QualifiedMaxCount",
+    "sparql": "SPARQL",
 }
 
 
@@ -72,8 +86,11 @@ def base(built) -> Graph:
 
 def short(graph: Graph, term) -> str:
     graph.bind(*SHAPES_PREFIX)
-    return graph.namespace_manager.curie(term, generate=False) if str(term).startswith(
-        ("https://w3id.org/nkelections/shapes#",)) else str(term)
+    return (
+        graph.namespace_manager.curie(term, generate=False)
+        if str(term).startswith(("https://w3id.org/nkelections/shapes#",))
+        else str(term)
+    )
 
 
 def expected(case: Path) -> set[tuple[str, str, str, str]]:
@@ -96,6 +113,7 @@ def found(report) -> set[tuple[str, str, str, str]]:
 
 # --- the real graph --------------------------------------------------------------------
 
+
 def test_built_graph_passes(base, shapes, reference):
     report = pyshacl_report(reference, "", base, shapes)
     violations = [r for r in report.results if r.severity == "Violation"]
@@ -108,8 +126,9 @@ def test_built_graph_passes(base, shapes, reference):
 def test_shapes_graph_conforms_to_shacl_for_shacl(shapes):
     import pyshacl
 
-    conforms, _, text = pyshacl.validate(shapes, shacl_graph=None, meta_shacl=True,
-                                         inference="none")
+    conforms, _, text = pyshacl.validate(
+        shapes, shacl_graph=None, meta_shacl=True, inference="none"
+    )
     assert conforms, text
 
 
@@ -128,8 +147,11 @@ def _constraints(shapes: Graph) -> set[tuple[str, str]]:
     """(shape, component) for every constraint of a targeted shape and its property shapes;
     helper shapes reached only through sh:node, sh:or or sh:qualifiedValueShape are checked
     through the constraint that uses them."""
-    node_shapes = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetNode)
-                   for s in shapes.subjects(p, None)}
+    node_shapes = {
+        s
+        for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetNode)
+        for s in shapes.subjects(p, None)
+    }
     shapes_ = node_shapes | {p for s in node_shapes for p in shapes.objects(s, SH.property)}
     pairs = set()
     for shape in shapes_:
@@ -183,6 +205,7 @@ def base_results(base, shapes, reference) -> set[tuple[str, str, str, str]]:
 
 
 # --- each case on its neighbourhood, both engines ----------------------------------------
+
 
 @pytest.fixture(scope="session")
 def scratch(base) -> Graph:
@@ -244,8 +267,11 @@ def neighbourhood(graph: Graph, piece: Graph, case: Path) -> frozenset:
         near |= {o for o in graph.objects(subject) if isinstance(o, URIRef)}
         near |= set(graph.subjects(None, subject))
     for *_, focus in expected(case):
-        near.add(URIRef(focus[1:-1]) if focus.startswith("<")
-                 else names.namespace_manager.expand_curie(focus))
+        near.add(
+            URIRef(focus[1:-1])
+            if focus.startswith("<")
+            else names.namespace_manager.expand_curie(focus)
+        )
     return frozenset(n for n in near if isinstance(n, URIRef))
 
 
@@ -269,7 +295,8 @@ def test_catalogue_case(case, scratch, base_store, shapes, base_results):
     assert found(theirs) - base_results == expected(case), format_text(theirs)
     assert records(ours) == records(theirs), (
         f"only oxigraph: {sorted(records(ours) - records(theirs), key=repr)}\n"
-        f"only pyshacl: {sorted(records(theirs) - records(ours), key=repr)}")
+        f"only pyshacl: {sorted(records(theirs) - records(ours), key=repr)}"
+    )
 
 
 def test_a_case_leaves_the_graph_as_it_was(scratch, base):
@@ -305,6 +332,7 @@ def _curie(names: Graph, node: URIRef) -> str:
 
 # --- the whole graph, every case (slow) ----------------------------------------------------
 
+
 @pytest.mark.parametrize("case", WHOLE_PARAMS)
 def test_catalogue_case_on_the_whole_graph(case, base, shapes, base_results, reference):
     report = pyshacl_report(reference, case.stem, overlay(base, case), shapes)
@@ -312,6 +340,7 @@ def test_catalogue_case_on_the_whole_graph(case, base, shapes, base_results, ref
 
 
 # --- the oxigraph engine gives pySHACL's results, record for record ----------------------
+
 
 def records(report) -> Counter:
     return Counter(report.results)
@@ -324,14 +353,16 @@ def test_oxigraph_matches_pyshacl_on_the_real_graph(base, shapes, reference):
 
 
 @pytest.mark.parametrize("case", WHOLE_PARAMS)
-def test_oxigraph_matches_pyshacl_on_catalogue_case_on_the_whole_graph(case, base, shapes,
-                                                                       reference):
+def test_oxigraph_matches_pyshacl_on_catalogue_case_on_the_whole_graph(
+    case, base, shapes, reference
+):
     graph = overlay(base, case)
     theirs = records(pyshacl_report(reference, case.stem, graph, shapes))
     ours = records(validate(graph, shapes, engine="oxigraph"))
     assert ours - theirs == Counter() and theirs - ours == Counter(), (
         f"only oxigraph: {sorted(ours - theirs, key=repr)}\n"
-        f"only pyshacl: {sorted(theirs - ours, key=repr)}")
+        f"only pyshacl: {sorted(theirs - ours, key=repr)}"
+    )
 
 
 def test_oxigraph_refuses_an_unsupported_feature_in_one_line(dist, tmp_path, capsys):
@@ -341,7 +372,8 @@ def test_oxigraph_refuses_an_unsupported_feature_in_one_line(dist, tmp_path, cap
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         "<urn:s> a sh:NodeShape ; sh:targetClass rdfs:Class ;\n"
         "  sh:property [ sh:path [ sh:zeroOrMorePath rdfs:subClassOf ] ; sh:minCount 1 ] .\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     # one class: the engine refuses the path whatever the data, and pySHACL validates what the
     # refusal sends it (a small file: the whole graph would only cost time)
     data = tmp_path / "data.ttl"
@@ -357,16 +389,20 @@ def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(tmp_path):
     from nkelections.errors import ValidationError
 
     # a labelled node, so that the shape has a focus node and its query is planned
-    data = Graph().parse(data='<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .',
-                         format="turtle")
+    data = Graph().parse(
+        data='<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "a" .', format="turtle"
+    )
 
-    shapes = Graph().parse(data="""
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <urn:s> a sh:NodeShape ; sh:targetSubjectsOf rdfs:label ; sh:sparql [ sh:select \"\"\"
             SELECT $this ?l WHERE {
                 { ?x rdfs:label ?l FILTER (?x = $this) } UNION { $this rdfs:comment ?l } }
-        \"\"\" ] .""", format="turtle")
+        \"\"\" ] .""",
+        format="turtle",
+    )
     with pytest.raises(ValidationError, match=r"\$this in a FILTER .* pyshacl"):
         validate(data, shapes, engine="oxigraph")
 
@@ -374,16 +410,22 @@ def test_oxigraph_refuses_a_sparql_constraint_that_needs_pre_binding(tmp_path):
 def test_oxigraph_finds_a_missing_optional_when_others_have_it():
     """`{ OPTIONAL { $this p ?o } FILTER (!BOUND(?o)) }` joined with the focus nodes after the
     OPTIONAL would see the other nodes' values and miss the one without: the focus must go first."""
-    data = Graph().parse(data="""
+    data = Graph().parse(
+        data="""
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <urn:a> a <urn:C> ; rdfs:label "a" .  <urn:b> a <urn:C> ; rdfs:label "b" .
-        <urn:c> a <urn:C> .""", format="turtle")
-    shapes = Graph().parse(data="""
+        <urn:c> a <urn:C> .""",
+        format="turtle",
+    )
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:sparql [ sh:select \"\"\"
             SELECT $this WHERE {
                 OPTIONAL { $this <http://www.w3.org/2000/01/rdf-schema#label> ?l }
-                FILTER (!BOUND(?l)) }\"\"\" ] .""", format="turtle")
+                FILTER (!BOUND(?l)) }\"\"\" ] .""",
+        format="turtle",
+    )
     for engine in ("oxigraph", "pyshacl"):
         report = validate(data, shapes, engine=engine)
         assert [r.focus for r in report.results] == ["<urn:c>"], engine
@@ -392,11 +434,14 @@ def test_oxigraph_finds_a_missing_optional_when_others_have_it():
 def test_oxigraph_joins_sub_selects_that_project_this_like_pre_binding():
     """A sub-select that binds $this, joined with one that projects it unbound (as SHACL asks):
     both engines pair each unlabelled node with every other one, and no more."""
-    data = Graph().parse(data="""
+    data = Graph().parse(
+        data="""
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <urn:a> a <urn:C> ; rdfs:label "a" .  <urn:b> a <urn:C> .  <urn:c> a <urn:C> .""",
-                         format="turtle")
-    shapes = Graph().parse(data="""
+        format="turtle",
+    )
+    shapes = Graph().parse(
+        data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:sparql [ sh:select \"\"\"
             SELECT $this ?value WHERE {
@@ -404,40 +449,52 @@ def test_oxigraph_joins_sub_selects_that_project_this_like_pre_binding():
                     FILTER NOT EXISTS { $this <http://www.w3.org/2000/01/rdf-schema#label> ?l } } }
                 { SELECT $this ?value WHERE { ?value a <urn:C>
                     FILTER NOT EXISTS { ?value <http://www.w3.org/2000/01/rdf-schema#label> ?m } } }
-                FILTER ($this != ?value) }\"\"\" ] .""", format="turtle")
+                FILTER ($this != ?value) }\"\"\" ] .""",
+        format="turtle",
+    )
     for engine in ("oxigraph", "pyshacl"):
         report = validate(data, shapes, engine=engine)
         assert sorted(r.focus for r in report.results) == ["<urn:b>", "<urn:c>"], engine
 
 
-@pytest.mark.parametrize("select, problem", [
-    # pySHACL refuses this one itself, as the SHACL spec asks; the bulk engine as well
-    ("SELECT ?x WHERE { $this a <urn:C> . BIND ($this AS ?x) }",
-     "must be selected from a nested SELECT|does not project"),
-    ("SELECT $this WHERE { $this a <urn:C> } LIMIT 1", "LIMIT"),
-    ("SELECT $this WHERE { { $this a <urn:C> } UNION { ?y a <urn:C> } }", "without binding it"),
-])
+@pytest.mark.parametrize(
+    "select, problem",
+    [
+        # pySHACL refuses this one itself, as the SHACL spec asks; the bulk engine as well
+        (
+            "SELECT ?x WHERE { $this a <urn:C> . BIND ($this AS ?x) }",
+            "must be selected from a nested SELECT|does not project",
+        ),
+        ("SELECT $this WHERE { $this a <urn:C> } LIMIT 1", "LIMIT"),
+        ("SELECT $this WHERE { { $this a <urn:C> } UNION { ?y a <urn:C> } }", "without binding it"),
+    ],
+)
 def test_oxigraph_refuses_sub_selects_that_pre_binding_would_change(select, problem):
     from nkelections.errors import ValidationError
 
     data = Graph().parse(data="<urn:a> a <urn:C> .", format="turtle")
-    shapes = Graph().parse(data=f"""
+    shapes = Graph().parse(
+        data=f"""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:sparql [ sh:select \"\"\"
             SELECT $this WHERE {{ {{ {select} }} $this a <urn:C> }}\"\"\" ] .""",
-                           format="turtle")
+        format="turtle",
+    )
     with pytest.raises(ValidationError, match=problem):
         validate(data, shapes, engine="oxigraph")
 
 
 def test_oxigraph_keeps_the_datatypes_the_file_wrote(tmp_path, capsys):
     data = tmp_path / "data.nt"
-    data.write_text('<https://w3id.org/nkelections/id/p> '
-                    '<http://www.w3.org/ns/oa#start> '
-                    '"5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
-                    '<https://w3id.org/nkelections/id/p> '
-                    '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
-                    '<http://www.w3.org/ns/oa#TextPositionSelector> .\n', encoding="utf-8")
+    data.write_text(
+        "<https://w3id.org/nkelections/id/p> "
+        "<http://www.w3.org/ns/oa#start> "
+        '"5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
+        "<https://w3id.org/nkelections/id/p> "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/ns/oa#TextPositionSelector> .\n",
+        encoding="utf-8",
+    )
     main(["validate", str(data), "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     shapes_hit = {g["shape"] for g in doc["shapes"]}
@@ -447,19 +504,26 @@ def test_oxigraph_keeps_the_datatypes_the_file_wrote(tmp_path, capsys):
 
 # --- the SUBSTR rule agrees with Python offsets on non-ASCII text -----------------------
 
+
 def test_sparql_substr_counts_code_points_like_python(base):
     texts = [str(t) for t in base.objects(None, SCHEMA.text)]
     text = next(t for t in texts if any(ord(c) > 127 for c in t))
     start = next(i for i, c in enumerate(text) if ord(c) > 127) + 1
     end = min(start + 40, len(text))
     graph = Graph()
-    row = next(iter(graph.query(
-        "SELECT (SUBSTR(?t, ?s + 1, ?e - ?s) AS ?x) WHERE {}",
-        initBindings={"t": Literal(text), "s": Literal(start), "e": Literal(end)})))
+    row = next(
+        iter(
+            graph.query(
+                "SELECT (SUBSTR(?t, ?s + 1, ?e - ?s) AS ?x) WHERE {}",
+                initBindings={"t": Literal(text), "s": Literal(start), "e": Literal(end)},
+            )
+        )
+    )
     assert str(row.x) == text[start:end]
 
 
 # --- the report and the command --------------------------------------------------------
+
 
 def test_report_groups_results_by_shape_with_labels(scratch, shapes):
     piece = Graph().parse(CASES[0], format="turtle")
@@ -518,15 +582,22 @@ def test_command_fails_on_a_broken_file(dist, tmp_path, capsys):
     assert "nkesh:FigureTurnout" in out and "996.3" in out
 
 
-@pytest.mark.parametrize("content, suffix, needle", [
-    ('@prefix x: <http://x/> .\nx:a x:b "open .\n', ".ttl", "line 2"),
-    ("<http://x/a> <http://x/b> <http://x/c> <http://g> .\n<http://x/a> <http://x/b> .\n",
-     ".nq", "line 2"),
-    ("{}", ".csv", "cannot tell the RDF format"),
-])
+@pytest.mark.parametrize(
+    "content, suffix, needle",
+    [
+        ('@prefix x: <http://x/> .\nx:a x:b "open .\n', ".ttl", "line 2"),
+        (
+            "<http://x/a> <http://x/b> <http://x/c> <http://g> .\n<http://x/a> <http://x/b> .\n",
+            ".nq",
+            "line 2",
+        ),
+        ("{}", ".csv", "cannot tell the RDF format"),
+    ],
+)
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
-def test_command_input_errors_exit_2_with_one_line(tmp_path, capsys, content, suffix, needle,
-                                                   engine):
+def test_command_input_errors_exit_2_with_one_line(
+    tmp_path, capsys, content, suffix, needle, engine
+):
     path = tmp_path / f"bad{suffix}"
     path.write_text(content, encoding="utf-8")
     assert main(["validate", str(path), "--engine", engine]) == 2
@@ -540,11 +611,11 @@ def test_missing_file_exits_2(tmp_path, capsys):
 
 
 def test_shapes_declare_sparql_prefixes(shapes):
-    declared = {str(p) for d in shapes.objects(None, SH.declare)
-                for p in shapes.objects(d, SH.prefix)}
+    declared = {
+        str(p) for d in shapes.objects(None, SH.declare) for p in shapes.objects(d, SH.prefix)
+    }
     for constraint in shapes.subjects(RDF.type, SH.SPARQLConstraint):
         query = str(shapes.value(constraint, SH.select))
         used = set(re.findall(r"\b([a-z]+):[A-Za-z_]", query))
         assert used <= declared, (constraint, used - declared)
         assert shapes.value(constraint, SH.prefixes) is not None
-

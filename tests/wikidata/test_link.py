@@ -26,8 +26,12 @@ from nkelections.wikidata.propose import Client, candidate_query, propose, sparq
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "wikidata"
 NS = "http://wikidata.fixture.invalid/entity/"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
-HOSTILE = ['Evil "} ; DROP ALL ; { \\ name\nline', '"} UNION { ?item ?p ?o } #',
-           "x\" . } } SELECT * WHERE { ?s ?p ?o } #", "tab\there 'single' {braces}"]
+HOSTILE = [
+    'Evil "} ; DROP ALL ; { \\ name\nline',
+    '"} UNION { ?item ?p ?o } #',
+    'x" . } } SELECT * WHERE { ?s ?p ?o } #',
+    "tab\there 'single' {braces}",
+]
 pytestmark = pytest.mark.server
 
 
@@ -40,16 +44,21 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     port, loc = _free_port(), tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(loc / "db"),
-                             "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(loc / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
-                req = urllib.request.Request(f"{base}/store?default", method="POST",
-                                             data=(FIXTURE / "items.ttl").read_bytes(),
-                                             headers={"Content-Type": "text/turtle"})
+                req = urllib.request.Request(
+                    f"{base}/store?default",
+                    method="POST",
+                    data=(FIXTURE / "items.ttl").read_bytes(),
+                    headers={"Content-Type": "text/turtle"},
+                )
                 urllib.request.urlopen(req, timeout=5).close()
                 break
             except OSError:
@@ -73,8 +82,15 @@ def proposals(built, root, endpoint, tmp_path_factory):
     classes = yaml.safe_load((FIXTURE / "classes.yaml").read_text())
     countries = set(classes.pop("countries"))
     client = Client(endpoint, tmp_path_factory.mktemp("cache"))
-    return propose(data, Links(), client, lambda t: {t} | ontology.superclasses.get(t, set()),
-                   NS, classes, countries)
+    return propose(
+        data,
+        Links(),
+        client,
+        lambda t: {t} | ontology.superclasses.get(t, set()),
+        NS,
+        classes,
+        countries,
+    )
 
 
 def test_chosen_links_are_all_correct(proposals):
@@ -145,8 +161,12 @@ class _TooMany(http.server.BaseHTTPRequestHandler):
             self.send_header("Retry-After", "7")
             self.end_headers()
             return
-        body = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": [
-            {"item": {"type": "uri", "value": NS + "Q1"}}]}}).encode()
+        body = json.dumps(
+            {
+                "head": {"vars": ["item"]},
+                "results": {"bindings": [{"item": {"type": "uri", "value": NS + "Q1"}}]},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
@@ -163,29 +183,43 @@ def test_honours_429_retry_after_and_sends_user_agent(monkeypatch):
     thread.start()
     slept: list[float] = []
     try:
-        client = Client(f"http://127.0.0.1:{server.server_port}/sparql", None,
-                        sleep=slept.append)
+        client = Client(f"http://127.0.0.1:{server.server_port}/sparql", None, sleep=slept.append)
         rows = client.select("SELECT ?item WHERE { ?item ?p ?o }")
     finally:
         server.shutdown()
     assert rows == [{"item": NS + "Q1"}] and slept == [7.0]
-    assert all(ua.startswith("nkelections/") and "example.org/contact" in ua
-               for ua in _TooMany.hits)
+    assert all(
+        ua.startswith("nkelections/") and "example.org/contact" in ua for ua in _TooMany.hits
+    )
     assert user_agent().startswith("nkelections/")
 
 
 def test_link_command_writes_review_file(root, endpoint, tmp_path, dist):
     out = tmp_path / "review.yaml"
-    cmd = [str(Path(sys.executable).parent / "nkelections"), "link", "--endpoint", endpoint,
-           "--entity-namespace", NS, "--classes", str(FIXTURE / "classes.yaml"),
-           "--cache", str(tmp_path / "cache"), "--output", str(out), "--dist", str(dist)]
+    cmd = [
+        str(Path(sys.executable).parent / "nkelections"),
+        "link",
+        "--endpoint",
+        endpoint,
+        "--entity-namespace",
+        NS,
+        "--classes",
+        str(FIXTURE / "classes.yaml"),
+        "--cache",
+        str(tmp_path / "cache"),
+        "--output",
+        str(out),
+        "--dist",
+        str(dist),
+    ]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     doc = yaml.safe_load(out.read_text())
     assert doc["proposed"] + doc["abstained"] == len(doc["proposals"])
     assert all(p["reason"] for p in doc["proposals"])
-    bad = subprocess.run(cmd[:3] + ["not-a-url"], cwd=root, capture_output=True, text=True,
-                         timeout=300)
+    bad = subprocess.run(
+        cmd[:3] + ["not-a-url"], cwd=root, capture_output=True, text=True, timeout=300
+    )
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
@@ -207,8 +241,9 @@ def linked_store(built, proposals):
     return store
 
 
-@pytest.mark.parametrize("path", sorted(Path(__file__).parents[2].glob("queries/federated-*.rq")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(Path(__file__).parents[2].glob("queries/federated-*.rq")), ids=lambda p: p.name
+)
 def test_federated_queries_run_against_the_fixture(linked_store, endpoint, path):
     text = path.read_text(encoding="utf-8")
     assert "SERVICE <https://query.wikidata.org/sparql>" in text and "ORDER BY" in text
@@ -236,10 +271,13 @@ def test_an_item_proposed_twice_stays_with_the_type_checked_entity():
     def proposal(entity, kind):
         return Proposal(entity, kind, "propose", "Q1", 0.9, "name similarity 1.00", [])
 
-    kept = _one_entity_per_item([proposal("an-election", "election"),
-                                 proposal("an-article", "other")], {"election": ["Q5"]})
+    kept = _one_entity_per_item(
+        [proposal("an-election", "election"), proposal("an-article", "other")], {"election": ["Q5"]}
+    )
     assert [(p.entity, p.decision, p.qid) for p in kept] == [
-        ("an-election", "propose", "Q1"), ("an-article", "abstain", None)]
+        ("an-election", "propose", "Q1"),
+        ("an-article", "abstain", None),
+    ]
     assert "also the best match for an-election" in kept[1].reason
     both = _one_entity_per_item([proposal("a", "other"), proposal("b", "other")], {})
     assert all(p.decision == "abstain" for p in both)

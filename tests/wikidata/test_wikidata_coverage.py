@@ -27,8 +27,9 @@ def test_every_non_fact_entity_is_linked_or_abstained(built, root, links):
     """A new or split entity (e.g. the government split into government/authorities/regime)
     fails here until a curator links it or abstains with a reason in data/wikidata.yaml."""
     ontology = Ontology.load(Paths(root).ontology)
-    found = coverage(built.dataset.graph(DATA_GRAPH), links,
-                     lambda t: {t} | ontology.superclasses.get(t, set()))
+    found = coverage(
+        built.dataset.graph(DATA_GRAPH), links, lambda t: {t} | ontology.superclasses.get(t, set())
+    )
     assert found.unlisted == [], f"neither linked nor abstained: {found.unlisted}"
     assert len(found.linked) >= 10 and len(found.abstained) > len(found.linked)
     for entity in ("canada", "juche", "north-korean-government", "north-korea"):
@@ -55,8 +56,11 @@ def _edit(path, old: str, new: str) -> None:
 
 
 def test_a_matched_sentence_not_in_the_text_fails(project_copy):
-    _edit(project_copy / "data" / "sources" / "manifest.yaml",
-          "url_matched: ASIAPRESS asked", "url_matched: ASIAPRESS never asked")
+    _edit(
+        project_copy / "data" / "sources" / "manifest.yaml",
+        "url_matched: ASIAPRESS asked",
+        "url_matched: ASIAPRESS never asked",
+    )
     with pytest.raises(SourceError, match="'url_matched' is not in the text"):
         build_graph(Paths(project_copy))
 
@@ -64,8 +68,9 @@ def test_a_matched_sentence_not_in_the_text_fails(project_copy):
 def test_a_url_without_its_evidence_fails(project_copy):
     manifest = project_copy / "data" / "sources" / "manifest.yaml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(re.sub(r"    url_seen_at: https://www\.asiapress[^\n]*\n", "", text),
-                        encoding="utf-8")
+    manifest.write_text(
+        re.sub(r"    url_seen_at: https://www\.asiapress[^\n]*\n", "", text), encoding="utf-8"
+    )
     with pytest.raises(SourceError, match="needs 'url_seen_at'"):
         build_graph(Paths(project_copy))
 
@@ -87,16 +92,23 @@ def test_a_korean_name_the_snippet_does_not_show_fails(project_copy):
 
 
 def _nkelections(project, *args):
-    return subprocess.run([str(Path(sys.executable).parent / "nkelections"), *args],
-                          cwd=project, capture_output=True, text=True, timeout=300,
-                          env={"NKELECTIONS_ROOT": str(project), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "nkelections"), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"NKELECTIONS_ROOT": str(project), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_status_counts_and_names_the_unlisted(project_copy, dist):
     path = project_copy / "data" / "wikidata.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"  - entity: socialist-womens-union\n    reason: >-\n(?:      .*\n)+",
-                           "", text), encoding="utf-8")
+    path.write_text(
+        re.sub(r"  - entity: socialist-womens-union\n    reason: >-\n(?:      .*\n)+", "", text),
+        encoding="utf-8",
+    )
     done = _nkelections(project_copy, "link", "--status", "--dist", str(dist))
     assert done.returncode == 1, done.stderr
     assert "unlisted: socialist-womens-union " in done.stdout and "1 unlisted" in done.stdout
@@ -107,10 +119,21 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path, dist):
 
     review = tmp_path / "review.yaml"
     proposals = [
-        {"entity": "rodong-sinmun", "qid": "Q1234567", "accept": True, "reason": "r",
-         "seen_at": "https://example.org/a-page", "snippet": 'Rodong Sinmun "Q1234567"'},
-        {"entity": "getty-images", "qid": None, "accept": False, "note": "a photo agency",
-         "reason": "no candidate"},
+        {
+            "entity": "rodong-sinmun",
+            "qid": "Q1234567",
+            "accept": True,
+            "reason": "r",
+            "seen_at": "https://example.org/a-page",
+            "snippet": 'Rodong Sinmun "Q1234567"',
+        },
+        {
+            "entity": "getty-images",
+            "qid": None,
+            "accept": False,
+            "note": "a photo agency",
+            "reason": "no candidate",
+        },
         {"entity": "yonhap", "qid": "Q7654321", "accept": None, "reason": "r"},
     ]
     review.write_text(yaml.safe_dump({"proposals": proposals}), encoding="utf-8")
@@ -122,8 +145,11 @@ def test_apply_carries_a_curators_decisions(project_copy, tmp_path, dist):
     assert "rodong-sinmun" not in links.abstentions  # the link replaced the abstention
     assert "yonhap" not in links.by_entity
     data = build_graph(Paths(project_copy)).dataset.graph(DATA_GRAPH)
-    assert (NKR["rodong-sinmun"], SCHEMA.sameAs,
-            URIRef("http://www.wikidata.org/entity/Q1234567")) in data
+    assert (
+        NKR["rodong-sinmun"],
+        SCHEMA.sameAs,
+        URIRef("http://www.wikidata.org/entity/Q1234567"),
+    ) in data
 
 
 def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path, dist):
@@ -131,8 +157,10 @@ def test_apply_refuses_an_id_without_its_page(project_copy, tmp_path, dist):
 
     before = (project_copy / "data" / "wikidata.yaml").read_text(encoding="utf-8")
     review = tmp_path / "review.yaml"
-    review.write_text(yaml.safe_dump({"proposals": [
-        {"entity": "yonhap", "qid": "Q7654321", "accept": True}]}), encoding="utf-8")
+    review.write_text(
+        yaml.safe_dump({"proposals": [{"entity": "yonhap", "qid": "Q7654321", "accept": True}]}),
+        encoding="utf-8",
+    )
     done = _nkelections(project_copy, "link", "--apply", str(review), "--dist", str(dist))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert "seen_at" in done.stderr

@@ -22,16 +22,21 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "wikidata"
 ITEM = r"Q[1-9][0-9]*"
 # QuickStatements V1: a string or monolingual text runs to its last quote (so it may hold one),
 # never across a tab; times carry their precision; a quantity is a plain number.
-VALUE = (rf'(?:{ITEM}|"[^\t]*"|[a-z][a-z-]*:"[^\t]*"|[+-][0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}'
-         r'T00:00:00Z/(?:9|10|11)|[+-]?[0-9]+(?:\.[0-9]+)?)')
+VALUE = (
+    rf'(?:{ITEM}|"[^\t]*"|[a-z][a-z-]*:"[^\t]*"|[+-][0-9]{{4,}}-[0-9]{{2}}-[0-9]{{2}}'
+    r"T00:00:00Z/(?:9|10|11)|[+-]?[0-9]+(?:\.[0-9]+)?)"
+)
 V1_LINE = re.compile(rf"^{ITEM}\tP[1-9][0-9]*\t{VALUE}(?:\t[PS][1-9][0-9]*\t{VALUE})*$")
 V1_TERM = re.compile(r'^Q[1-9][0-9]*\t[LAD][a-z]{2,3}\t"[^\t]+"$')
 
 
 @pytest.fixture(scope="module")
 def links(root, built):
-    known = {str(s)[len(str(NKR)):] for s in built.dataset.graph(DATA_GRAPH).subjects(
-        RDF.type, None) if str(s).startswith(str(NKR))}
+    known = {
+        str(s)[len(str(NKR)) :]
+        for s in built.dataset.graph(DATA_GRAPH).subjects(RDF.type, None)
+        if str(s).startswith(str(NKR))
+    }
     return load_links(root / "data" / "wikidata.yaml", known, root)
 
 
@@ -54,11 +59,14 @@ def test_no_link_contradicts_its_evidence(built, links):
     squash = lambda text: re.sub(r"[^0-9a-z]", "", text.casefold())  # noqa: E731
     for link in links.links:
         names = [data.value(NKR[link.entity], SCHEMA.name)] + list(
-            data.objects(NKR[link.entity], URIRef("http://www.w3.org/2004/02/skos/core#altLabel")))
-        names.append(data.value(NKR[link.entity], URIRef(
-            "http://www.w3.org/2000/01/rdf-schema#label")))
-        assert any(n is not None and squash(str(n)) in squash(link.snippet) for n in names), \
+            data.objects(NKR[link.entity], URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))
+        )
+        names.append(
+            data.value(NKR[link.entity], URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        )
+        assert any(n is not None and squash(str(n)) in squash(link.snippet) for n in names), (
             f"{link.entity}: the snippet does not name it"
+        )
         assert re.search(rf"(?<![0-9]){link.qid[1:]}(?![0-9])", link.snippet)
     linked = {link.entity for link in links.links}
     assert not linked & set(links.abstentions)
@@ -66,31 +74,50 @@ def test_no_link_contradicts_its_evidence(built, links):
 
 def _append(project: Path, text: str) -> None:
     path = project / "data" / "wikidata.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("links:\n", "links:\n" + text, 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("links:\n", "links:\n" + text, 1), encoding="utf-8"
+    )
 
 
 def test_a_link_to_an_unknown_entity_fails_the_build(project_copy):
-    _append(project_copy, "  - {entity: no-such-entity, qid: Q1, seen_at: 'https://x.invalid/',"
-                          " title: t, snippet: 'Q1'}\n")
+    _append(
+        project_copy,
+        "  - {entity: no-such-entity, qid: Q1, seen_at: 'https://x.invalid/',"
+        " title: t, snippet: 'Q1'}\n",
+    )
     with pytest.raises(CurationError, match="unknown entity 'no-such-entity'"):
         build_graph(Paths(project_copy))
 
 
 def test_a_snippet_without_the_id_fails(project_copy):
-    _append(project_copy, "  - {entity: kang-yun-sok, qid: Q12345, seen_at: 'https://x.invalid/',"
-                          " title: t, snippet: 'no id here'}\n")
+    _append(
+        project_copy,
+        "  - {entity: kang-yun-sok, qid: Q12345, seen_at: 'https://x.invalid/',"
+        " title: t, snippet: 'no id here'}\n",
+    )
     with pytest.raises(CurationError, match="does not contain the id Q12345"):
         build_graph(Paths(project_copy))
 
 
 def test_build_reports_a_bad_link_in_one_line(project_copy):
-    _append(project_copy, "  - {entity: no-such-entity, qid: Q1, seen_at: 'https://x.invalid/',"
-                          " title: t, snippet: 'Q1'}\n")
-    done = subprocess.run([str(Path(sys.executable).parent / "nkelections"), "build",
-                           "--dist", str(project_copy / "dist")], cwd=project_copy,
-                          capture_output=True, text=True, timeout=300,
-                          env={"NKELECTIONS_ROOT": str(project_copy), "PATH": "/usr/bin:/bin"})
+    _append(
+        project_copy,
+        "  - {entity: no-such-entity, qid: Q1, seen_at: 'https://x.invalid/',"
+        " title: t, snippet: 'Q1'}\n",
+    )
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "nkelections"),
+            "build",
+            "--dist",
+            str(project_copy / "dist"),
+        ],
+        cwd=project_copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"NKELECTIONS_ROOT": str(project_copy), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
 
 
@@ -162,8 +189,9 @@ def test_real_export_lines_parse_as_v1_and_are_all_referenced(real, pmap, fixtur
 def test_election_statements_with_integer_counts(exported, pmap):
     pid = {p.key: p.pid for p in pmap.properties.values()}
     lines = exported.lines
-    assert any(x.startswith(f"Q9000601\t{pid['point in time']}\t+2023-11-26T00:00:00Z/11\t")
-               for x in lines)
+    assert any(
+        x.startswith(f"Q9000601\t{pid['point in time']}\t+2023-11-26T00:00:00Z/11\t") for x in lines
+    )
     assert any(x.startswith(f"Q9000601\t{pid['applies to jurisdiction']}\tQ423\t") for x in lines)
     assert any(x.startswith(f"Q9000601\t{pid['number of seats']}\t27858\t") for x in lines)
     assert not any(re.search(r"\t[0-9]+\.0(\t|$)", x) for x in lines), "a count as a decimal"
@@ -197,10 +225,16 @@ def test_dry_run_tells_add_present_and_conflict(real):
     existing = Graph()
     existing.add((WD["Q423"], RDFS.label, Literal("North Korea", lang="en")))
     existing.add((WD["Q56226"], RDFS.label, Literal("Kim Jong Un", lang="en")))
-    existing.add((WD["Q4375957"], URIRef("http://www.wikidata.org/prop/direct/P571"),
-                  Literal("1948-09-09T00:00:00Z", datatype=XSD.dateTime)))
-    status = {tuple(r.line.split("\t")[:3]): r.status
-              for r in dry_run(real.lines + real.terms, existing)}
+    existing.add(
+        (
+            WD["Q4375957"],
+            URIRef("http://www.wikidata.org/prop/direct/P571"),
+            Literal("1948-09-09T00:00:00Z", datatype=XSD.dateTime),
+        )
+    )
+    status = {
+        tuple(r.line.split("\t")[:3]): r.status for r in dry_run(real.lines + real.terms, existing)
+    }
     assert status[("Q423", "Len", '"North Korea"')] == "present"
     assert status[("Q56226", "Len", '"Kim Jong-un"')] == "conflict"
     assert status[("Q4375957", "P571", "+1948-00-00T00:00:00Z/9")] == "present"
@@ -210,9 +244,19 @@ def test_dry_run_tells_add_present_and_conflict(real):
 
 def test_export_command_writes_readable_files_and_a_dry_run(root, tmp_path, dist):
     out = tmp_path / "qs.tsv"
-    cmd = [str(Path(sys.executable).parent / "nkelections"), "export", "quickstatements",
-           "--retrieved", "2024-01-02", "-o", str(out), "--dist", str(dist),
-           "--dry-run", str(FIXTURES / "existing.ttl")]
+    cmd = [
+        str(Path(sys.executable).parent / "nkelections"),
+        "export",
+        "quickstatements",
+        "--retrieved",
+        "2024-01-02",
+        "-o",
+        str(out),
+        "--dist",
+        str(dist),
+        "--dry-run",
+        str(FIXTURES / "existing.ttl"),
+    ]
     done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     for suffix in ("", ".terms.tsv", ".skipped.tsv", ".dry-run.tsv"):
@@ -223,6 +267,7 @@ def test_export_command_writes_readable_files_and_a_dry_run(root, tmp_path, dist
     assert "already there" in done.stdout
     bad = tmp_path / "bad.ttl"
     bad.write_text("this is not turtle", encoding="utf-8")
-    done = subprocess.run(cmd[:-1] + [str(bad)], cwd=root, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        cmd[:-1] + [str(bad)], cwd=root, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1

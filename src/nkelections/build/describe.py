@@ -52,19 +52,29 @@ ENDPOINT = URIRef(BASE + "sparql")
 SOURCE_CLASS = NKE.SourceDocument
 # Our curation and the ontology: CC BY 4.0 (LICENSE; the code is MIT).
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-RIGHTS = ("The curated data and the ontology are licensed under CC BY 4.0 by the nkelections "
-          "contributors. The source texts are not: each keeps its publisher's terms, given on "
-          "each source document below (dcterms:license, dcterms:rights); the quotes are short "
-          "passages cited as evidence.")
+RIGHTS = (
+    "The curated data and the ontology are licensed under CC BY 4.0 by the nkelections "
+    "contributors. The source texts are not: each keeps its publisher's terms, given on "
+    "each source document below (dcterms:license, dcterms:rights); the quotes are short "
+    "passages cited as evidence."
+)
 # Distributions: file name, media type. serve answers /dataset/<file> with the file.
-DISTRIBUTIONS = ((TRIG, "application/trig"), (NQUADS, "application/n-quads"),
-                 (TURTLE, "text/turtle"), (JSONLD, "application/ld+json"))
+DISTRIBUTIONS = (
+    (TRIG, "application/trig"),
+    (NQUADS, "application/n-quads"),
+    (TURTLE, "text/turtle"),
+    (JSONLD, "application/ld+json"),
+)
 RELEASE_HEADING = re.compile(r"^## (\S+) — (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
 # What the description says of each source text, read from its triples in the data. It is said
 # in a sentence on the dataset, not as triples about the document: the store's union default
 # graph would otherwise hold each of these triples twice (once per graph), doubling rows.
-SOURCE_TERMS = {f"<{DCTERMS.title}>": "title", f"<{SCHEMA.url}>": "url",
-                f"<{DCTERMS.license}>": "licence", f"<{DCTERMS.rights}>": "rights"}
+SOURCE_TERMS = {
+    f"<{DCTERMS.title}>": "title",
+    f"<{SCHEMA.url}>": "url",
+    f"<{DCTERMS.license}>": "licence",
+    f"<{DCTERMS.rights}>": "rights",
+}
 
 
 def release_date(changelog) -> str | None:
@@ -101,12 +111,21 @@ def description_triples(quads: Quads, released: str | None = None) -> set[Triple
     d = DATASET
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
-    g.add((d, DCTERMS.title, Literal("nkelections: the 2023 North Korean local elections",
-                                     lang="en")))
-    g.add((d, DCTERMS.description, Literal(
-        "An evidence-grounded knowledge graph of the 2023 North Korean local elections: every "
-        "fact points to its source text, the verbatim quote and its character offsets.",
-        lang="en")))
+    g.add(
+        (d, DCTERMS.title, Literal("nkelections: the 2023 North Korean local elections", lang="en"))
+    )
+    g.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "An evidence-grounded knowledge graph of the 2023 North Korean local elections: "
+                "every fact points to its source text, the verbatim quote and its character "
+                "offsets.",
+                lang="en",
+            ),
+        )
+    )
     g.add((d, DCTERMS.license, LICENCE))
     g.add((d, DCTERMS.rights, Literal(RIGHTS, lang="en")))
     g.add((d, OWL.versionInfo, Literal(__version__)))
@@ -131,7 +150,8 @@ class _Columns:
         self.triples = graph.triples
         # One map per column: zip(*triples) is slower still, an iterator per triple.
         self.subjects, self.predicates, self.objects = (
-            tuple(map(itemgetter(i), self.triples)) for i in range(3))
+            tuple(map(itemgetter(i), self.triples)) for i in range(3)
+        )
 
     def where_predicate(self, column: tuple[str, ...], predicate: str):
         return compress(column, map(predicate.__eq__, self.predicates))
@@ -156,12 +176,11 @@ def _add_sources(g, d, data: _Columns, documents: list[str]) -> None:
             terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
     for doc in documents:
         g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
-        g.add((d, DCTERMS.rights, Literal(_source_sentence(iri_value(doc), terms[doc]),
-                                          lang="en")))
+        g.add((d, DCTERMS.rights, Literal(_source_sentence(iri_value(doc), terms[doc]), lang="en")))
 
 
 def _source_sentence(iri: str, terms: dict[str, str]) -> str:
-    parts = [f"Source text \"{terms.get('title', iri)}\" ({terms.get('url', iri)})"]
+    parts = [f'Source text "{terms.get("title", iri)}" ({terms.get("url", iri)})']
     if "licence" in terms:
         parts.append(f"licence {terms['licence']}")
     if "rights" in terms:
@@ -172,8 +191,11 @@ def _source_sentence(iri: str, terms: dict[str, str]) -> str:
 def _members(data: _Columns) -> dict[str, set[str]]:
     """Class -> its instances (N-Triples terms), from the typing triples alone."""
     members: dict[str, set[str]] = {}
-    for s, o in zip(data.where_predicate(data.subjects, NT_TYPE),
-                    data.where_predicate(data.objects, NT_TYPE), strict=True):
+    for s, o in zip(
+        data.where_predicate(data.subjects, NT_TYPE),
+        data.where_predicate(data.objects, NT_TYPE),
+        strict=True,
+    ):
         members.setdefault(o, set()).add(s)
     return members
 
@@ -231,8 +253,9 @@ def _add_service(g, d) -> None:
         g.add((dist, DCAT.downloadURL, dist))
         g.add((dist, DCAT.accessURL, URIRef(BASE + "dataset")))
         g.add((dist, DCTERMS.license, LICENCE))
-        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/"
-                                             + media)))
+        g.add(
+            (dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media))
+        )
 
 
 def _int(n: int) -> Literal:

@@ -21,8 +21,11 @@ def link_disagreements(
     for entity in entities:
         if NKE.Disagreement not in entity.types:
             continue
-        facts = {a.value for a in entity.attributes
-                 if a.prop.iri == NKE.disagreeingFact and isinstance(a.value, URIRef)}
+        facts = {
+            a.value
+            for a in entity.attributes
+            if a.prop.iri == NKE.disagreeingFact and isinstance(a.value, URIRef)
+        }
         if not entity.quotes:
             raise CurationError(
                 f"disagreement '{entity.id}' lists no quotes",

@@ -35,8 +35,9 @@ def ontology_html(ontology: Path) -> str:
     try:
         return _import_pylode()(ontology=_for_pylode(ontology)).make_html()
     except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
-        raise BuildError(f"pyLODE could not document the ontology: {exc}",
-                         where=str(ontology)) from None
+        raise BuildError(
+            f"pyLODE could not document the ontology: {exc}", where=str(ontology)
+        ) from None
 
 
 def _for_pylode(ontology: Path) -> Graph:

@@ -47,15 +47,22 @@ def locate(spec: EvidenceSpec, corpus: Corpus) -> Span:
     found = doc.occurrences(spec.quote)
     short = spec.quote if len(spec.quote) <= 80 else spec.quote[:77] + "..."
     if found:
-        raise CurationError(f"the quote {short!r} occurs {len(found)} time(s) in {doc.file}, "
-                            f"not {spec.occurrence}", where=spec.where,
-                            hint="lower 'occurrence'")
+        raise CurationError(
+            f"the quote {short!r} occurs {len(found)} time(s) in {doc.file}, not {spec.occurrence}",
+            where=spec.where,
+            hint="lower 'occurrence'",
+        )
     if spec.quote in doc.text:
-        raise CurationError(f"the quote {short!r} is found only in an excluded range of "
-                            f"{doc.file}", where=spec.where,
-                            hint="nothing may be quoted from excluded ranges (see the manifest)")
-    raise CurationError(f"the quote {short!r} is not in {doc.file}", where=spec.where,
-                        hint=f"closest passage: {doc.closest_passage(spec.quote)!r}")
+        raise CurationError(
+            f"the quote {short!r} is found only in an excluded range of {doc.file}",
+            where=spec.where,
+            hint="nothing may be quoted from excluded ranges (see the manifest)",
+        )
+    raise CurationError(
+        f"the quote {short!r} is not in {doc.file}",
+        where=spec.where,
+        hint=f"closest passage: {doc.closest_passage(spec.quote)!r}",
+    )
 
 
 def mention_iri(m: Mention) -> str:
@@ -78,12 +85,18 @@ class Credits:
     credits no speaker is credited to its document's publisher, grounded by the document.
     See docs/decisions/0004-credits-grounded-per-evidence.md."""
 
-    def __init__(self, graph, corpus: Corpus, mentions: dict[str, list[Mention]],
-                 footnotes: dict[tuple[str, str], str] | None = None):
+    def __init__(
+        self,
+        graph,
+        corpus: Corpus,
+        mentions: dict[str, list[Mention]],
+        footnotes: dict[tuple[str, str], str] | None = None,
+    ):
         self.g = graph
         self.corpus = corpus
-        self.mentions = {doc: sorted(found, key=lambda m: m.start)
-                         for doc, found in mentions.items()}
+        self.mentions = {
+            doc: sorted(found, key=lambda m: m.start) for doc, found in mentions.items()
+        }
         # (citing text, cited document) -> the number of the footnote that cites it
         self.footnotes = footnotes or {}
         self.count = 0
@@ -103,8 +116,9 @@ class Credits:
         for credit in credits:
             self.attribute(evidence, credit, self.ground(credit, doc, span, para, spec, note))
 
-    def footnote(self, evidence: URIRef, doc: Document,
-                 spec: EvidenceSpec) -> tuple[int, int] | None:
+    def footnote(
+        self, evidence: URIRef, doc: Document, spec: EvidenceSpec
+    ) -> tuple[int, int] | None:
         """The footnote of the text that cites the quote's `reported_in` document, as
         nke:inFootnote: the text names there the outlet that carried what the quote reports."""
         number = self.footnotes.get((doc.id, spec.reported_in or ""))
@@ -117,8 +131,15 @@ class Credits:
             self.g.add((node, OA.end, ox.Literal(str(found[1]), datatype=NON_NEGATIVE)))
         return found
 
-    def ground(self, credit: Credit, doc: Document, span: Span, para: tuple[int, int],
-               spec: EvidenceSpec, note: tuple[int, int] | None = None) -> str:
+    def ground(
+        self,
+        credit: Credit,
+        doc: Document,
+        span: Span,
+        para: tuple[int, int],
+        spec: EvidenceSpec,
+        note: tuple[int, int] | None = None,
+    ) -> str:
         """The IRI of what grounds the credit in the text: a mention (in the quote's paragraph,
         or for an outlet in the footnote that cites the `reported_in` document), a coreference,
         or the document itself for its publisher's own voice."""
@@ -132,28 +153,36 @@ class Credits:
             # earlier in the text, stand for the speaker of every answer.
             here = here or [at for at in found if at < span.start]
             if not here:
-                raise CurationError(f"'{key}_span: {credit.span}' is neither in the quote's "
-                                    f"paragraph nor before it in {doc.file}", where=spec.where,
-                                    hint=f"give the words of the text that refer to "
-                                         f"'{credit.agent}'")
+                raise CurationError(
+                    f"'{key}_span: {credit.span}' is neither in the quote's "
+                    f"paragraph nor before it in {doc.file}",
+                    where=spec.where,
+                    hint=f"give the words of the text that refer to '{credit.agent}'",
+                )
             start = _nearest(here, span)
             return self.coreference(doc, start, start + len(credit.span), credit.agent)
         named = self.named(doc, credit.agent, para)
         if not named and credit.role == "outlet" and note is not None:
             named = self.named(doc, credit.agent, note)  # the footnote is the text naming it
         if not named:
-            raise CurationError(f"'{key}: {credit.agent}' is not named in the quote's "
-                                f"paragraph in {doc.file}", where=spec.where,
-                                hint=f"add '{key}_span' with the words there that refer to "
-                                     "it, or credit whom the text names")
+            raise CurationError(
+                f"'{key}: {credit.agent}' is not named in the quote's paragraph in {doc.file}",
+                where=spec.where,
+                hint=f"add '{key}_span' with the words there that refer to "
+                "it, or credit whom the text names",
+            )
         start = _nearest(named, span)
-        mention = next(m for m in self.mentions[doc.id]
-                       if m.start == start and m.entity == credit.agent)
+        mention = next(
+            m for m in self.mentions[doc.id] if m.start == start and m.entity == credit.agent
+        )
         return mention_iri(mention)
 
     def named(self, doc: Document, agent: str, within: tuple[int, int]) -> list[int]:
-        return [m.start for m in self.mentions.get(doc.id, ())
-                if m.entity == agent and within[0] <= m.start and m.end <= within[1]]
+        return [
+            m.start
+            for m in self.mentions.get(doc.id, ())
+            if m.entity == agent and within[0] <= m.start and m.end <= within[1]
+        ]
 
     def coreference(self, doc: Document, start: int, end: int, agent: str) -> str:
         iri = f"{NKR}coreference/{doc.id}/{start}-{end}/{agent}"
@@ -194,15 +223,19 @@ def _own_voice(doc: Document, spec: EvidenceSpec) -> list[Credit]:
         return [Credit("author", author) for author in doc.authors]
     if doc.publisher:
         return [Credit("publisher", doc.publisher)]
-    raise CurationError(f"the quote credits no speaker and {doc.file} names no author or "
-                        "publisher", where=spec.where, hint="add 'stated_by'")
+    raise CurationError(
+        f"the quote credits no speaker and {doc.file} names no author or publisher",
+        where=spec.where,
+        hint="add 'stated_by'",
+    )
 
 
 def _words(doc: Document, words: str) -> list[int]:
     """Where words occur as whole words ("I" is not the I of "It") outside excluded ranges."""
     pattern = re.compile(r"(?<!\w)" + re.escape(words) + r"(?!\w)")
-    return [m.start() for m in pattern.finditer(doc.text)
-            if not doc.is_excluded(m.start(), m.end())]
+    return [
+        m.start() for m in pattern.finditer(doc.text) if not doc.is_excluded(m.start(), m.end())
+    ]
 
 
 def _nearest(starts: list[int], span: Span) -> int:
@@ -217,8 +250,9 @@ def add_text_target(graph, annotation: str, doc: Document, start: int, end: int)
 
     Terms are made with pyoxigraph: this runs for every quote and mention, and rdflib's term
     constructors were most of the build's time at full scale."""
-    node, target, quote, position = (ox.NamedNode(annotation + part) for part in
-                                     ("", "#target", "#quote", "#position"))
+    node, target, quote, position = (
+        ox.NamedNode(annotation + part) for part in ("", "#target", "#quote", "#position")
+    )
     prefix, suffix = doc.context(start, end)
     graph.add((node, OA.hasTarget, target))
     graph.add((target, RDF.type, OA.SpecificResource))

@@ -82,8 +82,10 @@ def write_jsonld(quads: Quads, out: TextIO) -> None:
     for g, name in enumerate(sorted(quads.graphs)):
         graph = quads.graphs[name]
         out.write(("," if g else "") + '\n  {"@id": ' + values.iri(graph.nt_name) + ', "@graph": [')
-        nodes = (_node(s, list(triples), values)
-                 for s, triples in groupby(graph.sorted(), key=itemgetter(0)))
+        nodes = (
+            _node(s, list(triples), values)
+            for s, triples in groupby(graph.sorted(), key=itemgetter(0))
+        )
         out.write(",".join("\n   " + node for node in nodes))
         out.write("\n  ]}")
     out.write("\n ]}\n")

@@ -120,8 +120,7 @@ def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
     data = quads.graph(DATA_GRAPH)
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
-    add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents),
-                       paths.root)
+    add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents), paths.root)
     materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
     if redact:
         redact_unlicensed_texts(quads)
@@ -134,8 +133,7 @@ def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
 
 
 class _Assembler:
-    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus,
-                 curation: Curation):
+    def __init__(self, graph: GraphTriples, ontology: Ontology, corpus: Corpus, curation: Curation):
         self.g = graph
         self.ontology = ontology
         self.corpus = corpus
@@ -152,8 +150,7 @@ class _Assembler:
         self.credits = Credits(self.g, self.corpus, mentions, self.footnotes())
         self.add_evidence()
         self.require_evidence_for_facts()
-        link_disagreements(self.g, list(self.curation.entities.values()), self.quoted,
-                           self.corpus)
+        link_disagreements(self.g, list(self.curation.entities.values()), self.quoted, self.corpus)
         self.add_mentions(mentions)
         self.summary.documents = len(self.corpus.documents)
         self.summary.entities = len(self.curation.entities)
@@ -222,8 +219,9 @@ class _Assembler:
         for alias in entity.aliases:
             g.add((iri, SKOS.altLabel, Literal(alias, lang="en")))
         if entity.description:
-            g.add((iri, SCHEMA.description, Literal(" ".join(entity.description.split()),
-                                                    lang="en")))
+            g.add(
+                (iri, SCHEMA.description, Literal(" ".join(entity.description.split()), lang="en"))
+            )
         if entity.note:
             g.add((iri, NKE.curatorNote, Literal(" ".join(entity.note.split()))))
         for attribute in entity.attributes:
@@ -239,15 +237,21 @@ class _Assembler:
             span = locate(spec, self.corpus)
             earlier = spans.get(span)
             if earlier is not None and _attribution(earlier) != _attribution(spec):
-                raise CurationError(f"the same quote is attributed differently at {earlier.where}",
-                                    where=spec.where, hint="merge the two entries")
+                raise CurationError(
+                    f"the same quote is attributed differently at {earlier.where}",
+                    where=spec.where,
+                    hint="merge the two entries",
+                )
             spans.setdefault(span, spec)
             evidence = NKR["evidence/" + span.slug]
             if earlier is None:
                 self.add_evidence_node(evidence, span, spec)
             for fact in spec.facts:
-                node = self.statement(fact, statements) if isinstance(fact, StatementSpec) \
+                node = (
+                    self.statement(fact, statements)
+                    if isinstance(fact, StatementSpec)
                     else NKR[fact]
+                )
                 self.supported.add(node)
                 sources.setdefault(node, set()).add(span.document)
                 self.quoted.setdefault(span, set()).add(node)
@@ -265,8 +269,9 @@ class _Assembler:
         g = self.g
         g.add((evidence, RDF.type, NKE.Evidence))
         g.add((evidence, RDF.type, OA.Annotation))
-        add_text_target(g, str(evidence), self.corpus.documents[span.document], span.start,
-                        span.end)
+        add_text_target(
+            g, str(evidence), self.corpus.documents[span.document], span.start, span.end
+        )
         self.credits.add(evidence, span, spec)
         if spec.reported_in:
             g.add((evidence, NKE.reportedIn, NKR[spec.reported_in]))
@@ -285,8 +290,12 @@ class _Assembler:
             known[spec.key] = node
             subject = NKR[spec.subject]
             self.g.add((subject, spec.prop.iri, spec.value))
-            for triple in ((node, RDF.type, NKE.Statement), (node, RDF.subject, subject),
-                           (node, RDF.predicate, spec.prop.iri), (node, RDF.object, spec.value)):
+            for triple in (
+                (node, RDF.type, NKE.Statement),
+                (node, RDF.subject, subject),
+                (node, RDF.predicate, spec.prop.iri),
+                (node, RDF.object, spec.value),
+            ):
                 self.g.add(triple)
         if spec.year_inferred:
             self.g.add((node, NKE.yearInferred, Literal(True)))
@@ -310,15 +319,19 @@ class _Assembler:
         for entity in self.curation.entities.values():
             is_fact = self.ontology.any_subclass(tuple(entity.types), (NKE.Fact,))
             if is_fact and entity.iri not in self.supported:
-                raise CurationError(f"'{entity.id}' is a fact but no quote supports it",
-                                    where=entity.where,
-                                    hint="add it to the 'facts' of an evidence entry in "
-                                         "data/statements/")
+                raise CurationError(
+                    f"'{entity.id}' is a fact but no quote supports it",
+                    where=entity.where,
+                    hint="add it to the 'facts' of an evidence entry in data/statements/",
+                )
 
     def find_mentions(self) -> dict[str, list[Mention]]:
         """Every mention, by document: credits are grounded in them before they are added."""
-        names = {e.id: [e.label, *e.aliases] for e in self.curation.entities.values()
-                 if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)}
+        names = {
+            e.id: [e.label, *e.aliases]
+            for e in self.curation.entities.values()
+            if not self.ontology.any_subclass(tuple(e.types), NOT_MENTIONED)
+        }
         gazetteer = Gazetteer(names)
         exclusions = self.mention_exclusions()
         return {doc.id: list(gazetteer.find(doc, exclusions)) for doc in self.corpus}
@@ -354,9 +367,11 @@ class _Assembler:
         for entity in self.curation.entities.values():
             for passage in entity.not_a_mention:
                 if not any(passage.replace("\u2019", "'") in text for text in texts):
-                    raise CurationError(f"'not_a_mention' passage {passage!r} of '{entity.id}' "
-                                        "is in no text", where=entity.where,
-                                        hint="quote the passage verbatim from data/sources/")
+                    raise CurationError(
+                        f"'not_a_mention' passage {passage!r} of '{entity.id}' is in no text",
+                        where=entity.where,
+                        hint="quote the passage verbatim from data/sources/",
+                    )
             if entity.not_a_mention:
                 exclusions[entity.id] = entity.not_a_mention
         return exclusions
@@ -369,9 +384,11 @@ def _statement_ids(evidence: list[EvidenceSpec]) -> dict[tuple, str]:
         for fact in spec.facts:
             if isinstance(fact, StatementSpec) and fact.id:
                 if ids.setdefault(fact.key, fact.id) != fact.id:
-                    raise CurationError(f"this statement already has the id '{ids[fact.key]}', "
-                                        f"not '{fact.id}'", where=fact.where,
-                                        hint="use one id for one subject-property-value")
+                    raise CurationError(
+                        f"this statement already has the id '{ids[fact.key]}', not '{fact.id}'",
+                        where=fact.where,
+                        hint="use one id for one subject-property-value",
+                    )
     return ids
 
 

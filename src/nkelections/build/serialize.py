@@ -109,8 +109,9 @@ def convert_file(source: Path, target: Path, extension: str) -> None:
     """Convert one RDF file to the format of `extension`, with the project's prefixes."""
     prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
     parsed = ox.parse(path=str(source), format=ox.RdfFormat.from_extension(source.suffix[1:]))
-    ox.serialize(parsed, output=str(target), format=ox.RdfFormat.from_extension(extension),
-                 prefixes=prefixes)
+    ox.serialize(
+        parsed, output=str(target), format=ox.RdfFormat.from_extension(extension), prefixes=prefixes
+    )
 
 
 class _Conversion:
@@ -121,16 +122,26 @@ class _Conversion:
     def __init__(self, source: Path, target: Path, extension: str):
         self.target = target
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "nkelections.build.serialize", str(source), str(target),
-             extension],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                sys.executable,
+                "-m",
+                "nkelections.build.serialize",
+                str(source),
+                str(target),
+                extension,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
 
     def result(self) -> None:
         _, err = self.process.communicate()
         if self.process.returncode != 0:
             last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-            raise BuildError(f"could not write {self.target.name}: {last}",
-                             hint="check free disk space, then run `nkelections build` again")
+            raise BuildError(
+                f"could not write {self.target.name}: {last}",
+                hint="check free disk space, then run `nkelections build` again",
+            )
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -151,8 +162,7 @@ def _write_jsonld_file(quads: Quads, path: Path) -> None:
 
 
 def _context(rendering: Rendering, path: Path) -> None:
-    path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering, Path], None]:
@@ -180,8 +190,12 @@ EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
 }
 
 
-def write_outputs(quads: Quads, dist: Path, extra: dict[str, str] | None = None,
-                  before_move: Callable[[], object] | None = None) -> list[Path]:
+def write_outputs(
+    quads: Quads,
+    dist: Path,
+    extra: dict[str, str] | None = None,
+    before_move: Callable[[], object] | None = None,
+) -> list[Path]:
     """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
     Everything is written before anything is moved, so a failure leaves dist/ as it was.

@@ -23,12 +23,30 @@ from nkelections.errors import CurationError
 from nkelections.rdf.namespaces import NKR, RDF, XSD
 from nkelections.sources.corpus import SLUG, Corpus
 
-ENTITY_KEYS = {"id", "type", "label", "aliases", "description", "note", "wikidata",
-               "not_a_mention", "quotes"}
+ENTITY_KEYS = {
+    "id",
+    "type",
+    "label",
+    "aliases",
+    "description",
+    "note",
+    "wikidata",
+    "not_a_mention",
+    "quotes",
+}
 # Who a quote is credited to: the key of each credit and its role (see docs/decisions/0004).
 CREDIT_KEYS = {"stated_by": "speaker", "according_to": "authority", "reported_by": "outlet"}
-EVIDENCE_KEYS = {"quote", "occurrence", "facts", "reported_in", "stated_on", "note",
-                 "year_inferred", *CREDIT_KEYS, *(key + "_span" for key in CREDIT_KEYS)}
+EVIDENCE_KEYS = {
+    "quote",
+    "occurrence",
+    "facts",
+    "reported_in",
+    "stated_on",
+    "note",
+    "year_inferred",
+    *CREDIT_KEYS,
+    *(key + "_span" for key in CREDIT_KEYS),
+}
 STATEMENT_KEYS = {"id", "subject", "property", "value", "year_inferred", "note"}
 PATTERNS = {
     XSD.date: re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
@@ -40,11 +58,16 @@ PATTERNS = {
     XSD.duration: re.compile(r"^P(?=\d)(\d+Y)?(\d+M)?(\d+D)?$"),
     XSD.boolean: re.compile(r"^(true|false)$"),
 }
-WHAT = {XSD.date: "a date YYYY-MM-DD", XSD.decimal: "a decimal number such as 99.63",
-        XSD.integer: "a whole number",
-        XSD.positiveInteger: "a whole number from 1", XSD.duration: "a duration such as P4Y",
-        XSD.boolean: "true or false",
-        XSD.gYearMonth: "a year and month YYYY-MM", XSD.gYear: "a year YYYY"}
+WHAT = {
+    XSD.date: "a date YYYY-MM-DD",
+    XSD.decimal: "a decimal number such as 99.63",
+    XSD.integer: "a whole number",
+    XSD.positiveInteger: "a whole number from 1",
+    XSD.duration: "a duration such as P4Y",
+    XSD.boolean: "true or false",
+    XSD.gYearMonth: "a year and month YYYY-MM",
+    XSD.gYear: "a year YYYY",
+}
 
 
 @dataclass
@@ -123,8 +146,9 @@ class Curation:
     evidence: list[EvidenceSpec] = field(default_factory=list)
 
 
-def load_curation(data_dir: Path, corpus: Corpus, ontology: Ontology,
-                  root: Path | None = None, lines: bool = True) -> Curation:
+def load_curation(
+    data_dir: Path, corpus: Corpus, ontology: Ontology, root: Path | None = None, lines: bool = True
+) -> Curation:
     """Read every entity and statement file and check each reference against the others.
 
     lines=False reads faster but errors name only the file (see yamlio.load_yaml)."""
@@ -138,9 +162,11 @@ def load_curation(data_dir: Path, corpus: Corpus, ontology: Ontology,
             continue
         document = doc.get("document") if isinstance(doc, Node) else None
         if document not in corpus.documents:
-            raise CurationError(f"'document: {document}' names no document of the manifest",
-                                where=getattr(doc, "where", str(path)),
-                                hint="one of " + ", ".join(sorted(corpus.documents)))
+            raise CurationError(
+                f"'document: {document}' names no document of the manifest",
+                where=getattr(doc, "where", str(path)),
+                hint="one of " + ", ".join(sorted(corpus.documents)),
+            )
         for entry in _entries(doc, "evidence", path):
             curation.evidence.append(reader.evidence(entry, document))
     reader.check_references(corpus)
@@ -174,8 +200,11 @@ class _Reader:
         ident = self._slug(node.get("id"), node.where)
         if ident in self.curation.entities:
             first = self.curation.entities[ident].where
-            raise CurationError(f"duplicate id '{ident}' (first defined at {first})",
-                                where=node.where, hint="give each entity its own id")
+            raise CurationError(
+                f"duplicate id '{ident}' (first defined at {first})",
+                where=node.where,
+                hint="give each entity its own id",
+            )
         types = [self.ontology.cls(t, node.where) for t in _as_list(node.get("type"))]
         if not types:
             raise CurationError(f"entity '{ident}' has no type", where=node.where)
@@ -190,14 +219,22 @@ class _Reader:
             for item in _as_list(raw):
                 attributes.append(Attribute(prop, self.value(prop, item, node.where), node.where))
         self.curation.entities[ident] = Entity(
-            id=ident, types=types, label=label.strip(),
+            id=ident,
+            types=types,
+            label=label.strip(),
             aliases=[a for a in _as_list(node.get("aliases")) if isinstance(a, str)],
-            description=node.get("description"), attributes=attributes, where=node.where,
-            note=node.get("note"), wikidata=node.get("wikidata"),
+            description=node.get("description"),
+            attributes=attributes,
+            where=node.where,
+            note=node.get("note"),
+            wikidata=node.get("wikidata"),
             not_a_mention=[p for p in _as_list(node.get("not_a_mention")) if isinstance(p, str)],
             # the schema has checked that both are strings
-            quotes=[(str(q.get("document")), str(q.get("quote")))
-                    for q in _as_list(node.get("quotes")) if isinstance(q, Node)],
+            quotes=[
+                (str(q.get("document")), str(q.get("quote")))
+                for q in _as_list(node.get("quotes"))
+                if isinstance(q, Node)
+            ],
         )
 
     def evidence(self, node: Node, document: str) -> EvidenceSpec:
@@ -207,17 +244,25 @@ class _Reader:
             raise CurationError("evidence without a 'quote'", where=node.where)
         facts = [self.fact(item, node) for item in _as_list(node.get("facts"))]
         if not facts:
-            raise CurationError("evidence supports no facts", where=node.where,
-                                hint="list the facts the quote supports under 'facts'")
+            raise CurationError(
+                "evidence supports no facts",
+                where=node.where,
+                hint="list the facts the quote supports under 'facts'",
+            )
         if node.get("reported_in"):
             self.references.append((node["reported_in"], node.where))
         stated_on = node.get("stated_on")
         return EvidenceSpec(
-            document=document, quote=quote, occurrence=_whole(node.get("occurrence", "1"), node),
-            facts=facts, where=node.where, credits=self.credits(node),
+            document=document,
+            quote=quote,
+            occurrence=_whole(node.get("occurrence", "1"), node),
+            facts=facts,
+            where=node.where,
+            credits=self.credits(node),
             reported_in=node.get("reported_in"),
             stated_on=self.literal(XSD.date, stated_on, node.where) if stated_on else None,
-            note=node.get("note"), year_inferred=node.get("year_inferred") == "true",
+            note=node.get("note"),
+            year_inferred=node.get("year_inferred") == "true",
         )
 
     def credits(self, node: Node) -> tuple[Credit, ...]:
@@ -225,13 +270,19 @@ class _Reader:
         for key, role in CREDIT_KEYS.items():
             agent, span = node.get(key), node.get(key + "_span")
             if span is not None and not agent:
-                raise CurationError(f"'{key}_span' without '{key}'", where=node.where,
-                                    hint=f"name the agent the span stands for under '{key}'")
+                raise CurationError(
+                    f"'{key}_span' without '{key}'",
+                    where=node.where,
+                    hint=f"name the agent the span stands for under '{key}'",
+                )
             if not agent:
                 continue
             if not isinstance(agent, str) or (span is not None and not isinstance(span, str)):
-                raise CurationError(f"'{key}' and '{key}_span' take one value each",
-                                    where=node.where, hint="credit one agent per role")
+                raise CurationError(
+                    f"'{key}' and '{key}_span' take one value each",
+                    where=node.where,
+                    hint="credit one agent per role",
+                )
             self.references.append((agent, node.where))
             credits.append(Credit(role, agent, span or None))
         return tuple(credits)
@@ -245,29 +296,39 @@ class _Reader:
             item = Node(subject=item[0], property=item[1], value=item[2])
             item.file, item.line = parent.file, line
         if not isinstance(item, Node):
-            raise CurationError("a fact is an entity id, [subject, property, value] or a mapping "
-                                "with subject, property and value", where=parent.where)
+            raise CurationError(
+                "a fact is an entity id, [subject, property, value] or a mapping "
+                "with subject, property and value",
+                where=parent.where,
+            )
         _check_keys(item, STATEMENT_KEYS)
         where = item.where if item.line else parent.where
         prop = self.ontology.property(str(item.get("property")), where)
         spec = StatementSpec(
-            subject=str(item.get("subject")), prop=prop,
-            value=self.value(prop, item.get("value"), where), where=where,
+            subject=str(item.get("subject")),
+            prop=prop,
+            value=self.value(prop, item.get("value"), where),
+            where=where,
             id=self._slug(item["id"], where) if item.get("id") else None,
-            year_inferred=item.get("year_inferred") == "true", note=item.get("note"),
+            year_inferred=item.get("year_inferred") == "true",
+            note=item.get("note"),
         )
         self.references.append((spec.subject, where))
         if spec.id:
             known = self.statement_ids.setdefault(spec.id, spec.key)
             if known != spec.key:
-                raise CurationError(f"statement id '{spec.id}' is used for two different facts",
-                                    where=where, hint="give each statement its own id")
+                raise CurationError(
+                    f"statement id '{spec.id}' is used for two different facts",
+                    where=where,
+                    hint="give each statement its own id",
+                )
         return spec
 
     def value(self, prop: Property, raw, where: str) -> URIRef | Literal:
         if raw is None or isinstance(raw, (Node, Seq)):
-            raise CurationError(f"property '{self.ontology.short(prop.iri)}' needs a single value",
-                                where=where)
+            raise CurationError(
+                f"property '{self.ontology.short(prop.iri)}' needs a single value", where=where
+            )
         if prop.is_object:
             concept = self.ontology.individual(raw)
             if concept is not None:
@@ -302,15 +363,20 @@ class _Reader:
             if ident not in known:
                 close = difflib.get_close_matches(str(ident), sorted(known), n=3, cutoff=0.6)
                 raise CurationError(
-                    f"unknown entity '{ident}'", where=where,
-                    hint=("did you mean " + ", ".join(close) + "?") if close
+                    f"unknown entity '{ident}'",
+                    where=where,
+                    hint=("did you mean " + ", ".join(close) + "?")
+                    if close
                     else "define it in data/entities/",
                 )
 
     def _slug(self, value, where: str) -> str:
         if not isinstance(value, str) or not SLUG.match(value):
-            raise CurationError(f"id {value!r} is not a slug", where=where,
-                                hint="use lower-case letters, digits and single hyphens")
+            raise CurationError(
+                f"id {value!r} is not a slug",
+                where=where,
+                hint="use lower-case letters, digits and single hyphens",
+            )
         return value
 
 
@@ -331,12 +397,16 @@ def _as_list(value) -> list:
 def _check_keys(node: Node, allowed: set[str]) -> None:
     unknown = sorted(set(node) - allowed)
     if unknown:
-        raise CurationError(f"unknown key '{unknown[0]}'", where=node.where,
-                            hint="allowed keys: " + ", ".join(sorted(allowed)))
+        raise CurationError(
+            f"unknown key '{unknown[0]}'",
+            where=node.where,
+            hint="allowed keys: " + ", ".join(sorted(allowed)),
+        )
 
 
 def _whole(value, node: Node) -> int:
     if not isinstance(value, str) or not value.isdigit() or int(value) < 1:
-        raise CurationError(f"'occurrence' must be a whole number from 1, not {value!r}",
-                            where=node.where)
+        raise CurationError(
+            f"'occurrence' must be a whole number from 1, not {value!r}", where=node.where
+        )
     return int(value)

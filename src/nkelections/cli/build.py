@@ -13,11 +13,12 @@ from nkelections.layout import ONTOLOGY_HTML, SUMMARY, dist_dir, project_root
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dist", type=Path, help="output folder (default: dist/ in the project)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
-    parser.add_argument("--redact-texts", action="store_true",
-                        help="leave out the words (texts, quotes) of sources without a licence "
-                             "(what a release publishes; docs/decisions/0005)")
-
-
+    parser.add_argument(
+        "--redact-texts",
+        action="store_true",
+        help="leave out the words (texts, quotes) of sources without a licence "
+        "(what a release publishes; docs/decisions/0005)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,17 +39,23 @@ def run(args: argparse.Namespace) -> int:
             summary = json.dumps(asdict(result.summary), indent=1, sort_keys=True) + "\n"
             # The old store answers for the old files: it goes before the new files come in,
             # and the first query indexes them again (`nkelections index` does it up front).
-            write_outputs(result.quads, dist, {SUMMARY: summary, ONTOLOGY_HTML: docs.result()},
-                          before_move=lambda: remove_store(dist / STORE_DIR))
+            write_outputs(
+                result.quads,
+                dist,
+                {SUMMARY: summary, ONTOLOGY_HTML: docs.result()},
+                before_move=lambda: remove_store(dist / STORE_DIR),
+            )
             s = result.summary
             # Freed before the collector comes back, which would otherwise walk them all once.
             del result
     finally:
         docs.stop()
     if not args.quiet:
-        print(f"built {dist}: {s.documents} documents, {s.entities} entities, "
-              f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
-              f"{s.mentions} mentions, {s.triples} triples")
+        print(
+            f"built {dist}: {s.documents} documents, {s.entities} entities, "
+            f"{s.statements} statements, {s.facts} facts, {s.evidence} evidence, "
+            f"{s.mentions} mentions, {s.triples} triples"
+        )
     return 0
 
 
@@ -57,5 +64,8 @@ def _check_dist(dist: Path) -> None:
     from nkelections.errors import BuildError
 
     if dist.exists() and not dist.is_dir():
-        raise BuildError("--dist is not a folder", where=str(dist),
-                         hint="name a folder for the built files (made if missing)")
+        raise BuildError(
+            "--dist is not a folder",
+            where=str(dist),
+            hint="name a folder for the built files (made if missing)",
+        )

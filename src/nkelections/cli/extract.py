@@ -12,10 +12,16 @@ from nkelections.layout import project_root
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", help="the new text (plain UTF-8)")
-    parser.add_argument("--document-id", metavar="ID",
-                        help="its id in the manifest (default: from the file name)")
-    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
-                        help="write the proposals here (atomically) instead of to stdout")
+    parser.add_argument(
+        "--document-id", metavar="ID", help="its id in the manifest (default: from the file name)"
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the proposals here (atomically) instead of to stdout",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
     read_text(args.file)  # a bad input file is reported before the curated data is read
     paths = Paths(project_root())
     ontology = Ontology.load(paths.ontology)
-    curation = load_curation(paths.data, load_corpus(paths.sources, paths.root), ontology,
-                             paths.root)
+    curation = load_curation(
+        paths.data, load_corpus(paths.sources, paths.root), ontology, paths.root
+    )
     names, kinds = {}, {}
     for entity in curation.entities.values():
         if not ontology.any_subclass(tuple(entity.types), NOT_MENTIONED):
@@ -43,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, text)
         except OSError as exc:
-            raise SourceError(f"cannot write the proposals: {exc.strerror}",
-                              where=str(args.output)) from None
+            raise SourceError(
+                f"cannot write the proposals: {exc.strerror}", where=str(args.output)
+            ) from None
         print(f"wrote {len(extraction.proposals)} proposals to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -58,14 +66,22 @@ def _check_paths(args: argparse.Namespace) -> None:
 
     try:
         if not args.file.is_file():
-            raise SourceError("no such file (or not an ordinary file)", where=str(args.file),
-                              hint="give the path of the new text")
+            raise SourceError(
+                "no such file (or not an ordinary file)",
+                where=str(args.file),
+                hint="give the path of the new text",
+            )
         size = args.file.stat().st_size
     except OSError as exc:
         raise SourceError(f"cannot read the text: {exc.strerror}", where=str(args.file)) from None
     if size > MAX_TEXT_BYTES:
-        raise SourceError(f"the text has {size:,} bytes, more than the {MAX_TEXT_BYTES:,} "
-                          "allowed", where=str(args.file))
+        raise SourceError(
+            f"the text has {size:,} bytes, more than the {MAX_TEXT_BYTES:,} allowed",
+            where=str(args.file),
+        )
     if args.output is not None and args.output.is_dir():
-        raise SourceError("--output is a folder", where=str(args.output),
-                          hint="name the file to write the proposals to")
+        raise SourceError(
+            "--output is a folder",
+            where=str(args.output),
+            hint="name the file to write the proposals to",
+        )

@@ -12,8 +12,9 @@ from nkelections.layout import dist_dir, project_root
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dist", type=Path,
-                        help="the built folder (default: dist/ in the project)")
+    parser.add_argument(
+        "--dist", type=Path, help="the built folder (default: dist/ in the project)"
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print no summary")
 
 

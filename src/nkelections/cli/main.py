@@ -67,12 +67,12 @@ def _dispatch(argv: list[str]) -> int:
 
 # --- errors: no traceback reaches a user -----------------------------------------------------
 
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, with a usage error as one line (what, and where to read more), exit 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {printable(message)} "
-                     f"(hint: see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {printable(message)} (hint: see {self.prog} --help)\n")
 
 
 def _check_utf8(argv: list[str]) -> None:
@@ -81,8 +81,10 @@ def _check_utf8(argv: list[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:  # bytes the locale could not decode (surrogateescape)
             shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-            raise NkeError(f"argument {index + 1} ({printable(shown)}) is not valid UTF-8",
-                           hint="give names, queries and paths in UTF-8") from None
+            raise NkeError(
+                f"argument {index + 1} ({printable(shown)}) is not valid UTF-8",
+                hint="give names, queries and paths in UTF-8",
+            ) from None
 
 
 def run_guarded(name: str, call) -> int:
@@ -109,8 +111,12 @@ def run_guarded(name: str, call) -> int:
     except Exception as exc:  # a bug: still one line, and a way to see more
         if os.environ.get("NKELECTIONS_DEBUG"):
             raise
-        return _say(prog, f"internal error: {type(exc).__name__}: {exc} (hint: please report "
-                          "it with the command; NKELECTIONS_DEBUG=1 shows the traceback)", 2)
+        return _say(
+            prog,
+            f"internal error: {type(exc).__name__}: {exc} (hint: please report "
+            "it with the command; NKELECTIONS_DEBUG=1 shows the traceback)",
+            2,
+        )
 
 
 def _say(prog: str, message: str, code: int, label: str = "error: ") -> int:

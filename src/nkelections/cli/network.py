@@ -14,11 +14,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from nkelections.network.views import FAMILIES, VIEWS
 
     add_input_option(parser)
-    parser.add_argument("--out", type=output_dir, metavar="DIR",
-                        help="output folder (default: dist/network/ in the project)")
-    parser.add_argument("--view", action="append", choices=[*VIEWS, *FAMILIES], dest="views",
-                        help="only this view, or claims-by-document for one claims view per "
-                             "source document (repeatable; default: all)")
+    parser.add_argument(
+        "--out",
+        type=output_dir,
+        metavar="DIR",
+        help="output folder (default: dist/network/ in the project)",
+    )
+    parser.add_argument(
+        "--view",
+        action="append",
+        choices=[*VIEWS, *FAMILIES],
+        dest="views",
+        help="only this view, or claims-by-document for one claims view per "
+        "source document (repeatable; default: all)",
+    )
     parser.add_argument("--no-pictures", action="store_true", help="skip PNG and SVG")
     parser.add_argument("--no-explorer", action="store_true", help="skip explorer.html")
     parser.add_argument("--quiet", "-q", action="store_true", help="print nothing")
@@ -28,8 +37,13 @@ def run(args: argparse.Namespace) -> int:
     from nkelections.network.write import write_network
 
     out = args.out or dist_dir(project_root()) / NETWORK
-    summaries = write_network(load_input(args), out, views=args.views,
-                              pictures=not args.no_pictures, explorer=not args.no_explorer)
+    summaries = write_network(
+        load_input(args),
+        out,
+        views=args.views,
+        pictures=not args.no_pictures,
+        explorer=not args.no_explorer,
+    )
     if not args.quiet:
         for s in summaries:
             note = f" ({s.note})" if s.note else ""

@@ -9,8 +9,13 @@ from nkelections.layout import project_root
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices, default: str) -> None:
-    parser.add_argument("--format", "-f", choices=list(choices), default=default,
-                        help=f"output format (default: {default})")
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=list(choices),
+        default=default,
+        help=f"output format (default: {default})",
+    )
 
 
 def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None:
@@ -18,8 +23,12 @@ def add_endpoint_option(parser: argparse.ArgumentParser, help_text: str) -> None
 
 
 def add_dist_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dist", type=Path, metavar="DIR",
-                        help="the built dataset's folder (default: dist/ in the project)")
+    parser.add_argument(
+        "--dist",
+        type=Path,
+        metavar="DIR",
+        help="the built dataset's folder (default: dist/ in the project)",
+    )
 
 
 def dist_folder(args: argparse.Namespace) -> Path:
@@ -34,8 +43,12 @@ def built_dataset(args: argparse.Namespace):
 
 
 def add_input_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", type=Path, metavar="FILE",
-                        help="a built dataset (.nq or .trig; default: dist/nkelections.nq)")
+    parser.add_argument(
+        "--input",
+        type=Path,
+        metavar="FILE",
+        help="a built dataset (.nq or .trig; default: dist/nkelections.nq)",
+    )
 
 
 def load_input(args: argparse.Namespace) -> Path:

@@ -24,27 +24,46 @@ from nkelections.query.sparql import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="?", metavar="QUERY",
-                        help="a query name from queries/ (with or without .rq), or a path")
+    parser.add_argument(
+        "query",
+        nargs="?",
+        metavar="QUERY",
+        help="a query name from queries/ (with or without .rq), or a path",
+    )
     parser.add_argument("-e", "--expression", metavar="TEXT", help="run this SPARQL text")
-    parser.add_argument("--list", action="store_true",
-                        help="list the competency questions and exit")
-    parser.add_argument("--engine", choices=list(ENGINES), default=None,
-                        help=f"where to run it (default: {DEFAULT_ENGINE}, the store in "
-                             "dist/store; endpoint when --endpoint is given)")
+    parser.add_argument(
+        "--list", action="store_true", help="list the competency questions and exit"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=list(ENGINES),
+        default=None,
+        help=f"where to run it (default: {DEFAULT_ENGINE}, the store in "
+        "dist/store; endpoint when --endpoint is given)",
+    )
     add_endpoint_option(parser, "run the query against this SPARQL endpoint")
     add_format_option(parser, FORMATS, "table")
     parser.set_defaults(format=None)  # None: table for SELECT/ASK, turtle for graphs
-    parser.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
-                        help="bind ?NAME; <iri> or prefix:local is an IRI, else a literal "
-                             "(repeatable)")
+    parser.add_argument(
+        "--bind",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME; <iri> or prefix:local is an IRI, else a literal (repeatable)",
+    )
     parser.add_argument("--dist", type=Path, help="the built graph (default: dist/)")
-    parser.add_argument("--timeout", type=SECONDS, default=DEFAULT_TIMEOUT,
-                        help=f"seconds the query may take, with any engine "
-                             f"(default: {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--allow-service", action="store_true",
-                        help="let the query reach the network: SERVICE clauses (the "
-                             "federated-*.rq queries need it) and, with rdflib, FROM <url>")
+    parser.add_argument(
+        "--timeout",
+        type=SECONDS,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds the query may take, with any engine (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let the query reach the network: SERVICE clauses (the "
+        "federated-*.rq queries need it) and, with rdflib, FROM <url>",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,11 +78,13 @@ def run(args: argparse.Namespace) -> int:
         raise QueryError(f"--endpoint goes with --engine endpoint, not {engine_name}")
     dist = args.dist or dist_dir(project_root())
     if engine_name == "endpoint":  # the user named the address; the client has its timeout
-        result = run_query(open_engine(engine_name, dist, args.endpoint, args.timeout), query,
-                           bindings)
+        result = run_query(
+            open_engine(engine_name, dist, args.endpoint, args.timeout), query, bindings
+        )
     else:
-        result = run_local(engine_name, dist, bind(query, bindings), args.timeout,
-                           args.allow_service)
+        result = run_local(
+            engine_name, dist, bind(query, bindings), args.timeout, args.allow_service
+        )
     output = render(result, args.format, query.prefixes)
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
@@ -72,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_local(engine_name: str, dist: Path, query: Query, timeout: float,
-              allow_service: bool) -> Result:
+def run_local(
+    engine_name: str, dist: Path, query: Query, timeout: float, allow_service: bool
+) -> Result:
     """Run the query in a child process (sandbox.py): within timeout, without network unless
     allowed, and with a crash of the engine reported in one line."""
     from nkelections.process.sandbox import run_isolated
@@ -82,8 +104,9 @@ def run_local(engine_name: str, dist: Path, query: Query, timeout: float,
         from nkelections.query.embedded import ensure_index
 
         ensure_index(dist)  # here, not in the child: a kill must not stop it half-way
-    return run_isolated(_answer, (engine_name, dist, query, allow_service), timeout=timeout,
-                        network=allow_service)
+    return run_isolated(
+        _answer, (engine_name, dist, query, allow_service), timeout=timeout, network=allow_service
+    )
 
 
 def _answer(engine_name: str, dist: Path, query: Query, allow_service: bool) -> Result:
@@ -110,6 +133,7 @@ def _print_list(queries_dir: Path) -> None:
     infos = [i for i in list_queries(queries_dir) if i.name.startswith("cq-")]
     width = max((len(i.name) for i in infos), default=0)
     for info in infos:
-        params = f"  [--bind {info.parameters.split()[0].lstrip('?')}=...]" \
-            if info.parameters else ""
+        params = (
+            f"  [--bind {info.parameters.split()[0].lstrip('?')}=...]" if info.parameters else ""
+        )
         print(f"{info.name:<{width}}  {info.question}{params}")

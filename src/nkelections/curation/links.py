@@ -113,8 +113,10 @@ def load_links(path: Path, known: set[str] | None = None, root: Path | None = No
     for node in _seq(doc, "abstain_classes", path):
         name, reason = node.get("class"), node.get("reason")
         if not isinstance(name, str) or not isinstance(reason, str) or not reason.strip():
-            raise CurationError("an abstained class needs 'class' (an nke: class name) and a "
-                                "'reason'", where=node.where)
+            raise CurationError(
+                "an abstained class needs 'class' (an nke: class name) and a 'reason'",
+                where=node.where,
+            )
         result.abstain_classes[name] = " ".join(reason.split())
     for node in _seq(doc, "korean_names", path):
         name = _korean(node)
@@ -129,19 +131,34 @@ def _korean(node: Node) -> KoreanName:
     """A Korean name with its evidence: Hangul, and quoted by the snippet of the page seen."""
     unknown = sorted(set(node) - KOREAN_KEYS)
     if unknown:
-        raise CurationError(f"unknown key '{unknown[0]}' in a Korean name", where=node.where,
-                            hint="use " + ", ".join(sorted(KOREAN_KEYS)))
+        raise CurationError(
+            f"unknown key '{unknown[0]}' in a Korean name",
+            where=node.where,
+            hint="use " + ", ".join(sorted(KOREAN_KEYS)),
+        )
     for key in ("entity", "label", "seen_at", "snippet"):
         if not isinstance(node.get(key), str) or not node[key].strip():
-            raise CurationError(f"a Korean name needs '{key}'", where=node.where,
-                                hint="say where the Hangul was seen and quote the snippet")
+            raise CurationError(
+                f"a Korean name needs '{key}'",
+                where=node.where,
+                hint="say where the Hangul was seen and quote the snippet",
+            )
     names = [node["label"].strip()] + [str(a).strip() for a in node.get("aliases") or []]
     for name in names:
         if not HANGUL.search(name) or name not in node["snippet"]:
-            raise CurationError(f"'{name}' is not Hangul shown by the snippet", where=node.where,
-                                hint="quote the page's text that gives the Korean name")
-    return KoreanName(node["entity"].strip(), names[0], tuple(names[1:]),
-                      node["seen_at"].strip(), node["snippet"], node.where)
+            raise CurationError(
+                f"'{name}' is not Hangul shown by the snippet",
+                where=node.where,
+                hint="quote the page's text that gives the Korean name",
+            )
+    return KoreanName(
+        node["entity"].strip(),
+        names[0],
+        tuple(names[1:]),
+        node["seen_at"].strip(),
+        node["snippet"],
+        node.where,
+    )
 
 
 def _seq(doc: Node, key: str, path: Path) -> list[Node]:
@@ -155,21 +172,38 @@ def _seq(doc: Node, key: str, path: Path) -> list[Node]:
 def _link(node: Node) -> Link:
     unknown = sorted(set(node) - LINK_KEYS)
     if unknown:
-        raise CurationError(f"unknown key '{unknown[0]}' in a Wikidata link", where=node.where,
-                            hint="use " + ", ".join(sorted(LINK_KEYS)))
+        raise CurationError(
+            f"unknown key '{unknown[0]}' in a Wikidata link",
+            where=node.where,
+            hint="use " + ", ".join(sorted(LINK_KEYS)),
+        )
     for key in ("entity", "qid", "seen_at", "title", "snippet"):
         if not isinstance(node.get(key), str) or not node[key].strip():
-            raise CurationError(f"a Wikidata link needs '{key}'", where=node.where,
-                                hint="say where the item id was seen and quote the snippet")
+            raise CurationError(
+                f"a Wikidata link needs '{key}'",
+                where=node.where,
+                hint="say where the item id was seen and quote the snippet",
+            )
     qid = node["qid"].strip()
     if not QID.match(qid):
-        raise CurationError(f"'{qid}' is not a Wikidata item id (Q followed by digits)",
-                            where=node.where)
+        raise CurationError(
+            f"'{qid}' is not a Wikidata item id (Q followed by digits)", where=node.where
+        )
     if not re.search(rf"(?<![0-9]){qid[1:]}(?![0-9])", node["snippet"]):
-        raise CurationError(f"the snippet does not contain the id {qid}", where=node.where,
-                            hint="quote the text of the page that shows the id")
-    return Link(node["entity"].strip(), qid, node["seen_at"].strip(), node["title"].strip(),
-                node["snippet"], node.where, node.get("looked_up"))
+        raise CurationError(
+            f"the snippet does not contain the id {qid}",
+            where=node.where,
+            hint="quote the text of the page that shows the id",
+        )
+    return Link(
+        node["entity"].strip(),
+        qid,
+        node["seen_at"].strip(),
+        node["title"].strip(),
+        node["snippet"],
+        node.where,
+        node.get("looked_up"),
+    )
 
 
 def _classes(node, path: Path) -> dict[str, list[WikidataClass]]:
@@ -180,15 +214,20 @@ def _classes(node, path: Path) -> dict[str, list[WikidataClass]]:
     out: dict[str, list[WikidataClass]] = {}
     for kind, items in node.items():
         if kind not in KINDS:
-            raise CurationError(f"unknown kind '{kind}' in linker_classes", where=node.where,
-                                hint="one of " + ", ".join(KINDS))
+            raise CurationError(
+                f"unknown kind '{kind}' in linker_classes",
+                where=node.where,
+                hint="one of " + ", ".join(KINDS),
+            )
         for item in items or []:
             qid = item.get("qid") if isinstance(item, Node) else None
             if not isinstance(qid, str) or not QID.match(qid) or not item.get("seen_at"):
-                raise CurationError(f"a class of '{kind}' needs a 'qid' and 'seen_at'",
-                                    where=node.where)
+                raise CurationError(
+                    f"a class of '{kind}' needs a 'qid' and 'seen_at'", where=node.where
+                )
             out.setdefault(kind, []).append(
-                WikidataClass(qid, str(item.get("label", "")), item["seen_at"]))
+                WikidataClass(qid, str(item.get("label", "")), item["seen_at"])
+            )
     return out
 
 
@@ -197,20 +236,28 @@ def _check(result: Links, known: set[str] | None, path: Path) -> None:
     items: dict[str, Link] = {}
     for link in result.links:
         if known is not None and link.entity not in known:
-            raise CurationError(f"Wikidata link for unknown entity '{link.entity}'",
-                                where=link.where, hint="use an id of data/entities/*.yaml")
+            raise CurationError(
+                f"Wikidata link for unknown entity '{link.entity}'",
+                where=link.where,
+                hint="use an id of data/entities/*.yaml",
+            )
         if link.entity in seen:
             raise CurationError(f"'{link.entity}' is linked twice", where=link.where)
         if link.qid in items:
-            raise CurationError(f"{link.qid} is linked to both '{items[link.qid].entity}' and "
-                                f"'{link.entity}'", where=link.where)
+            raise CurationError(
+                f"{link.qid} is linked to both '{items[link.qid].entity}' and '{link.entity}'",
+                where=link.where,
+            )
         if link.entity in result.abstentions:
             raise CurationError(f"'{link.entity}' is both linked and abstained", where=link.where)
         seen[link.entity], items[link.qid] = link, link
     for entity in list(result.abstentions) + list(result.korean):
         if known is not None and entity not in known:
-            raise CurationError(f"abstention or Korean name for unknown entity '{entity}'",
-                                where=str(path), hint="use an id of data/entities/*.yaml")
+            raise CurationError(
+                f"abstention or Korean name for unknown entity '{entity}'",
+                where=str(path),
+                hint="use an id of data/entities/*.yaml",
+            )
 
 
 def add_links(graph: Graph | GraphTriples, links: Links) -> int:
@@ -238,14 +285,15 @@ class Coverage:
     unlisted: list[str]
 
 
-def coverage(graph: Graph, links: Links, superclasses: Callable[[RdfNode], set[RdfNode]]
-             ) -> Coverage:
+def coverage(
+    graph: Graph, links: Links, superclasses: Callable[[RdfNode], set[RdfNode]]
+) -> Coverage:
     """Every labelled entity of the graph that is not a fact: linked, abstained (itself or by its
     class), or unlisted. A new or split entity shows up as unlisted until a curator decides."""
     out = Coverage([], [], [])
     classes = {NKE[name] for name in links.abstain_classes}
     for iri in sorted({s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}):
-        ident = str(iri)[len(str(NKR)):]
+        ident = str(iri)[len(str(NKR)) :]
         if not str(iri).startswith(str(NKR)) or "/" in ident:
             continue
         supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
@@ -260,7 +308,8 @@ def coverage(graph: Graph, links: Links, superclasses: Callable[[RdfNode], set[R
     return out
 
 
-def add_wikidata_links(graph: Graph | GraphTriples, data_dir: Path, known: set[str],
-                       root: Path | None = None) -> int:
+def add_wikidata_links(
+    graph: Graph | GraphTriples, data_dir: Path, known: set[str], root: Path | None = None
+) -> int:
     """The build's one call: read data/wikidata.yaml, check it against the curated ids, add it."""
     return add_links(graph, load_links(data_dir / "wikidata.yaml", known, root))

@@ -53,12 +53,16 @@ class Ontology:
         try:
             graph.parse(path, format="turtle")
         except OSError as exc:
-            raise CurationError(f"cannot read the ontology: {exc.strerror or exc}",
-                                where=str(path)) from None
+            raise CurationError(
+                f"cannot read the ontology: {exc.strerror or exc}", where=str(path)
+            ) from None
         except Exception as exc:  # rdflib's parser errors have no common base class
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise CurationError(f"the ontology does not parse: {first[:300]}", where=str(path),
-                                hint="fix the Turtle (riot --validate names the line)") from None
+            raise CurationError(
+                f"the ontology does not parse: {first[:300]}",
+                where=str(path),
+                hint="fix the Turtle (riot --validate names the line)",
+            ) from None
         return cls(graph)
 
     def _named(self, kind: URIRef) -> list[URIRef]:
@@ -114,7 +118,8 @@ class Ontology:
         found = self._subclass_answers.get(key)
         if found is None:
             found = self._subclass_answers[key] = any(
-                self.is_subclass(t, p) for t in types for p in parents)
+                self.is_subclass(t, p) for t in types for p in parents
+            )
         return found
 
     @cached_property
@@ -148,8 +153,11 @@ class Ontology:
         if found is None:
             iri = self.resolve_term(name)
             if iri not in self.properties:
-                raise CurationError(f"unknown property '{name}'", where=where,
-                                    hint=self.closest(name, self.properties))
+                raise CurationError(
+                    f"unknown property '{name}'",
+                    where=where,
+                    hint=self.closest(name, self.properties),
+                )
             found = self._properties_by_name[name] = self.properties[iri]
         return found
 
@@ -158,8 +166,9 @@ class Ontology:
         if found is None:
             iri = self.resolve_term(name)
             if iri not in self.classes:
-                raise CurationError(f"unknown class '{name}'", where=where,
-                                    hint=self.closest(name, self.classes))
+                raise CurationError(
+                    f"unknown class '{name}'", where=where, hint=self.closest(name, self.classes)
+                )
             found = self._classes_by_name[name] = iri
         return found
 
@@ -180,4 +189,4 @@ class Ontology:
     def short(iri: URIRef) -> str:
         """The ontology's own terms by their bare local name, others as CURIEs."""
         found = shorten(iri)
-        return found[len("nke:"):] if found.startswith("nke:") else found
+        return found[len("nke:") :] if found.startswith("nke:") else found

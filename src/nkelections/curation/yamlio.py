@@ -34,8 +34,9 @@ MAX_DEPTH = 50
 # values (about one per 32 bytes in real files, one per 2 bytes in a file of "[[[[").
 NODE_MARKS = ("[", "{", ",", "- ", ": ", ":\n")
 # anchors, aliases and tags: left to PyYAML, which resolves them as the curation expects
-FAST_UNSUPPORTED = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | \
-    ryml.VALTAG
+FAST_UNSUPPORTED = (
+    ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG
+)
 
 
 class Node(dict):
@@ -88,12 +89,15 @@ def _read_bytes(path: Path, shown: str) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise CurationError("not a regular file", where=shown,
-                                hint="curated YAML must be an ordinary file")
+            raise CurationError(
+                "not a regular file", where=shown, hint="curated YAML must be an ordinary file"
+            )
         if info.st_size > MAX_BYTES:
-            raise CurationError(f"the file has {info.st_size:,} bytes, more than the "
-                                f"{MAX_BYTES:,} allowed", where=shown,
-                                hint="split it into several files")
+            raise CurationError(
+                f"the file has {info.st_size:,} bytes, more than the {MAX_BYTES:,} allowed",
+                where=shown,
+                hint="split it into several files",
+            )
         with path.open("rb") as handle:
             return handle.read(MAX_BYTES + 1)
     except OSError as exc:
@@ -101,18 +105,25 @@ def _read_bytes(path: Path, shown: str) -> bytes:
 
 
 def _decode(raw: bytes, shown: str) -> str:
-    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
-                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
         if raw.startswith(bom):
-            raise CurationError(f"the file is {name}, not UTF-8", where=shown,
-                                hint="save it as UTF-8")
+            raise CurationError(
+                f"the file is {name}, not UTF-8", where=shown, hint="save it as UTF-8"
+            )
     try:
         return raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise CurationError(f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be "
-                            "decoded)", where=f"{shown}:{line}",
-                            hint="save it as UTF-8; binary files do not belong in data/") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CurationError(
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            where=f"{shown}:{line}",
+            hint="save it as UTF-8; binary files do not belong in data/",
+        ) from None
 
 
 def _check_node_estimate(text: str, shown: str) -> None:
@@ -120,9 +131,12 @@ def _check_node_estimate(text: str, shown: str) -> None:
     hundreds of bytes on each, so a few megabytes of "[[[[" would take gigabytes."""
     estimate = sum(text.count(mark) for mark in NODE_MARKS)
     if estimate > MAX_NODES:
-        raise CurationError(f"the file would hold about {estimate:,} YAML values, more than "
-                            f"the {MAX_NODES:,} allowed", where=shown,
-                            hint="split it into several files")
+        raise CurationError(
+            f"the file would hold about {estimate:,} YAML values, more than "
+            f"the {MAX_NODES:,} allowed",
+            where=shown,
+            hint="split it into several files",
+        )
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, shown: str) -> CurationError:
@@ -135,10 +149,12 @@ def _syntax_error(exc: yaml.YAMLError, text: str, shown: str) -> CurationError:
         hint = "remove the control character; binary data does not belong in data/"
     else:
         line = 0
-    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or \
-        str(exc).splitlines()[0]
-    return CurationError(f"invalid YAML: {problem}", where=f"{shown}:{line}" if line else shown,
-                         hint=hint)
+    problem = (
+        getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    )
+    return CurationError(
+        f"invalid YAML: {problem}", where=f"{shown}:{line}" if line else shown, hint=hint
+    )
 
 
 class _Builder:
@@ -161,8 +177,11 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents > 1:
-                    self.fail("a file holds one YAML document; this is a second one",
-                              _line(event), "remove the '---' line")
+                    self.fail(
+                        "a file holds one YAML document; this is a second one",
+                        _line(event),
+                        "remove the '---' line",
+                    )
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 self.open(event)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -172,17 +191,22 @@ class _Builder:
                 self.add(self.scalar(event), 1, event.anchor, _line(event))
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor is None or event.anchor not in self.anchors:
-                    self.fail(f"the alias '*{event.anchor}' names no anchor made before it",
-                              _line(event), "an alias may only repeat a value anchored earlier, "
-                              "outside itself")
+                    self.fail(
+                        f"the alias '*{event.anchor}' names no anchor made before it",
+                        _line(event),
+                        "an alias may only repeat a value anchored earlier, outside itself",
+                    )
                 value, size = self.anchors[event.anchor]
                 self.add(value, size, None, _line(event))
         return self.root
 
     def open(self, event) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            self.fail(f"values nest deeper than {MAX_DEPTH} levels", _line(event),
-                      "curated files need only a few levels")
+            self.fail(
+                f"values nest deeper than {MAX_DEPTH} levels",
+                _line(event),
+                "curated files need only a few levels",
+            )
         line = _line(event)
         container: Node | Seq
         if isinstance(event, yaml.MappingStartEvent):
@@ -212,8 +236,11 @@ class _Builder:
         frame = self.stack[-1]
         frame[1] += size
         if frame[1] > MAX_NODES:
-            self.fail(f"aliases expand this value to more than {MAX_NODES:,} values", line,
-                      "repeat values by writing them, not by aliases of aliases")
+            self.fail(
+                f"aliases expand this value to more than {MAX_NODES:,} values",
+                line,
+                "repeat values by writing them, not by aliases of aliases",
+            )
         parent = frame[0]
         if isinstance(parent, Seq):
             parent.append(value)
@@ -223,8 +250,11 @@ class _Builder:
             if not isinstance(value, str):
                 self.fail("a key must be a plain text", line, "write 'key: value'")
             if value in parent:
-                self.fail(f"the key '{printable(value)}' appears twice in one mapping", line,
-                          "remove or rename one of them")
+                self.fail(
+                    f"the key '{printable(value)}' appears twice in one mapping",
+                    line,
+                    "remove or rename one of them",
+                )
             frame[2] = value
             parent.key_lines[value] = line
         else:
@@ -288,8 +318,7 @@ def _convert_fast(tree, node: int, shown: str, depth: int = 0):
             out[key] = _convert_fast(tree, child, shown, depth + 1)
         return out
     if kind & ryml.SEQ:
-        seq = Seq(_convert_fast(tree, child, shown, depth + 1)
-                  for child in _children(tree, node))
+        seq = Seq(_convert_fast(tree, child, shown, depth + 1) for child in _children(tree, node))
         seq.file = shown
         return seq
     raw = tree.val(node)

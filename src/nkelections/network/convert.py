@@ -35,11 +35,20 @@ from nkelections.rdf.namespaces import (
 )
 
 # Provenance plumbing: summarised as attributes, never nodes of the entity graph.
-PLUMBING_CLASSES = frozenset({
-    NKE.Evidence, NKE.Mention, NKE.Statement, NKE.Derivation, NKE.IdentityLink,
-    OA.SpecificResource, OA.TextQuoteSelector, OA.TextPositionSelector,
-    PROV.Attribution,  # a quote's credits (evidence.py): whom the evidence names, and in what role
-})
+PLUMBING_CLASSES = frozenset(
+    {
+        NKE.Evidence,
+        NKE.Mention,
+        NKE.Statement,
+        NKE.Derivation,
+        NKE.IdentityLink,
+        OA.SpecificResource,
+        OA.TextQuoteSelector,
+        OA.TextPositionSelector,
+        # a quote's credits (evidence.py): whom the evidence names, and in what role
+        PROV.Attribution,
+    }
+)
 # Literals too large or too internal to carry on every node.
 SKIPPED_LITERALS = frozenset({SCHEMA.text})
 # Types every fact or document also has; the node's `type` is its most specific class, one of
@@ -50,6 +59,7 @@ NKR_TEXT, WD_TEXT = str(NKR), str(WD)
 
 
 VOICES = {NKV["credit-speaker"], NKV["credit-author"], NKV["credit-publisher"]}
+
 
 @dataclass(frozen=True)
 class Quote:
@@ -97,8 +107,10 @@ class GraphIndex:
         self.triple_count = loaded.triple_count
         self.digest = loaded.digest  # SHA-256 of the data graph's sorted N-Triples
         if len(self.data) == 0:
-            raise NetworkError(f"the dataset has no triples in {DATA_GRAPH}",
-                               hint="build the graph with 'nkelections build'")
+            raise NetworkError(
+                f"the dataset has no triples in {DATA_GRAPH}",
+                hint="build the graph with 'nkelections build'",
+            )
         # Answers that depend on a few dozen properties or combinations of types, asked once
         # per node or edge of a full election: each is worked out once.
         self._labels: dict = {}
@@ -129,7 +141,7 @@ class GraphIndex:
 
     def node_id(self, iri: URIRef) -> str:
         text = str(iri)
-        return text[len(NKR_TEXT):] if text.startswith(NKR_TEXT) else text
+        return text[len(NKR_TEXT) :] if text.startswith(NKR_TEXT) else text
 
     def type_names(self) -> list[str]:
         """Every class of the ontology as `type_name` writes it, sorted: the one order that
@@ -148,8 +160,9 @@ class GraphIndex:
         key = (self.types.get(iri, NO_TYPES), classes)
         found = self._is_a.get(key)
         if found is None:
-            found = self._is_a[key] = any(self.ontology.is_subclass(t, c)
-                                          for t in key[0] for c in classes)
+            found = self._is_a[key] = any(
+                self.ontology.is_subclass(t, c) for t in key[0] for c in classes
+            )
         return found
 
     def label(self, node) -> str:
@@ -180,8 +193,9 @@ class GraphIndex:
         # so a node of nke:Document is also schema:CreativeWork and prov:Entity: the classes
         # with no subclass among the node's types come first, then the generic ones go.
         types = sorted(self.types.get(iri, set()))
-        specific = [t for t in types
-                    if not any(o != t and self.ontology.is_subclass(o, t) for o in types)]
+        specific = [
+            t for t in types if not any(o != t and self.ontology.is_subclass(o, t) for o in types)
+        ]
         specific = [t for t in specific if t not in GENERIC_TYPES] or specific
         nke = [t for t in specific if str(t).startswith(str(NKE))]
         found = nke or specific
@@ -200,8 +214,9 @@ class GraphIndex:
         found = self._property_labels.get(prop)
         if found is None:
             value = self.ontology.graph.value(prop, RDFS.label)
-            found = self._property_labels[prop] = \
+            found = self._property_labels[prop] = (
                 str(value) if value is not None else self.short(prop)
+            )
         return found
 
     @staticmethod
@@ -209,8 +224,11 @@ class GraphIndex:
         return Ontology.short(prop).replace(":", "_")
 
     def wikidata(self, iri: URIRef) -> str | None:
-        ids = sorted(str(o)[len(WD_TEXT):] for o in self.data.objects(iri, SCHEMA.sameAs)
-                     if str(o).startswith(WD_TEXT))
+        ids = sorted(
+            str(o)[len(WD_TEXT) :]
+            for o in self.data.objects(iri, SCHEMA.sameAs)
+            if str(o).startswith(WD_TEXT)
+        )
         return " ".join(ids) or None
 
     @cached_property
@@ -226,14 +244,20 @@ class GraphIndex:
                 start = self.data.value(selector, OA.start) or start
                 end = self.data.value(selector, OA.end) or end
             stated = tuple(sorted(self.data.objects(ev, NKE.statedBy)))
-            found[ev] = Quote(str(exact), doc, int(start or 0), int(end or 0), stated,
-                              self._voice(ev))
+            found[ev] = Quote(
+                str(exact), doc, int(start or 0), int(end or 0), stated, self._voice(ev)
+            )
         return found
 
     def _voice(self, evidence: URIRef) -> tuple[URIRef, ...]:
         credits = self.data.objects(evidence, PROV.qualifiedAttribution)
-        return tuple(sorted(self.data.value(c, PROV.agent) for c in credits
-                            if self.data.value(c, PROV.hadRole) in VOICES))
+        return tuple(
+            sorted(
+                self.data.value(c, PROV.agent)
+                for c in credits
+                if self.data.value(c, PROV.hadRole) in VOICES
+            )
+        )
 
     @cached_property
     def facts(self) -> dict[URIRef, Fact]:
@@ -242,10 +266,16 @@ class GraphIndex:
         for node in sorted_terms(self.data.subjects(RDF.type, NKE.Fact)):
             triple = None
             if (node, RDF.type, NKE.Statement) in self.data:
-                triple = (self.data.value(node, RDF.subject), self.data.value(node, RDF.predicate),
-                          self.data.value(node, RDF.object))
-            quotes = [self.quotes[e] for e in sorted(self.data.objects(node, PROV.wasDerivedFrom))
-                      if e in self.quotes]
+                triple = (
+                    self.data.value(node, RDF.subject),
+                    self.data.value(node, RDF.predicate),
+                    self.data.value(node, RDF.object),
+                )
+            quotes = [
+                self.quotes[e]
+                for e in sorted(self.data.objects(node, PROV.wasDerivedFrom))
+                if e in self.quotes
+            ]
             quotes.sort(key=lambda q: (str(q.document), q.start))
             facts[node] = Fact(node, triple, quotes)
         return facts
@@ -271,8 +301,11 @@ class GraphIndex:
 
     def node_attributes(self, iri: URIRef) -> dict:
         """Type, label, Wikidata id, literal and concept values, and provenance counts."""
-        attrs: dict[str, object] = {"iri": str(iri), "label": self.label(iri),
-                                    "type": self.type_name(iri)}
+        attrs: dict[str, object] = {
+            "iri": str(iri),
+            "label": self.label(iri),
+            "type": self.type_name(iri),
+        }
         values: dict[str, set[str]] = defaultdict(set)
         for p, o in self.data.predicate_objects(iri):
             column = self._columns.get(p)
@@ -316,8 +349,12 @@ class GraphIndex:
     @cached_property
     def _relations(self) -> list[tuple]:
         entity_set, rdf_type = self.entity_set, self.data.predicates.get(RDF.type)
-        rows = [(s, p, o) for s in self.entities for p, o in self.data.predicate_objects(s)
-                if o in entity_set and p is not rdf_type and isinstance(o, URIRef)]
+        rows = [
+            (s, p, o)
+            for s in self.entities
+            for p, o in self.data.predicate_objects(s)
+            if o in entity_set and p is not rdf_type and isinstance(o, URIRef)
+        ]
         # all IRIs: their text orders them as rdflib does, without a Python call per comparison
         return sorted(rows, key=lambda row: (str(row[0]), str(row[1]), str(row[2])))
 
@@ -332,8 +369,11 @@ def sorted_terms(terms) -> list:
 
 
 def edge_attributes(index: GraphIndex, s: URIRef, p: URIRef, o) -> dict:
-    return {"property": index.short(p), "label": index.property_label(p),
-            "sources": index.sources(s, p, o)}
+    return {
+        "property": index.short(p),
+        "label": index.property_label(p),
+        "sources": index.sources(s, p, o),
+    }
 
 
 def add_entity(graph: nx.MultiDiGraph, index: GraphIndex, iri: URIRef, **extra) -> str:

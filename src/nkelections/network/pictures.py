@@ -30,8 +30,9 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
     simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
-    components = sorted((sorted(c) for c in nx.connected_components(simple)),
-                        key=lambda c: (-len(c), c[0]))
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0])
+    )
     boxes = [_component_layout(simple.subgraph(c)) for c in components]
     return _pack(boxes)
 
@@ -89,12 +90,22 @@ def type_styles(graph: nx.MultiDiGraph, order: Sequence[str] = ()) -> dict[str, 
     known = set(order)
     order = list(order) + [t for t in present if t not in known]
     number = {t: i for i, t in enumerate(order)}
-    return {t: (PALETTE[(2 * number[t] + (number[t] // 10) % 2) % len(PALETTE)],
-                MARKERS[number[t] // 20 % len(MARKERS)]) for t in present}
+    return {
+        t: (
+            PALETTE[(2 * number[t] + (number[t] // 10) % 2) % len(PALETTE)],
+            MARKERS[number[t] // 20 % len(MARKERS)],
+        )
+        for t in present
+    }
 
 
-def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str] = (),
-         columns: list[tuple[str, list[str]]] | None = None) -> Figure:
+def draw(
+    graph: nx.MultiDiGraph,
+    title: str,
+    subtitle: str,
+    order: Sequence[str] = (),
+    columns: list[tuple[str, list[str]]] | None = None,
+) -> Figure:
     """The view by a seeded spring layout, or in `columns` (heading, nodes) when given."""
     n = graph.number_of_nodes()
     side = max(9.0, min(32.0, 3.0 * math.sqrt(max(n, 1)) + 4))
@@ -104,8 +115,9 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str]
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.01, 0.78, 0.91))
     ax.set_axis_off()
-    fig.suptitle("\n".join([*textwrap.wrap(title, 120), subtitle]), fontsize=12, x=0.01,
-                 ha="left", y=0.985)
+    fig.suptitle(
+        "\n".join([*textwrap.wrap(title, 120), subtitle]), fontsize=12, x=0.01, ha="left", y=0.985
+    )
     if n == 0:
         ax.text(0.5, 0.5, "no nodes in this view for the current data", ha="center")
         return fig
@@ -113,20 +125,39 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str]
     if columns:
         _headings(ax, columns)
     styles = type_styles(graph, order)
-    nx.draw_networkx_edges(graph, pos, ax=ax, edge_color="#9a9a9a", arrowsize=9,
-                           width=[0.6 + 0.6 * d.get("sources", 0)
-                                  for _, _, d in graph.edges(data=True)],
-                           node_size=260, connectionstyle="arc3,rad=0.06", arrows=True)
+    nx.draw_networkx_edges(
+        graph,
+        pos,
+        ax=ax,
+        edge_color="#9a9a9a",
+        arrowsize=9,
+        width=[0.6 + 0.6 * d.get("sources", 0) for _, _, d in graph.edges(data=True)],
+        node_size=260,
+        connectionstyle="arc3,rad=0.06",
+        arrows=True,
+    )
     for kind, (colour, marker) in styles.items():
         nodes = sorted(v for v, d in graph.nodes(data=True) if d.get("type", "unknown") == kind)
         disputed = [bool(graph.nodes[v].get("disputed")) for v in nodes]
-        nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_size=260,
-                               node_color=[colour] * len(nodes), node_shape=marker,
-                               edgecolors=[DISPUTED if d else "#333333" for d in disputed],
-                               linewidths=[2.5 if d else 0.6 for d in disputed])
+        nx.draw_networkx_nodes(
+            graph,
+            pos,
+            nodelist=nodes,
+            ax=ax,
+            node_size=260,
+            node_color=[colour] * len(nodes),
+            node_shape=marker,
+            edgecolors=[DISPUTED if d else "#333333" for d in disputed],
+            linewidths=[2.5 if d else 0.6 for d in disputed],
+        )
     _labels(ax, graph, pos, small=n > 45 and not columns)
-    _legend(fig, styles, any(d.get("disputed") for _, d in graph.nodes(data=True)),
-            min(n, MAX_LABELS), n)
+    _legend(
+        fig,
+        styles,
+        any(d.get("disputed") for _, d in graph.nodes(data=True)),
+        min(n, MAX_LABELS),
+        n,
+    )
     ax.margins(0.08)
     return fig
 
@@ -134,8 +165,16 @@ def draw(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str]
 def _headings(ax, columns: list[tuple[str, list[str]]]) -> None:
     _, gap = _column_sizes(columns)
     for x, (heading, _) in enumerate(columns):
-        ax.text(x * gap, 0.2, heading, fontsize=11, fontweight="bold", ha="center",
-                va="bottom", color="#444444")
+        ax.text(
+            x * gap,
+            0.2,
+            heading,
+            fontsize=11,
+            fontweight="bold",
+            ha="center",
+            va="bottom",
+            color="#444444",
+        )
 
 
 def labelled(graph: nx.MultiDiGraph) -> list[str]:
@@ -149,37 +188,87 @@ def _labels(ax, graph: nx.MultiDiGraph, pos: dict, small: bool) -> None:
     for node in labelled(graph):
         text = "\n".join(textwrap.wrap(graph.nodes[node].get("label", node), 26)[:3])
         x, y = pos[node]
-        ax.text(x, y - 0.12, text, fontsize=size, ha="center", va="top", zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+        ax.text(
+            x,
+            y - 0.12,
+            text,
+            fontsize=size,
+            ha="center",
+            va="top",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
     if graph.number_of_edges() <= 70:
         labels: dict[tuple[str, str], list[str]] = {}
         for u, v, d in graph.edges(data=True):
             if u != v:
                 labels.setdefault((u, v), []).append(d.get("label", ""))
         nx.draw_networkx_edge_labels(
-            graph, pos, ax=ax, font_size=size - 1.5, font_color="#555555",
+            graph,
+            pos,
+            ax=ax,
+            font_size=size - 1.5,
+            font_color="#555555",
             edge_labels={e: ", ".join(sorted(set(ls))) for e, ls in sorted(labels.items())},
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
+        )
 
 
 def _legend(fig: Figure, styles: dict, disputed: bool, labels: int, nodes: int) -> None:
-    handles = [Line2D([], [], marker=m, linestyle="", markersize=9, color=c,
-                      markeredgecolor="#333333", label=t) for t, (c, m) in styles.items()]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=m,
+            linestyle="",
+            markersize=9,
+            color=c,
+            markeredgecolor="#333333",
+            label=t,
+        )
+        for t, (c, m) in styles.items()
+    ]
     if disputed:
-        handles.append(Line2D([], [], marker="o", linestyle="", markersize=9, color="white",
-                              markeredgecolor=DISPUTED, markeredgewidth=2.5,
-                              label="in a disagreement"))
-    handles.append(Line2D([], [], color="#9a9a9a", linewidth=2.4,
-                          label="edge width: number of sources"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markersize=9,
+                color="white",
+                markeredgecolor=DISPUTED,
+                markeredgewidth=2.5,
+                label="in a disagreement",
+            )
+        )
+    handles.append(
+        Line2D([], [], color="#9a9a9a", linewidth=2.4, label="edge width: number of sources")
+    )
     if labels < nodes:
-        handles.append(Line2D([], [], linestyle="", label=f"labels: the {labels} best "
-                              f"connected of {nodes} nodes"))
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.80, 0.9),
-               title="node type", fontsize=9, title_fontsize=10, frameon=False)
+        handles.append(
+            Line2D(
+                [], [], linestyle="", label=f"labels: the {labels} best connected of {nodes} nodes"
+            )
+        )
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.80, 0.9),
+        title="node type",
+        fontsize=9,
+        title_fontsize=10,
+        frameon=False,
+    )
 
 
-def render(graph: nx.MultiDiGraph, title: str, subtitle: str, order: Sequence[str] = (),
-           columns: list[tuple[str, list[str]]] | None = None) -> dict[str, bytes]:
+def render(
+    graph: nx.MultiDiGraph,
+    title: str,
+    subtitle: str,
+    order: Sequence[str] = (),
+    columns: list[tuple[str, list[str]]] | None = None,
+) -> dict[str, bytes]:
     """PNG and SVG of one view; both are byte-stable for the same graph."""
     out = {}
     with matplotlib.rc_context({"svg.hashsalt": "nkelections", "svg.fonttype": "none"}):

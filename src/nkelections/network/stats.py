@@ -52,36 +52,52 @@ def compute_stats(source) -> Stats:
     simple: nx.Graph[str] = nx.Graph(graph.to_undirected())
     simple.remove_edges_from(list(nx.selfloop_edges(simple)))
     betweenness = nx.betweenness_centrality(simple)
-    central = [Central(n, d["label"], d["type"], simple.degree(n), round(betweenness[n], 6))
-               for n, d in sorted(graph.nodes(data=True))]
+    central = [
+        Central(n, d["label"], d["type"], simple.degree(n), round(betweenness[n], 6))
+        for n, d in sorted(graph.nodes(data=True))
+    ]
     sizes = sorted((len(c) for c in nx.connected_components(simple)), reverse=True)
     return Stats(
-        triples=index.triple_count, data_triples=len(index.data),
-        classes=dict(sorted(classes.items())), properties=dict(sorted(properties.items())),
-        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
+        triples=index.triple_count,
+        data_triples=len(index.data),
+        classes=dict(sorted(classes.items())),
+        properties=dict(sorted(properties.items())),
+        nodes=graph.number_of_nodes(),
+        edges=graph.number_of_edges(),
         by_degree=sorted(central, key=lambda c: (-c.degree, -c.betweenness, c.id))[:TOP],
         by_betweenness=sorted(central, key=lambda c: (-c.betweenness, -c.degree, c.id))[:TOP],
-        components=len(sizes), component_sizes=sizes, facts=len(index.facts),
-        facts_by_sources=_by_sources(index))
+        components=len(sizes),
+        component_sizes=sizes,
+        facts=len(index.facts),
+        facts_by_sources=_by_sources(index),
+    )
 
 
 def _by_sources(index: GraphIndex) -> dict[str, int]:
     counts = Counter(len(f.documents) for f in index.facts.values())
-    return {"0": counts[0], "1": counts[1], "2": counts[2],
-            "3+": sum(v for k, v in counts.items() if k >= 3)}
+    return {
+        "0": counts[0],
+        "1": counts[1],
+        "2": counts[2],
+        "3+": sum(v for k, v in counts.items() if k >= 3),
+    }
 
 
 def format_text(stats: Stats) -> str:
-    lines = [f"triples: {stats.triples} ({stats.data_triples} in the data graph)",
-             f"entity graph: {stats.nodes} nodes, {stats.edges} edges, "
-             f"{stats.components} connected components (largest {_head(stats.component_sizes)})",
-             f"facts: {stats.facts}; by number of source documents: "
-             + ", ".join(f"{k}: {v}" for k, v in stats.facts_by_sources.items()), ""]
+    lines = [
+        f"triples: {stats.triples} ({stats.data_triples} in the data graph)",
+        f"entity graph: {stats.nodes} nodes, {stats.edges} edges, "
+        f"{stats.components} connected components (largest {_head(stats.component_sizes)})",
+        f"facts: {stats.facts}; by number of source documents: "
+        + ", ".join(f"{k}: {v}" for k, v in stats.facts_by_sources.items()),
+        "",
+    ]
     lines += _table("instances by class", stats.classes)
     lines += _table("triples by property", stats.properties)
-    for title, rows, key in (("most central by degree", stats.by_degree, "degree"),
-                             ("most central by betweenness", stats.by_betweenness,
-                              "betweenness")):
+    for title, rows, key in (
+        ("most central by degree", stats.by_degree, "degree"),
+        ("most central by betweenness", stats.by_betweenness, "betweenness"),
+    ):
         lines.append(title)
         lines += [f"  {getattr(c, key):>9}  {c.label} ({c.type})" for c in rows]
         lines.append("")

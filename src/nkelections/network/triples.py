@@ -89,8 +89,9 @@ class TripleIndex:
         found = self._by_predicate.get(p)
         if found is None:
             held = self.predicates.get(p)
-            found = self._by_predicate[p] = [(s, o) for s, po in self.by_subject.items()
-                                             for q, o in po if q is held]
+            found = self._by_predicate[p] = [
+                (s, o) for s, po in self.by_subject.items() for q, o in po if q is held
+            ]
         return found
 
     def __len__(self) -> int:
@@ -107,8 +108,9 @@ class TripleIndex:
             p = self.predicates.get(p)
             if p is None:
                 return False
-        return any((p is None or q is p) and (o is None or v == o)
-                   for q, v in self.by_subject.get(s, ()))
+        return any(
+            (p is None or q is p) and (o is None or v == o) for q, v in self.by_subject.get(s, ())
+        )
 
     def predicate_objects(self, s) -> list[tuple]:
         return self.by_subject.get(s, [])
@@ -117,8 +119,7 @@ class TripleIndex:
         if s is None:
             return (o for _, o in self.pairs(p))
         p = self.predicates.get(p)
-        return (o for q, o in self.by_subject.get(s, ()) if q is p) if p is not None \
-            else iter(())
+        return (o for q, o in self.by_subject.get(s, ()) if q is p) if p is not None else iter(())
 
     def value(self, s, p):
         return next(self.objects(s, p), None)
@@ -196,8 +197,11 @@ def _index(quads: Iterable[ox.Quad]) -> Loaded:
         for quad in quads:
             count += 1
             s, p, o = quad.subject, quad.predicate, quad.object
-            (s, ns), (p, np), (o, no) = lookup(s) or convert(s), lookup(p) or convert(p), \
-                lookup(o) or convert(o)
+            (s, ns), (p, np), (o, no) = (
+                lookup(s) or convert(s),
+                lookup(p) or convert(p),
+                lookup(o) or convert(o),
+            )
             graph_name = quad.graph_name
             if graph_name == data_name:
                 lines.append(f"{ns} {np} {no} .")
@@ -215,6 +219,6 @@ def _digest(lines: list[str]) -> str:
     lines.sort()
     digest = hashlib.sha256()
     for start in range(0, len(lines), DIGEST_BATCH):
-        text = "\n".join(lines[start:start + DIGEST_BATCH])
+        text = "\n".join(lines[start : start + DIGEST_BATCH])
         digest.update(("\n" + text if start else text).encode("utf-8"))
     return digest.hexdigest()

@@ -27,8 +27,15 @@ from nkelections.network.convert import (
 from nkelections.rdf.namespaces import NKE, ORG, PROV, SCHEMA
 
 BODY_LIKE = (NKE.Body, ORG.Organization)
-INSTITUTION_CLASSES = (NKE.Law, NKE.LawVersion, NKE.LawArticle, NKE.Decision, NKE.Body,
-                       NKE.Election, ORG.Organization)
+INSTITUTION_CLASSES = (
+    NKE.Law,
+    NKE.LawVersion,
+    NKE.LawArticle,
+    NKE.Decision,
+    NKE.Body,
+    NKE.Election,
+    ORG.Organization,
+)
 DOCUMENT_LINKS = {SCHEMA.citation, NKE.reportedIn}
 
 
@@ -58,18 +65,24 @@ def committee_chart(index: GraphIndex) -> nx.MultiDiGraph:
         role = data.value(membership, ORG.role)
         role_label = index.label(role) if role is not None else "member"
         fact = index.facts.get(membership)
-        graph.add_edge(add_entity(graph, index, person), add_entity(graph, index, body),
-                       key=role_label, property="org:Membership", label=role_label,
-                       membership=index.node_id(membership),
-                       sources=len(fact.documents) if fact else 0)
+        graph.add_edge(
+            add_entity(graph, index, person),
+            add_entity(graph, index, body),
+            key=role_label,
+            property="org:Membership",
+            label=role_label,
+            membership=index.node_id(membership),
+            sources=len(fact.documents) if fact else 0,
+        )
     for s, p, o in index.relations():
         if p in (ORG.subOrganizationOf, ORG.memberOf) and index.is_a(o, BODY_LIKE):
             add_relation(graph, index, s, p, o)
     return graph
 
 
-def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
-                  name: str = "claims") -> nx.MultiDiGraph:
+def who_said_what(
+    index: GraphIndex, only: set[URIRef] | None = None, name: str = "claims"
+) -> nx.MultiDiGraph:
     """Sources, claims and attributed facts, who made them, what they are about, and the
     disagreements between facts (facts in a disagreement carry disputed=True); `only` keeps
     the facts named in it (a view per document, claims_by_document)."""
@@ -82,15 +95,21 @@ def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
         for doc in sorted(fact.documents):
             _edge(graph, add_entity(graph, index, doc), claim, "reports", len(fact.documents))
         for agent in claimants:
-            _edge(graph, claim, add_entity(graph, index, agent), "attributed to",
-                  len(fact.documents))
+            _edge(
+                graph, claim, add_entity(graph, index, agent), "attributed to", len(fact.documents)
+            )
         for about in _about(index, fact):
             _edge(graph, claim, add_entity(graph, index, about), "about", len(fact.documents))
     for disagreement in sorted(set(index.data.subjects(NKE.disagreeingFact, None))):
         for fact in sorted(index.data.objects(disagreement, NKE.disagreeingFact)):
             if index.node_id(fact) in graph:
-                _edge(graph, add_entity(graph, index, disagreement), index.node_id(fact),
-                      "disagreeing fact", 0)
+                _edge(
+                    graph,
+                    add_entity(graph, index, disagreement),
+                    index.node_id(fact),
+                    "disagreeing fact",
+                    0,
+                )
     # A fact may enter the view first as what another claim is about; mark every node here.
     marked = {index.node_id(f) for f in disputed}
     for node_id, data in graph.nodes(data=True):
@@ -98,8 +117,10 @@ def who_said_what(index: GraphIndex, only: set[URIRef] | None = None,
     return graph
 
 
-def claims_and_claimants(index: GraphIndex, disputed: dict[URIRef, set[URIRef]] | None = None,
-                         ) -> list[tuple[Fact, list[URIRef]]]:
+def claims_and_claimants(
+    index: GraphIndex,
+    disputed: dict[URIRef, set[URIRef]] | None = None,
+) -> list[tuple[Fact, list[URIRef]]]:
     """The facts the claims views show (every nke:Claim, a fact a speaker the text names
     states, a fact in a disagreement), each with who makes it."""
     disputed = _disputed_facts(index) if disputed is None else disputed
@@ -126,9 +147,15 @@ def _add_fact(graph: nx.MultiDiGraph, index: GraphIndex, fact, disputed: bool) -
         return add_entity(graph, index, fact.node, disputed=disputed)
     s, p, o = fact.triple
     node = index.node_id(fact.node)
-    graph.add_node(node, iri=str(fact.node), type="Statement", disputed=disputed,
-                   label=f"{index.label(s)} · {index.property_label(p)} · {index.label(o)}",
-                   sources=len(fact.documents), mentioned_in=0)
+    graph.add_node(
+        node,
+        iri=str(fact.node),
+        type="Statement",
+        disputed=disputed,
+        label=f"{index.label(s)} · {index.property_label(p)} · {index.label(o)}",
+        sources=len(fact.documents),
+        mentioned_in=0,
+    )
     return node
 
 
@@ -136,8 +163,10 @@ def _about(index: GraphIndex, fact) -> list[URIRef]:
     if fact.triple is not None:
         return [n for n in (fact.triple[0], fact.triple[2]) if n in index.entity_set]
     about = set(index.data.objects(fact.node, NKE.about)) | {
-        o for p, o in index.data.predicate_objects(fact.node)
-        if p not in (PROV.wasAttributedTo, NKE.reportedIn) and o in index.entity_set}
+        o
+        for p, o in index.data.predicate_objects(fact.node)
+        if p not in (PROV.wasAttributedTo, NKE.reportedIn) and o in index.entity_set
+    }
     return sorted(about)
 
 
@@ -171,12 +200,21 @@ def documents(index: GraphIndex) -> nx.MultiDiGraph:
         cited = index.data.value(node, NKE.citedDocument)
         if citing in index.entity_set and cited in index.entity_set:
             footnote = index.data.value(node, NKE.footnoteNumber)
-            graph.add_edge(add_entity(graph, index, citing), add_entity(graph, index, cited),
-                           key=index.node_id(node), property="nke:Citation", label="cites",
-                           footnote=str(footnote or ""), sources=len(fact.documents))
+            graph.add_edge(
+                add_entity(graph, index, citing),
+                add_entity(graph, index, cited),
+                key=index.node_id(node),
+                property="nke:Citation",
+                label="cites",
+                footnote=str(footnote or ""),
+                sources=len(fact.documents),
+            )
     for s, p, o in index.relations():
-        if s in docs and (p in DOCUMENT_LINKS or index.is_a(o, (NKE.Document,)) or
-                          str(p).startswith("http://purl.org/dc/terms/")):
+        if s in docs and (
+            p in DOCUMENT_LINKS
+            or index.is_a(o, (NKE.Document,))
+            or str(p).startswith("http://purl.org/dc/terms/")
+        ):
             add_relation(graph, index, s, p, o)
     return graph
 
@@ -204,24 +242,34 @@ def top_entities(index: GraphIndex, top: int = TOP_ENTITIES) -> nx.MultiDiGraph:
             fold = "other-" + kind.replace(":", "-")  # DOT reads a colon as a port
             folded.setdefault(fold, set()).add(outside)
             if not graph.has_edge(inside, fold, key=kind):
-                graph.add_edge(inside, fold, key=kind, property="folded", label="linked to",
-                               sources=0)
+                graph.add_edge(
+                    inside, fold, key=kind, property="folded", label="linked to", sources=0
+                )
     for fold, members in folded.items():
         kind = whole.nodes[next(iter(members))].get("type", "unknown")
-        graph.nodes[fold].update(iri="", type=kind, label=f"{len(members)} other {kind}",
-                                 types=kind)
+        graph.nodes[fold].update(
+            iri="", type=kind, label=f"{len(members)} other {kind}", types=kind
+        )
     return graph
 
 
-VIEWS: dict[str, View] = {v.name: v for v in (
-    View("committees", "Committee chart: people, posts and bodies", committee_chart),
-    View("claims", "Who said what: sources, claims, claimants and disagreements", who_said_what),
-    View("institutions", "Laws, decisions, bodies and elections", institutions),
-    View("documents", "Documents and their citations", documents),
-    View("entities", "The whole entity graph", entity_network),
-    View("entities-top", f"The {TOP_ENTITIES} best-connected entities, the rest folded by type",
-         top_entities),
-)}
+VIEWS: dict[str, View] = {
+    v.name: v
+    for v in (
+        View("committees", "Committee chart: people, posts and bodies", committee_chart),
+        View(
+            "claims", "Who said what: sources, claims, claimants and disagreements", who_said_what
+        ),
+        View("institutions", "Laws, decisions, bodies and elections", institutions),
+        View("documents", "Documents and their citations", documents),
+        View("entities", "The whole entity graph", entity_network),
+        View(
+            "entities-top",
+            f"The {TOP_ENTITIES} best-connected entities, the rest folded by type",
+            top_entities,
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -249,12 +297,24 @@ def claims_by_document(index: GraphIndex) -> list[View]:
     taken: set[str] = set()
     for doc in sorted_terms(d for d in groups if d is not None):
         name = _unique(f"claims-in-{_slug(index.node_id(doc))}", taken)
-        views.append(View(name, f"Claims in {index.label(doc)}",
-                          partial(who_said_what, only=groups[doc], name=name), claim_columns))
+        views.append(
+            View(
+                name,
+                f"Claims in {index.label(doc)}",
+                partial(who_said_what, only=groups[doc], name=name),
+                claim_columns,
+            )
+        )
     if None in groups:
         name = _unique(SHARED_CLAIMS, taken)
-        views.append(View(name, "Claims several documents report",
-                          partial(who_said_what, only=groups[None], name=name), claim_columns))
+        views.append(
+            View(
+                name,
+                "Claims several documents report",
+                partial(who_said_what, only=groups[None], name=name),
+                claim_columns,
+            )
+        )
     return views
 
 
@@ -269,8 +329,9 @@ def claim_columns(graph: nx.MultiDiGraph) -> Columns:
     label = {n: graph.nodes[n].get("label", n) for n in graph}
 
     def claimants(fact: str) -> list[str]:
-        return sorted(label[v] for _, v, key in graph.out_edges(fact, keys=True)
-                      if key == "attributed to")
+        return sorted(
+            label[v] for _, v, key in graph.out_edges(fact, keys=True) if key == "attributed to"
+        )
 
     facts.sort(key=lambda f: (claimants(f), label[f], f))
     row = {f: i for i, f in enumerate(facts)}
@@ -280,8 +341,11 @@ def claim_columns(graph: nx.MultiDiGraph) -> Columns:
         return (sum(rows) / len(rows) if rows else len(row), label[node], node)
 
     rest = sorted(set(graph) - set(docs) - set(facts), key=level)
-    return [("documents", docs), ("claims and attributed facts", facts),
-            ("claimants, subjects and disagreements", rest)]
+    return [
+        ("documents", docs),
+        ("claims and attributed facts", facts),
+        ("claimants, subjects and disagreements", rest),
+    ]
 
 
 def _slug(text: str) -> str:
@@ -298,10 +362,16 @@ def _unique(name: str, taken: set[str]) -> str:
     return found
 
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("claims-by-document", "the claims view, one view per source document",
-           claims_by_document),
-)}
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family(
+            "claims-by-document",
+            "the claims view, one view per source document",
+            claims_by_document,
+        ),
+    )
+}
 
 
 def chosen_views(index: GraphIndex, names: list[str] | None = None) -> list[View]:
@@ -313,6 +383,7 @@ def chosen_views(index: GraphIndex, names: list[str] | None = None) -> list[View
         elif name in FAMILIES:
             chosen.extend(FAMILIES[name].views(index))
         else:
-            raise NetworkError(f"no view named {name!r}",
-                               hint="choose one of " + ", ".join([*VIEWS, *FAMILIES]))
+            raise NetworkError(
+                f"no view named {name!r}", hint="choose one of " + ", ".join([*VIEWS, *FAMILIES])
+            )
     return chosen

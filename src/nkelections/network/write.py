@@ -34,26 +34,35 @@ class ViewSummary:
 
 
 def too_large_to_draw(nodes: int) -> str:
-    return f"{nodes:,} nodes, over the {MAX_DRAWN_NODES:,} drawn" \
-        if nodes > MAX_DRAWN_NODES else ""
+    return f"{nodes:,} nodes, over the {MAX_DRAWN_NODES:,} drawn" if nodes > MAX_DRAWN_NODES else ""
 
 
 def build_line(index: GraphIndex) -> str:
     return f"nkelections build: {index.triple_count} triples, data sha256 {index.digest[:12]}"
 
 
-def render_network(source, views: list[str] | None = None,
-                   pictures: bool = True, explorer: bool = True,
-                   ) -> tuple[dict[str, bytes], list[ViewSummary]]:
+def render_network(
+    source,
+    views: list[str] | None = None,
+    pictures: bool = True,
+    explorer: bool = True,
+) -> tuple[dict[str, bytes], list[ViewSummary]]:
     """Every file for the chosen views (all by default), keyed by file name."""
     summaries: list[ViewSummary] = []
-    files = {name: as_bytes(content)
-             for name, content in render_files(source, summaries, views, pictures, explorer)}
+    files = {
+        name: as_bytes(content)
+        for name, content in render_files(source, summaries, views, pictures, explorer)
+    }
     return files, summaries
 
 
-def render_files(source, summaries: list[ViewSummary], views: list[str] | None = None,
-                 pictures: bool = True, explorer: bool = True) -> Iterator[tuple[str, Content]]:
+def render_files(
+    source,
+    summaries: list[ViewSummary],
+    views: list[str] | None = None,
+    pictures: bool = True,
+    explorer: bool = True,
+) -> Iterator[tuple[str, Content]]:
     """(file name, content) one file at a time, so that a caller can write each and let it go
     (the exports of a full election's entity graph run to hundreds of MB; they come as
     writers, each called with its open file before the next file is asked for); appends
@@ -75,18 +84,32 @@ def render_files(source, summaries: list[ViewSummary], views: list[str] | None =
                 note = f"pictures skipped: {too_large_to_draw(nodes)}"
             elif pictures:
                 columns = view.columns(graph) if view.columns else None
-                for suffix, content in render(graph, view.title, build_line(index),
-                                               index.type_names(), columns).items():
+                for suffix, content in render(
+                    graph, view.title, build_line(index), index.type_names(), columns
+                ).items():
                     names.append(f"{view.name}.{suffix}")
                     yield names[-1], content
             summaries.append(ViewSummary(view.name, nodes, graph.number_of_edges(), note))
-            listed.append({"name": view.name, "title": view.title, "nodes": nodes,
-                           "edges": graph.number_of_edges(), "files": names})
+            listed.append(
+                {
+                    "name": view.name,
+                    "title": view.title,
+                    "nodes": nodes,
+                    "edges": graph.number_of_edges(),
+                    "files": names,
+                }
+            )
             del graph
         if explorer and too_large_to_draw(len(index.entities)):
             entities = len(index.entities)  # the explorer draws the entity graph
-            summaries.append(ViewSummary("explorer.html", entities, len(index.relations()),
-                                         f"skipped: {too_large_to_draw(entities)}"))
+            summaries.append(
+                ViewSummary(
+                    "explorer.html",
+                    entities,
+                    len(index.relations()),
+                    f"skipped: {too_large_to_draw(entities)}",
+                )
+            )
         elif explorer:
             from nkelections.network.explorer import explorer_html
 

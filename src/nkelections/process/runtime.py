@@ -80,8 +80,10 @@ class Forked:
 
 
 def _died() -> BuildError:
-    return BuildError("a worker process died without an answer",
-                      hint="check free memory, then run the command again")
+    return BuildError(
+        "a worker process died without an answer",
+        hint="check free memory, then run the command again",
+    )
 
 
 def _outcome(fn: Callable, args: tuple) -> tuple[bool, object]:

@@ -15,18 +15,26 @@ from nkelections.query.results import (
 )
 from nkelections.rdf.namespaces import PREFIXES
 
-RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-                "text/csv": ox.QueryResultsFormat.CSV,
-                "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 SELECT_TYPES = tuple(RESULT_TYPES)
-GRAPH_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-               "application/ld+json": ox.RdfFormat.JSON_LD,
-               "application/rdf+xml": ox.RdfFormat.RDF_XML}
-ALIASES = {"application/json": "application/sparql-results+json",
-           "application/xml": "application/sparql-results+xml", "text/xml":
-           "application/sparql-results+xml", "text/plain": "application/n-triples",
-           "application/json+ld": "application/ld+json"}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/plain": "application/n-triples",
+    "application/json+ld": "application/ld+json",
+}
 
 
 def negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
@@ -39,8 +47,9 @@ def negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
         kind = ALIASES.get(kind.strip().lower(), kind.strip().lower())
         q = _quality(params)
         for name in offered if kind in ("*/*", "") else _matching(kind, offered):
-            if q > best_q or (q == best_q and best is not None
-                              and offered.index(name) < offered.index(best)):
+            if q > best_q or (
+                q == best_q and best is not None and offered.index(name) < offered.index(best)
+            ):
                 best, best_q = name, q
     return best
 

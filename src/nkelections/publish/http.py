@@ -47,8 +47,14 @@ class Client:
         self.authenticated = credentials() is not None
         self.http = HttpClient(timeout, retries, backoff, credentials=credentials())
 
-    def request(self, method: str, url: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, ok_missing: bool = False) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        ok_missing: bool = False,
+    ) -> Response:
         """Send one request, retrying transient failures. With ok_missing, 404/405/415/501
         come back as a Response (the caller falls back) instead of raising."""
         try:
@@ -61,33 +67,47 @@ class Client:
             raise StoreError(f"the store at {exc.message}", hint=exc.hint) from None
         except HttpError as exc:
             if exc.message.startswith("cannot reach"):
-                raise StoreError(f"cannot reach the store at {short(url)}: "
-                                 f"{exc.message.split(': ', 1)[-1]}", hint=exc.hint) from None
+                raise StoreError(
+                    f"cannot reach the store at {short(url)}: {exc.message.split(': ', 1)[-1]}",
+                    hint=exc.hint,
+                ) from None
             raise StoreError(exc.message, hint=exc.hint) from None
 
     def select(self, endpoint: str, query: str, default_graphs: Sequence[str] = ()) -> dict:
         """POST a query with the SPARQL 1.1 Protocol; the SPARQL JSON answer as a dict."""
         # Naming the default graphs also empties the named graphs unless they are named too.
-        fields = [("query", query)] + [(k, g) for g in default_graphs
-                                       for k in ("default-graph-uri", "named-graph-uri")]
-        answer = self.request("POST", endpoint, urllib.parse.urlencode(fields).encode(), {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json"})
+        fields = [("query", query)] + [
+            (k, g) for g in default_graphs for k in ("default-graph-uri", "named-graph-uri")
+        ]
+        answer = self.request(
+            "POST",
+            endpoint,
+            urllib.parse.urlencode(fields).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json",
+            },
+        )
         try:
             return ask_answer(json.loads(answer.body))
         except (ValueError, RecursionError):
-            raise StoreError(f"{short(endpoint)} did not answer with SPARQL JSON results "
-                             f"(got {answer.content_type or 'no content type'})",
-                             hint="is --endpoint the store's query endpoint?") from None
+            raise StoreError(
+                f"{short(endpoint)} did not answer with SPARQL JSON results "
+                f"(got {answer.content_type or 'no content type'})",
+                hint="is --endpoint the store's query endpoint?",
+            ) from None
 
 
 def _refused(method: str, url: str, exc: HttpStatusError, authenticated: bool) -> StoreError:
     why = detail(exc.response)
     if exc.status == 401:
-        return StoreError(f"the store at {short(url)} asked for credentials or rejected them "
-                          f"(HTTP 401)", hint=AUTH_HINT)
+        return StoreError(
+            f"the store at {short(url)} asked for credentials or rejected them (HTTP 401)",
+            hint=AUTH_HINT,
+        )
     if exc.status == 403:
-        return StoreError(f"the store refused {method} {short(url)} (HTTP 403{why})",
-                          hint="do these credentials have write permission?" if authenticated
-                          else AUTH_HINT)
+        return StoreError(
+            f"the store refused {method} {short(url)} (HTTP 403{why})",
+            hint="do these credentials have write permission?" if authenticated else AUTH_HINT,
+        )
     return StoreError(f"the store refused {method} {short(url)} (HTTP {exc.status}{why})")

@@ -29,8 +29,16 @@ RDF_TYPES = tuple(GRAPH_TYPES)
 HTML = "text/html"
 CONTEXT = {dist_layout.CONTEXT: "application/ld+json"}  # the JSON-LD context the .jsonld names
 # What the endpoint answers in (results.py), named by the W3C's format IRIs.
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                  "SPARQL_Results_TSV", "Turtle", "JSON-LD", "N-Triples", "RDF_XML")
+RESULT_FORMATS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "JSON-LD",
+    "N-Triples",
+    "RDF_XML",
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,10 @@ class LinkedAnswer(Answer):
 
 def alternates(path: str) -> tuple[str, ...]:
     """Link header values naming the Turtle and JSON-LD forms of the page at `path`."""
-    return tuple(f'<{path}?format={name}>; rel="alternate"; type="{media}"'
-                 for media, name in FORMATS.items())
+    return tuple(
+        f'<{path}?format={name}>; rel="alternate"; type="{media}"'
+        for media, name in FORMATS.items()
+    )
 
 
 def wants_rdf(accept: str | None) -> bool:
@@ -61,12 +71,14 @@ class Linked:
     def graph(self, name: str, accept: str | None, path: str) -> Answer:
         """A named graph whole; `name` is what follows /graph/."""
         iri = ox.NamedNode(str(GRAPH[name])) if name else None
-        if iri is None or not any(True for _ in self.store.quads_for_pattern(None, None, None,
-                                                                             iri)):
+        if iri is None or not any(
+            True for _ in self.store.quads_for_pattern(None, None, None, iri)
+        ):
             return _text(404, f"no graph {BASE}graph/{name}")
         triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, iri)]
-        return self._negotiated(triples, accept, path, lambda: pages.graph_page(
-            self.store, iri.value, triples, path))
+        return self._negotiated(
+            triples, accept, path, lambda: pages.graph_page(self.store, iri.value, triples, path)
+        )
 
     def dataset(self, accept: str | None, path: str) -> Answer:
         """The dataset's description (the VoID graph); Turtle when the client names nothing."""
@@ -74,23 +86,33 @@ class Linked:
         triples = [q.triple for q in self.store.quads_for_pattern(None, None, None, graph)]
         if not triples:
             return _text(404, "this build has no dataset description; run `nkelections build`")
-        return self._negotiated(triples, accept or "text/turtle", path, lambda: pages.graph_page(
-            self.store, str(DATASET), triples, path))
+        return self._negotiated(
+            triples,
+            accept or "text/turtle",
+            path,
+            lambda: pages.graph_page(self.store, str(DATASET), triples, path),
+        )
 
     def download(self, name: str) -> Answer:
         media = {**dict(DISTRIBUTIONS), **CONTEXT}.get(name)
         path = self.dist / name
         if media is None or not path.is_file():
-            return _text(404, f"no distribution {name}: one of "
-                         + ", ".join(n for n, _ in DISTRIBUTIONS))
-        return LinkedAnswer(200, media, path.read_bytes(),
-                            links=(f'<{BASE}dataset>; rel="describedby"',))
+            return _text(
+                404, f"no distribution {name}: one of " + ", ".join(n for n, _ in DISTRIBUTIONS)
+            )
+        return LinkedAnswer(
+            200, media, path.read_bytes(), links=(f'<{BASE}dataset>; rel="describedby"',)
+        )
 
     def service(self, accept: str | None) -> Answer:
         """The SPARQL 1.1 service description of /sparql (in RDF only; HTML is the query page)."""
         media = negotiate(accept, RDF_TYPES) or "text/turtle"
-        return LinkedAnswer(200, media, write_graph(self.service_triples(), media),
-                            links=(f'<{BASE}dataset>; rel="describedby"',))
+        return LinkedAnswer(
+            200,
+            media,
+            write_graph(self.service_triples(), media),
+            links=(f'<{BASE}dataset>; rel="describedby"',),
+        )
 
     def service_triples(self) -> list[ox.Triple]:
         service = ox.NamedNode(str(ENDPOINT))
@@ -100,24 +122,32 @@ class Linked:
             return ox.NamedNode(SD + name)
 
         a = ox.NamedNode(str(RDF.type))
-        triples = [ox.Triple(service, a, sd("Service")),
-                   ox.Triple(service, sd("endpoint"), service),
-                   ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
-                   ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-                   ox.Triple(service, sd("defaultDataset"), dataset),
-                   ox.Triple(dataset, a, sd("Dataset")),
-                   ox.Triple(dataset, sd("defaultGraph"), union),
-                   ox.Triple(union, a, sd("Graph")),
-                   ox.Triple(dataset, ox.NamedNode("http://purl.org/dc/terms/source"),
-                             ox.NamedNode(str(DATASET)))]
-        triples += [ox.Triple(service, sd("resultFormat"),
-                              ox.NamedNode("http://www.w3.org/ns/formats/" + name))
-                    for name in RESULT_FORMATS]
+        triples = [
+            ox.Triple(service, a, sd("Service")),
+            ox.Triple(service, sd("endpoint"), service),
+            ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+            ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+            ox.Triple(service, sd("defaultDataset"), dataset),
+            ox.Triple(dataset, a, sd("Dataset")),
+            ox.Triple(dataset, sd("defaultGraph"), union),
+            ox.Triple(union, a, sd("Graph")),
+            ox.Triple(
+                dataset, ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(str(DATASET))
+            ),
+        ]
+        triples += [
+            ox.Triple(
+                service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + name)
+            )
+            for name in RESULT_FORMATS
+        ]
         for graph in sorted(self._graph_names(), key=lambda g: g.value):
             named = ox.BlankNode("g-" + graph.value.rsplit("/", 1)[-1])
-            triples += [ox.Triple(dataset, sd("namedGraph"), named),
-                        ox.Triple(named, a, sd("NamedGraph")),
-                        ox.Triple(named, sd("name"), graph)]
+            triples += [
+                ox.Triple(dataset, sd("namedGraph"), named),
+                ox.Triple(named, a, sd("NamedGraph")),
+                ox.Triple(named, sd("name"), graph),
+            ]
         return triples
 
     def _graph_names(self) -> list[ox.NamedNode]:

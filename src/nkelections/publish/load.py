@@ -54,6 +54,7 @@ class LoadReport:
 
 # --- which store, and where its endpoints are ----------------------------------------------
 
+
 def _base(url: str, path: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
@@ -66,8 +67,9 @@ def _path(url: str) -> str:
 def _oxigraph(url: str, auth: bool) -> Endpoints:
     root = _path(url)[: -len("/query")]
     # `no_transaction` makes Oxigraph's server use its bulk loader (about 3x faster, not atomic)
-    return Endpoints(url, _base(url, root + "/update"), _base(url, root + "/store"),
-                     bulk="no_transaction")
+    return Endpoints(
+        url, _base(url, root + "/update"), _base(url, root + "/store"), bulk="no_transaction"
+    )
 
 
 def _fuseki(url: str, auth: bool) -> Endpoints:
@@ -82,8 +84,9 @@ def _virtuoso(url: str, auth: bool) -> Endpoints:
 
 def _graphdb(url: str, auth: bool) -> Endpoints:
     repo = _path(url)
-    return Endpoints(url, _base(url, repo + "/statements"),
-                     _base(url, repo + "/rdf-graphs/service"))
+    return Endpoints(
+        url, _base(url, repo + "/statements"), _base(url, repo + "/rdf-graphs/service")
+    )
 
 
 def _generic(url: str, auth: bool) -> Endpoints:
@@ -106,8 +109,13 @@ def detect_store(url: str) -> str:
     return next(name for name, (pattern, _) in STORES.items() if re.search(pattern, path))
 
 
-def endpoints_for(url: str, store: str | None = None, gsp: str | None = None,
-                  update: str | None = None, auth: bool = False) -> tuple[str, Endpoints]:
+def endpoints_for(
+    url: str,
+    store: str | None = None,
+    gsp: str | None = None,
+    update: str | None = None,
+    auth: bool = False,
+) -> tuple[str, Endpoints]:
     http_url(url)
     for option, given in (("--gsp", gsp), ("--update", update)):
         if given is not None:
@@ -119,6 +127,7 @@ def endpoints_for(url: str, store: str | None = None, gsp: str | None = None,
 
 # --- the data ------------------------------------------------------------------------------
 
+
 def read_graphs(path: Path, only: list[str] | None = None) -> dict[str, list[ox.Triple]]:
     """The named graphs of an N-Quads file, by IRI, optionally only some of them."""
     if not path.is_file():
@@ -127,16 +136,21 @@ def read_graphs(path: Path, only: list[str] | None = None) -> dict[str, list[ox.
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
             if not isinstance(quad.graph_name, ox.NamedNode):
-                raise StoreError("the dataset has triples outside its named graphs",
-                                 where=str(path), hint="rebuild with `nkelections build`")
+                raise StoreError(
+                    "the dataset has triples outside its named graphs",
+                    where=str(path),
+                    hint="rebuild with `nkelections build`",
+                )
             graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
     except SyntaxError as exc:
         raise StoreError(f"not valid N-Quads: {exc}", where=str(path)) from None
     if only:
         missing = [g for g in only if g not in graphs]
         if missing:
-            raise StoreError(f"the dataset has no graph {missing[0]}",
-                             hint="graphs: " + ", ".join(sorted(graphs)))
+            raise StoreError(
+                f"the dataset has no graph {missing[0]}",
+                hint="graphs: " + ", ".join(sorted(graphs)),
+            )
         graphs = {g: graphs[g] for g in only}
     return dict(sorted(graphs.items()))
 
@@ -147,34 +161,44 @@ def _ntriples(triples: list[ox.Triple]) -> bytes:
 
 
 def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
-    return any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-               for t in triples)
+    return any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
+    )
 
 
 # --- loading -------------------------------------------------------------------------------
 
+
 def count(client: Client, endpoint: str, graph: str) -> int:
-    answer = client.select(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> "
-                                     "{ ?s ?p ?o } }")
+    answer = client.select(
+        endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    )
     try:
         return int(answer["results"]["bindings"][0]["n"]["value"])
     except (KeyError, IndexError, TypeError, ValueError):
         raise StoreError(f"{endpoint} gave no count for graph {graph}") from None
 
 
-def put_graph(client: Client, gsp: str, graph: str, body: bytes, replace: bool,
-              bulk: str | None = None) -> bool:
+def put_graph(
+    client: Client, gsp: str, graph: str, body: bytes, replace: bool, bulk: str | None = None
+) -> bool:
     """Send one graph with the Graph Store Protocol; False when the store lacks it."""
     params = {"graph": graph, **({bulk: ""} if bulk else {})}
     url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode(params)
     # N-Triples is Turtle; text/turtle is the one type every GSP implementation accepts.
-    answer = client.request("PUT" if replace else "POST", url, body,
-                            {"Content-Type": "text/turtle; charset=utf-8"}, ok_missing=True)
+    answer = client.request(
+        "PUT" if replace else "POST",
+        url,
+        body,
+        {"Content-Type": "text/turtle; charset=utf-8"},
+        ok_missing=True,
+    )
     return answer.status < 400
 
 
-def update_graph(client: Client, update: str, graph: str, triples: list[ox.Triple],
-                 replace: bool) -> None:
+def update_graph(
+    client: Client, update: str, graph: str, triples: list[ox.Triple], replace: bool
+) -> None:
     """Send one graph with SPARQL 1.1 Update, in chunks of CHUNK triples. To replace it, the
     chunks fill a staging graph that one MOVE then puts in its place: a failure on the way
     leaves the old graph as it was, never empty or half-filled."""
@@ -183,19 +207,24 @@ def update_graph(client: Client, update: str, graph: str, triples: list[ox.Tripl
         if replace:
             _update(client, update, f"DROP SILENT GRAPH <{target}>")
         for start in range(0, len(triples), CHUNK):
-            body = _ntriples(triples[start:start + CHUNK]).decode("utf-8")
+            body = _ntriples(triples[start : start + CHUNK]).decode("utf-8")
             _update(client, update, f"INSERT DATA {{ GRAPH <{target}> {{\n{body}}} }}")
     except StoreError as exc:
-        raise StoreError(f"{exc.message}; {_state_after_failure(client, update, graph, target)}",
-                         where=exc.where, hint=exc.hint) from None
+        raise StoreError(
+            f"{exc.message}; {_state_after_failure(client, update, graph, target)}",
+            where=exc.where,
+            hint=exc.hint,
+        ) from None
     if replace:
         try:
             _update(client, update, f"MOVE SILENT GRAPH <{target}> TO GRAPH <{graph}>")
         except StoreError as exc:
-            raise StoreError(f"{exc.message}; the one request that replaces graph {graph} "
-                             f"failed, so the store holds it as before, or wholly new (the "
-                             f"count check tells); the new triples may remain in {target}",
-                             hint=exc.hint) from None
+            raise StoreError(
+                f"{exc.message}; the one request that replaces graph {graph} "
+                f"failed, so the store holds it as before, or wholly new (the "
+                f"count check tells); the new triples may remain in {target}",
+                hint=exc.hint,
+            ) from None
 
 
 def staging_graph(graph: str) -> str:
@@ -206,24 +235,42 @@ def staging_graph(graph: str) -> str:
 def _state_after_failure(client: Client, update: str, graph: str, target: str) -> str:
     """What the store holds after a failed load, in words for the error message."""
     if target == graph:
-        return (f"graph {graph} may hold part of the new triples (merging again is safe: "
-                "run the load again)")
+        return (
+            f"graph {graph} may hold part of the new triples (merging again is safe: "
+            "run the load again)"
+        )
     try:
         _update(client, update, f"DROP SILENT GRAPH <{target}>")
     except StoreError:
-        return (f"graph {graph} is as it was; the partial copy in {target} could not be "
-                f"removed (DROP GRAPH <{target}> when the store is back)")
+        return (
+            f"graph {graph} is as it was; the partial copy in {target} could not be "
+            f"removed (DROP GRAPH <{target}> when the store is back)"
+        )
     return f"graph {graph} is as it was (the partial copy was removed)"
 
 
 def _update(client: Client, url: str, text: str) -> None:
-    client.request("POST", url, urllib.parse.urlencode({"update": text}).encode(),
-                   {"Content-Type": "application/x-www-form-urlencoded"})
+    client.request(
+        "POST",
+        url,
+        urllib.parse.urlencode({"update": text}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
-def load(nquads: Path, endpoint: str, *, graphs: list[str] | None = None, replace: bool = False,
-         store: str | None = None, gsp: str | None = None, update: str | None = None,
-         method: str = "auto", bulk: bool = False, client: Client | None = None) -> LoadReport:
+def load(
+    nquads: Path,
+    endpoint: str,
+    *,
+    graphs: list[str] | None = None,
+    replace: bool = False,
+    store: str | None = None,
+    gsp: str | None = None,
+    update: str | None = None,
+    method: str = "auto",
+    bulk: bool = False,
+    client: Client | None = None,
+) -> LoadReport:
     """Load the named graphs of nquads into the store whose query endpoint is `endpoint`,
     then check each graph's triple count. Raises StoreError on any failure. With `bulk`, the
     store's own bulk loader takes each graph: faster, not atomic, and the count check
@@ -231,18 +278,24 @@ def load(nquads: Path, endpoint: str, *, graphs: list[str] | None = None, replac
     client = client or Client()
     name, urls = endpoints_for(endpoint, store, gsp, update, client.authenticated)
     if bulk and not urls.bulk:
-        raise StoreError(f"{name} has no bulk loader that nkelections knows over HTTP",
-                         hint="drop --bulk, or use the store's own loader on dist/nkelections.nq")
+        raise StoreError(
+            f"{name} has no bulk loader that nkelections knows over HTTP",
+            hint="drop --bulk, or use the store's own loader on dist/nkelections.nq",
+        )
     if bulk and method == "update":
-        raise StoreError("--bulk goes with the Graph Store Protocol, not --method update",
-                         hint="drop one of them")
+        raise StoreError(
+            "--bulk goes with the Graph Store Protocol, not --method update",
+            hint="drop one of them",
+        )
     urls = urls if bulk else dataclasses.replace(urls, bulk=None)
     data = read_graphs(nquads, graphs)
     report = LoadReport(urls, name)
     for iri, triples in data.items():
         if not replace and _has_blank_nodes(triples):
-            raise StoreError(f"graph {iri} has blank nodes, so merging it twice would "
-                             "duplicate them", hint="use --replace")
+            raise StoreError(
+                f"graph {iri} has blank nodes, so merging it twice would duplicate them",
+                hint="use --replace",
+            )
         row = GraphLoad(iri, len(triples), before=count(client, urls.query, iri))
         row.method = _send(client, urls, iri, triples, replace, method)
         row.after = count(client, urls.query, iri)
@@ -251,36 +304,48 @@ def load(nquads: Path, endpoint: str, *, graphs: list[str] | None = None, replac
     return report
 
 
-def _send(client: Client, urls: Endpoints, iri: str, triples: list[ox.Triple], replace: bool,
-          method: str) -> str:
+def _send(
+    client: Client, urls: Endpoints, iri: str, triples: list[ox.Triple], replace: bool, method: str
+) -> str:
     if method in ("auto", "gsp") and urls.gsp:
         try:
             sent = put_graph(client, urls.gsp, iri, _ntriples(triples), replace, urls.bulk)
         except StoreError as exc:
-            state = ("it may hold part of the new triples (--bulk is not atomic)" if urls.bulk
-                     else "the store takes or refuses a graph in one request, so it is as it "
-                          "was")
-            raise StoreError(f"{exc.message}; graph {iri}: {state}", where=exc.where,
-                             hint=exc.hint) from None
+            state = (
+                "it may hold part of the new triples (--bulk is not atomic)"
+                if urls.bulk
+                else "the store takes or refuses a graph in one request, so it is as it was"
+            )
+            raise StoreError(
+                f"{exc.message}; graph {iri}: {state}", where=exc.where, hint=exc.hint
+            ) from None
         if sent:
             return "graph store protocol"
         if method == "gsp":
-            raise StoreError(f"{urls.gsp} does not speak the Graph Store Protocol",
-                             hint="give the right --gsp URL or use --method update")
+            raise StoreError(
+                f"{urls.gsp} does not speak the Graph Store Protocol",
+                hint="give the right --gsp URL or use --method update",
+            )
     elif method == "gsp":
-        raise StoreError("no Graph Store Protocol endpoint is known for this store",
-                         hint="give it with --gsp URL")
+        raise StoreError(
+            "no Graph Store Protocol endpoint is known for this store",
+            hint="give it with --gsp URL",
+        )
     if not urls.update:
-        raise StoreError("no SPARQL Update endpoint is known for this store",
-                         hint="give it with --update URL")
+        raise StoreError(
+            "no SPARQL Update endpoint is known for this store", hint="give it with --update URL"
+        )
     update_graph(client, urls.update, iri, triples, replace)
     return "sparql update"
 
 
 def _check(row: GraphLoad, replace: bool) -> None:
     if replace and row.after != row.expected:
-        raise StoreError(f"graph {row.iri} holds {row.after} triples after loading, "
-                         f"expected {row.expected}")
+        raise StoreError(
+            f"graph {row.iri} holds {row.after} triples after loading, expected {row.expected}"
+        )
     if not replace and not row.expected <= row.after <= row.before + row.expected:
-        raise StoreError(f"graph {row.iri} holds {row.after} triples after merging "
-                         f"{row.expected} into {row.before}")
+        raise StoreError(
+            f"graph {row.iri} holds {row.after} triples after merging "
+            f"{row.expected} into {row.before}"
+        )

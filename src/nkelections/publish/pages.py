@@ -22,8 +22,9 @@ a.mention{color:inherit;text-decoration:underline dotted}.doctext{white-space:pr
 font:14px/1.6 Georgia,serif;max-width:48em}.quote{margin:.4em 0 .8em}.where{font-size:90%}
 dl.facts dt{font-weight:600;margin-top:.5em}"""
 
+
 def local_link(iri: str) -> str:
-    return iri[len(BASE) - 1:] if iri.startswith(BASE) else iri
+    return iri[len(BASE) - 1 :] if iri.startswith(BASE) else iri
 
 
 def safe_href(iri: str) -> str | None:
@@ -50,16 +51,21 @@ def term_html(term, label=None) -> str:
 def _head(title: str, path: str) -> str:
     alternates = "".join(
         f'<link rel="alternate" type="{media}" href="{escape(path)}?format={name}">'
-        for media, name in (("text/turtle", "turtle"), ("application/ld+json", "jsonld")))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
-            f"</title>{alternates}<style>{STYLE}</style></head><body>"
-            '<p class="muted"><a href="/">Query</a> · <a href="/dataset">Dataset</a> · '
-            '<a href="/ontology">Ontology</a></p>')
+        for media, name in (("text/turtle", "turtle"), ("application/ld+json", "jsonld"))
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title>{alternates}<style>{STYLE}</style></head><body>"
+        '<p class="muted"><a href="/">Query</a> · <a href="/dataset">Dataset</a> · '
+        '<a href="/ontology">Ontology</a></p>'
+    )
 
 
 def _formats(path: str) -> str:
-    return (f'<a href="{escape(path)}?format=turtle">Turtle</a> · '
-            f'<a href="{escape(path)}?format=jsonld">JSON-LD</a>')
+    return (
+        f'<a href="{escape(path)}?format=turtle">Turtle</a> · '
+        f'<a href="{escape(path)}?format=jsonld">JSON-LD</a>'
+    )
 
 
 def quote_html(q: Quote, label) -> str:
@@ -69,17 +75,25 @@ def quote_html(q: Quote, label) -> str:
     if q.url and safe_href(q.url):
         parts.append(f'<a href="{escape(q.url)}" rel="external">original</a>')
     if q.start is not None:
-        parts.append(f'<a href="{escape(local_link(q.evidence))}">characters {q.start}–{q.end}'
-                     "</a>")
-    text = (escape(q.exact) if q.exact else
-            '<span class="muted">(the words are not published: see the original)</span>')
-    return (f'<div class="quote"><blockquote>{text}</blockquote>'
-            f'<span class="where muted">{" · ".join(parts)}</span></div>')
+        parts.append(f'<a href="{escape(local_link(q.evidence))}">characters {q.start}–{q.end}</a>')
+    text = (
+        escape(q.exact)
+        if q.exact
+        else '<span class="muted">(the words are not published: see the original)</span>'
+    )
+    return (
+        f'<div class="quote"><blockquote>{text}</blockquote>'
+        f'<span class="where muted">{" · ".join(parts)}</span></div>'
+    )
 
 
 def _facts(facts, label) -> str:
-    return "".join(f'<dt><a href="{escape(local_link(f.iri))}">{escape(f.label)}</a></dt><dd>'
-                   + "".join(quote_html(q, label) for q in f.quotes) + "</dd>" for f in facts)
+    return "".join(
+        f'<dt><a href="{escape(local_link(f.iri))}">{escape(f.label)}</a></dt><dd>'
+        + "".join(quote_html(q, label) for q in f.quotes)
+        + "</dd>"
+        for f in facts
+    )
 
 
 def _section(title: str, facts, label) -> str:
@@ -92,27 +106,37 @@ def resource_page(store, iri: str) -> bytes:
     label = Reader(store).label
     path = local_link(iri)
     kinds = ", ".join(term_html(t, label) for t in page.types)
-    out = [_head(page.label, path), f"<h1>{escape(page.label)}</h1>",
-           f'<p class="muted">{kinds} · <code>{escape(iri)}</code> · {_formats(path)}</p>']
+    out = [
+        _head(page.label, path),
+        f"<h1>{escape(page.label)}</h1>",
+        f'<p class="muted">{kinds} · <code>{escape(iri)}</code> · {_formats(path)}</p>',
+    ]
     if page.passage:
         text, start, end = page.passage
-        out.append('<h2>The quote in its passage</h2><div class="doctext">'
-                   f"{escape(text[:start])}<mark class=\"here\">{escape(text[start:end])}</mark>"
-                   f"{escape(text[end:])}</div>")
+        out.append(
+            '<h2>The quote in its passage</h2><div class="doctext">'
+            f'{escape(text[:start])}<mark class="here">{escape(text[start:end])}</mark>'
+            f"{escape(text[end:])}</div>"
+        )
     if page.own_quotes:
         out.append("<h2>Evidence</h2>" + "".join(quote_html(q, label) for q in page.own_quotes))
     out.append(_section("What it supports", page.supports, label))
-    rows = "".join(f"<tr><td>{term_html(r.predicate, label)}</td><td>{term_html(r.value, label)}"
-                   + "".join(quote_html(q, label) for q in r.quotes) + "</td></tr>"
-                   for r in page.rows)
+    rows = "".join(
+        f"<tr><td>{term_html(r.predicate, label)}</td><td>{term_html(r.value, label)}"
+        + "".join(quote_html(q, label) for q in r.quotes)
+        + "</td></tr>"
+        for r in page.rows
+    )
     out.append(f"<h2>Facts</h2><table>{rows}</table>" if rows else "")
     out.append(_section("Facts about it", page.facts, label))
     out.append(_section("Claims about it", page.claims, label))
     if page.text is not None or page.spans:
         out.append("<h2>Text</h2>" + document_text(page.text, page.spans))
     if page.related:
-        items = "".join(f"<li>{term_html(s, label)} <span class=\"muted\">"
-                        f"({escape(label(p))})</span></li>" for s, p in page.related)
+        items = "".join(
+            f'<li>{term_html(s, label)} <span class="muted">({escape(label(p))})</span></li>'
+            for s, p in page.related
+        )
         out.append(f"<h2>Related</h2><ul>{items}</ul>")
     out.append("</body></html>")
     return "".join(out).encode()
@@ -122,10 +146,15 @@ def document_text(text: str | None, spans) -> str:
     """The text with its evidence spans marked (each a link to its evidence) and its mentions
     linked to their entities; without the text, the list of spans."""
     if text is None:
-        items = "".join(f'<li><a href="{escape(local_link(s.target))}">{s.kind} {s.start}–'
-                        f"{s.end}</a></li>" for s in spans if s.kind == "evidence")
-        return ('<p class="muted">The text is not published here: its publisher\'s terms do '
-                f"not allow it. The quotes point into it at:</p><ul>{items}</ul>")
+        items = "".join(
+            f'<li><a href="{escape(local_link(s.target))}">{s.kind} {s.start}–{s.end}</a></li>'
+            for s in spans
+            if s.kind == "evidence"
+        )
+        return (
+            '<p class="muted">The text is not published here: its publisher\'s terms do '
+            f"not allow it. The quotes point into it at:</p><ul>{items}</ul>"
+        )
     cuts = sorted({0, len(text)} | {s.start for s in spans} | {s.end for s in spans})
     out = []
     for lo, hi in zip(cuts, cuts[1:], strict=False):
@@ -134,13 +163,14 @@ def document_text(text: str | None, spans) -> str:
         mention = next((s for s in covering if s.kind == "mention"), None)
         evidence = [s for s in covering if s.kind == "evidence"]
         if mention:
-            piece = (f'<a class="mention" href="{escape(local_link(mention.target))}">'
-                     f"{piece}</a>")
+            piece = f'<a class="mention" href="{escape(local_link(mention.target))}">{piece}</a>'
         if evidence:
             names = " ".join(local_link(s.target) for s in evidence)
-            piece = (f'<mark data-evidence="{escape(names)}"><a href="'
-                     f'{escape(local_link(evidence[0].target))}" style="color:inherit;'
-                     f'text-decoration:none">{piece}</a></mark>')
+            piece = (
+                f'<mark data-evidence="{escape(names)}"><a href="'
+                f'{escape(local_link(evidence[0].target))}" style="color:inherit;'
+                f'text-decoration:none">{piece}</a></mark>'
+            )
         out.append(piece)
     return f'<div class="doctext">{"".join(out)}</div>'
 
@@ -149,11 +179,20 @@ def graph_page(store, iri: str, triples, path: str, shown: int = 3000) -> bytes:
     """A graph (or the dataset's description) as a table of labelled triples."""
     label = Reader(store).label
     title = label(ox.NamedNode(iri))
-    rows = "".join(f"<tr><td>{term_html(t.subject, label)}</td><td>"
-                   f"{term_html(t.predicate, label)}</td><td>{term_html(t.object, label)}</td>"
-                   "</tr>" for t in sorted(triples, key=str)[:shown])
-    more = (f'<p class="muted">The first {shown} of {len(triples)} triples; the whole graph: '
-            f"{_formats(path)}.</p>" if len(triples) > shown else "")
-    return (_head(title, path) + f"<h1>{escape(title)}</h1><p class=\"muted\"><code>"
-            f"{escape(iri)}</code> · {len(triples)} triples · {_formats(path)}</p>{more}"
-            f"<table>{rows}</table></body></html>").encode()
+    rows = "".join(
+        f"<tr><td>{term_html(t.subject, label)}</td><td>"
+        f"{term_html(t.predicate, label)}</td><td>{term_html(t.object, label)}</td>"
+        "</tr>"
+        for t in sorted(triples, key=str)[:shown]
+    )
+    more = (
+        f'<p class="muted">The first {shown} of {len(triples)} triples; the whole graph: '
+        f"{_formats(path)}.</p>"
+        if len(triples) > shown
+        else ""
+    )
+    return (
+        _head(title, path) + f'<h1>{escape(title)}</h1><p class="muted"><code>'
+        f"{escape(iri)}</code> · {len(triples)} triples · {_formats(path)}</p>{more}"
+        f"<table>{rows}</table></body></html>"
+    ).encode()

@@ -62,8 +62,11 @@ def open_store(location: Path) -> ox.Store:
     try:
         store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as exc:
-        raise StoreError(f"cannot read the N-Quads: {' '.join(str(exc).split())[:300]}",
-                         where=str(nquads), hint="run `nkelections build` again") from None
+        raise StoreError(
+            f"cannot read the N-Quads: {' '.join(str(exc).split())[:300]}",
+            where=str(nquads),
+            hint="run `nkelections build` again",
+        ) from None
     return store
 
 
@@ -71,8 +74,9 @@ def _text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
 
 
-def answer(store: ox.Store, text: str, accept: str | None, limit: int,
-           allow_service: bool = False) -> Answer:
+def answer(
+    store: ox.Store, text: str, accept: str | None, limit: int, allow_service: bool = False
+) -> Answer:
     """The HTTP answer to one query: refused, failed, or its results in a negotiated type."""
     try:
         check(text, allow_service)
@@ -97,8 +101,11 @@ def _run(store: ox.Store, text: str, accept: str | None, limit: int) -> Answer:
         offered = offered_for(result)
         media = negotiate(accept, offered)
         if media is None:
-            return Answer(406, "text/plain; charset=utf-8",
-                          ("acceptable types: " + ", ".join(offered) + "\n").encode())
+            return Answer(
+                406,
+                "text/plain; charset=utf-8",
+                ("acceptable types: " + ", ".join(offered) + "\n").encode(),
+            )
         body, cut = write(result, media, limit)
     except SyntaxError as exc:
         return Answer(400, "text/plain; charset=utf-8", f"syntax error: {exc}\n".encode())
@@ -131,8 +138,7 @@ def _work(nquads: str, conn, parent: int, allow_service: bool, share: float) -> 
         conn.send("ready" if isolated else "ready, with network")
         while True:
             text, accept, limit = conn.recv()
-            conn.send(with_big_stack(_demoted_when_slow, store, text, accept, limit,
-                                     allow_service))
+            conn.send(with_big_stack(_demoted_when_slow, store, text, accept, limit, allow_service))
     except (EOFError, OSError, KeyboardInterrupt):  # the server has gone or closed the pool
         return
 
@@ -160,8 +166,9 @@ class QueryPool:
     """`workers` processes; run() waits at most `timeout` seconds for a free one and for its
     answer, and kills and replaces a worker whose query runs over."""
 
-    def __init__(self, nquads: Path, workers: int = 2, timeout: float = 10.0,
-                 allow_service: bool = False):
+    def __init__(
+        self, nquads: Path, workers: int = 2, timeout: float = 10.0, allow_service: bool = False
+    ):
         """nquads: what each worker opens (store_location): the on-disk store, or an N-Quads
         file."""
         if not nquads.exists():
@@ -183,9 +190,11 @@ class QueryPool:
 
     def _start(self):
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_work, daemon=True,
-                                    args=(str(self.nquads), child, os.getpid(),
-                                          self.allow_service, self.memory_share))
+        process = self._ctx.Process(
+            target=_work,
+            daemon=True,
+            args=(str(self.nquads), child, os.getpid(), self.allow_service, self.memory_share),
+        )
         process.start()
         child.close()
         try:
@@ -218,8 +227,11 @@ class QueryPool:
             failure = _text(503, f"the query ran over the time limit of {self.timeout:g} s")
         except (EOFError, OSError):  # the worker died: a crash, not a time-out
             process.join(2)
-            failure = _text(500, f"the query crashed its worker ({_death(process.exitcode)}): "
-                                 "it nests too deeply or needs too much memory; simplify it")
+            failure = _text(
+                500,
+                f"the query crashed its worker ({_death(process.exitcode)}): "
+                "it nests too deeply or needs too much memory; simplify it",
+            )
         self._replace(process, conn)
         return failure
 

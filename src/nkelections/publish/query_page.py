@@ -20,8 +20,7 @@ from nkelections.rdf.namespaces import PREFIXES
 STATIC_FILES = ("yasgui.min.js", "yasgui.min.css")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 QUESTION = re.compile(r"^# Question:\s*(.+(?:\n#   .+)*)", re.MULTILINE)
-START = ("SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }\n"
-         "GROUP BY ?class ORDER BY DESC(?n)")
+START = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class }\nGROUP BY ?class ORDER BY DESC(?n)"
 
 
 @dataclass(frozen=True)
@@ -73,9 +72,12 @@ yasrTable.prototype.getUriLinkFromBinding = function (binding, prefixes) {
 };
 """
 
-SCRIPT = """
+SCRIPT = (
+    """
 const YasguiClass = window.Yasgui.default || window.Yasgui;
-""" + HTTP_LINKS_ONLY + """
+"""
+    + HTTP_LINKS_ONLY
+    + """
 // The class and property autocompleters ask lov.linkeddata.es: this page asks no one but us.
 YasguiClass.Yasqe.defaults.autocompleters = ['prefixes', 'variables'];
 const yasgui = new YasguiClass(document.getElementById('yasgui'), {
@@ -113,6 +115,7 @@ document.getElementById('csv').addEventListener('click', () => download('text/cs
 document.getElementById('json').addEventListener('click',
   () => download('application/sparql-results+json', 'results.json'));
 """
+)
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:0;display:flex;min-height:100vh}
 nav{width:22em;flex:none;overflow:auto;max-height:100vh;padding:.5em 1em;background:#f6f6f6;
@@ -127,8 +130,14 @@ def query_page(folder: Path) -> bytes:
     items = "".join(
         f'<li><a href="#{escape(q.id)}" data-cq="{escape(q.id)}"><code>{escape(q.id)}</code></a>'
         f" {escape(q.question)}"
-        + (' <span class="fed">(asks Wikidata: needs the internet and --allow-service)</span>'
-           if q.federated else "") + "</li>" for q in listed)
+        + (
+            ' <span class="fed">(asks Wikidata: needs the internet and --allow-service)</span>'
+            if q.federated
+            else ""
+        )
+        + "</li>"
+        for q in listed
+    )
     data = json.dumps([asdict(q) for q in listed]).replace("</", "<\\/")
     start = json.dumps(prologue() + "\n" + START).replace("</", "<\\/")
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">

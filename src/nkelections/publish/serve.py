@@ -29,8 +29,12 @@ from nkelections.query.guard import UPDATE_REFUSED
 from nkelections.rdf.namespaces import BASE, ONTOLOGY_GRAPH
 
 RDF_TYPES = tuple(GRAPH_TYPES)
-FORMAT_PARAM = {"turtle": "text/turtle", "jsonld": "application/ld+json",
-                "nt": "application/n-triples", "html": "text/html"}
+FORMAT_PARAM = {
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "html": "text/html",
+}
 MAX_BODY = 1 << 20
 MAX_FIELDS = 100  # form fields or URL parameters of one request
 READ_TIMEOUT = 20.0  # seconds a connection may stay silent, idle or mid-request
@@ -75,8 +79,11 @@ class Site:
         media = negotiate(accept, ("text/html", *RDF_TYPES))
         if media is None:
             return _text(406, "acceptable: text/html, " + ", ".join(RDF_TYPES))
-        body = (pages.resource_page(self.store, node.value) if media == "text/html"
-                else write_graph(triples, media))
+        body = (
+            pages.resource_page(self.store, node.value)
+            if media == "text/html"
+            else write_graph(triples, media)
+        )
         kind = "text/html; charset=utf-8" if media == "text/html" else media
         return LinkedAnswer(200, kind, body, links=alternates(pages.local_link(node.value)))
 
@@ -95,8 +102,9 @@ class Site:
     def query_page(self) -> Answer:
         from nkelections.layout import project_root
 
-        return Answer(200, "text/html; charset=utf-8",
-                      query_page.query_page(project_root() / "queries"))
+        return Answer(
+            200, "text/html; charset=utf-8", query_page.query_page(project_root() / "queries")
+        )
 
     def static(self, name: str) -> Answer:
         found = query_page.static_file(name)
@@ -149,8 +157,9 @@ def _facts_about(store: ox.Store, node: ox.NamedNode) -> dict:
     """Statements whose rdf:subject is node, and facts that point at it by any property."""
     facts = dict.fromkeys(q.subject for q in store.quads_for_pattern(None, RDF_SUBJECT, node))
     for quad in store.quads_for_pattern(None, None, node):
-        if quad.subject not in facts and \
-                next(store.quads_for_pattern(quad.subject, RDF_TYPE, NKE_FACT), None):
+        if quad.subject not in facts and next(
+            store.quads_for_pattern(quad.subject, RDF_TYPE, NKE_FACT), None
+        ):
             facts[quad.subject] = None
     return facts
 
@@ -286,8 +295,12 @@ class _Server(http.server.ThreadingHTTPServer):
     def process_request(self, request, client_address) -> None:
         if threading.active_count() > self.max_connections:
             self.shutdown_request(request)
-            print(f"nkelections serve: refused a connection from {client_address[0]}: "
-                  f"{self.max_connections} are open", file=sys.stderr, flush=True)
+            print(
+                f"nkelections serve: refused a connection from {client_address[0]}: "
+                f"{self.max_connections} are open",
+                file=sys.stderr,
+                flush=True,
+            )
             return
         super().process_request(request, client_address)
 
@@ -296,8 +309,11 @@ class _Server(http.server.ThreadingHTTPServer):
         is normal on a public endpoint."""
         kind, exc, _ = sys.exc_info()
         host = client_address[0] if client_address else "?"
-        what = "went away or fell silent" if isinstance(exc, GONE) else \
-            f"failed: {kind.__name__ if kind else 'error'}: {exc}"
+        what = (
+            "went away or fell silent"
+            if isinstance(exc, GONE)
+            else f"failed: {kind.__name__ if kind else 'error'}: {exc}"
+        )
         print(f"nkelections serve: a request from {host} {what}", file=sys.stderr, flush=True)
 
 
@@ -311,8 +327,10 @@ def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
         site.close()
         from nkelections.errors import StoreError
 
-        raise StoreError(f"cannot listen on {config.host}:{config.port}: "
-                         f"{getattr(exc, 'strerror', None) or exc}",
-                         hint="choose another --port") from None
+        raise StoreError(
+            f"cannot listen on {config.host}:{config.port}: "
+            f"{getattr(exc, 'strerror', None) or exc}",
+            hint="choose another --port",
+        ) from None
     server.daemon_threads = True
     return server, site

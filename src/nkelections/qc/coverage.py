@@ -154,8 +154,11 @@ def load_waivers(path: Path, corpus: Corpus, root: Path | None = None) -> list[W
     if not isinstance(items, Seq):
         raise CurationError("the file must have a top-level 'waivers' list", where=str(path))
     if len(items) > MAX_WAIVERS:
-        raise CurationError(f"{len(items)} waivers, more than the {MAX_WAIVERS} allowed",
-                            where=str(path), hint="cover the candidates with evidence instead")
+        raise CurationError(
+            f"{len(items)} waivers, more than the {MAX_WAIVERS} allowed",
+            where=str(path),
+            hint="cover the candidates with evidence instead",
+        )
     return [_waiver(item, corpus) for item in items]
 
 
@@ -164,26 +167,35 @@ def _waiver(node, corpus: Corpus) -> Waiver:
         raise CurationError("each waiver must be a mapping", where=getattr(node, "where", ""))
     unknown = sorted(set(node) - {"document", "text", "start", "end", "reason"})
     if unknown:
-        raise CurationError(f"unknown key '{unknown[0]}' in a waiver", where=node.where,
-                            hint="allowed keys: document, text, start, end, reason")
+        raise CurationError(
+            f"unknown key '{unknown[0]}' in a waiver",
+            where=node.where,
+            hint="allowed keys: document, text, start, end, reason",
+        )
     if node.get("document") not in corpus.documents:
-        raise CurationError(f"waiver names no known document: {node.get('document')!r}",
-                            where=node.where, hint="one of " + ", ".join(sorted(corpus.documents)))
+        raise CurationError(
+            f"waiver names no known document: {node.get('document')!r}",
+            where=node.where,
+            hint="one of " + ", ".join(sorted(corpus.documents)),
+        )
     if not (node.get("reason") or "").strip():
         raise CurationError("a waiver needs a 'reason'", where=node.where)
     has_span = node.get("start") is not None or node.get("end") is not None
     if not node.get("text") and not has_span:
-        raise CurationError("a waiver needs the exact 'text', or 'start' and 'end'",
-                            where=node.where)
+        raise CurationError(
+            "a waiver needs the exact 'text', or 'start' and 'end'", where=node.where
+        )
     start = end = None
     if has_span:
         try:
             start, end = int(node["start"]), int(node["end"])
         except (KeyError, TypeError, ValueError):
-            raise CurationError("a waiver's 'start' and 'end' must be whole numbers",
-                                where=node.where) from None
-    return Waiver(node["document"], " ".join(node["reason"].split()), node.where,
-                  node.get("text"), start, end)
+            raise CurationError(
+                "a waiver's 'start' and 'end' must be whole numbers", where=node.where
+            ) from None
+    return Waiver(
+        node["document"], " ".join(node["reason"].split()), node.where, node.get("text"), start, end
+    )
 
 
 def waiver_spans(waiver: Waiver, doc: Document) -> list[tuple[int, int]]:
@@ -191,7 +203,8 @@ def waiver_spans(waiver: Waiver, doc: Document) -> list[tuple[int, int]]:
     occurrence of its text in the document proper."""
     if waiver.start is not None and waiver.end is not None:  # _waiver sets both or neither
         ok = 0 <= waiver.start < waiver.end <= len(doc.text) and (
-            waiver.text is None or doc.text[waiver.start:waiver.end] == waiver.text)
+            waiver.text is None or doc.text[waiver.start : waiver.end] == waiver.text
+        )
         return [(waiver.start, waiver.end)] if ok else []
     if waiver.text is None:  # _waiver asks for the text where there is no span
         return []
@@ -215,8 +228,9 @@ def check_coverage(corpus: Corpus, dataset: Dataset, waivers: list[Waiver]) -> C
     return report
 
 
-def _classify(candidate: Candidate, text: str, quotes: list[tuple[int, int]],
-              mentions: list[tuple[int, int]]) -> None:
+def _classify(
+    candidate: Candidate, text: str, quotes: list[tuple[int, int]], mentions: list[tuple[int, int]]
+) -> None:
     if _within(candidate.start, candidate.end, quotes):
         candidate.status = COVERED
     elif candidate.rule in MENTION_RULES and _spanned(candidate, text, mentions):
@@ -233,8 +247,11 @@ def _waive(candidate: Candidate, waivers: list[Waiver], places: dict) -> None:
 
 def _stale(waiver: Waiver, found: bool) -> StaleWaiver:
     shown = waiver.text or f"{waiver.start}-{waiver.end}"
-    why = ("every candidate it waives is now covered, or it contains none" if found
-           else "its text is no longer found there")
+    why = (
+        "every candidate it waives is now covered, or it contains none"
+        if found
+        else "its text is no longer found there"
+    )
     return StaleWaiver(waiver.where, waiver.document, shown, why)
 
 
@@ -244,11 +261,14 @@ def _within(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 def _spanned(candidate: Candidate, text: str, mentions: list[tuple[int, int]]) -> bool:
     """True when the mentions cover every word of the candidate but its connectors."""
-    inside = [(max(s, candidate.start), min(e, candidate.end)) for s, e in mentions
-              if s < candidate.end and candidate.start < e]
+    inside = [
+        (max(s, candidate.start), min(e, candidate.end))
+        for s, e in mentions
+        if s < candidate.end and candidate.start < e
+    ]
     if not inside:
         return False
-    rest = list(text[candidate.start:candidate.end])
+    rest = list(text[candidate.start : candidate.end])
     for s, e in inside:
         for at in range(s, e):
             rest[at - candidate.start] = " "

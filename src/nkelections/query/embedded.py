@@ -53,8 +53,9 @@ def _fill_new_store(source, target: Path) -> Path:
         if isinstance(source, Path):
             _bulk_load_in_chunks(store, source)
         else:
-            store.bulk_load(source.serialize(format="nquads", encoding="utf-8"),
-                            ox.RdfFormat.N_QUADS)
+            store.bulk_load(
+                source.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS
+            )
         _compact(store)
         del store
         gc.collect()  # the RocksDB handle closes when the object goes
@@ -83,13 +84,16 @@ def _bulk_load_in_chunks(store: ox.Store, nquads: Path) -> None:
 
 def _syntax_error(exc: SyntaxError, nquads: Path, first: int) -> StoreError:
     """The parser's error in a chunk, its line numbers counted from the file's start."""
+
     def in_file(line: int) -> int:
         return line + first - 1
 
     message = re.sub(r"line (\d+)", lambda m: f"line {in_file(int(m[1]))}", exc.msg)
-    return StoreError(f"cannot index the N-Quads: {message}",
-                      where=f"{nquads}:{in_file(exc.lineno or 1)}",
-                      hint="run `nkelections build` to write them again")
+    return StoreError(
+        f"cannot index the N-Quads: {message}",
+        where=f"{nquads}:{in_file(exc.lineno or 1)}",
+        hint="run `nkelections build` to write them again",
+    )
 
 
 def _replace_store(staging: Path, target: Path) -> Path:
@@ -144,8 +148,11 @@ def open_store(path: Path) -> ox.Store:
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(f"cannot open the store: {exc}", where=str(path),
-                         hint="run `nkelections build` to rewrite it") from exc
+        raise StoreError(
+            f"cannot open the store: {exc}",
+            where=str(path),
+            hint="run `nkelections build` to rewrite it",
+        ) from exc
 
 
 def ensure_index(dist: Path) -> bool:
@@ -155,8 +162,9 @@ def ensure_index(dist: Path) -> bool:
     if (store / "CURRENT").is_file():
         return True
     if not (dist / NQUADS).is_file():
-        raise StoreError(f"neither {store} nor {dist / NQUADS} exists",
-                         hint="run `nkelections build` first")
+        raise StoreError(
+            f"neither {store} nor {dist / NQUADS} exists", hint="run `nkelections build` first"
+        )
     try:
         index_dist(dist)
     except StoreError as exc:
@@ -207,8 +215,7 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_dataset(cls, dataset) -> OxigraphEngine:
         store = ox.Store()
-        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"),
-                        ox.RdfFormat.N_QUADS)
+        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
         return cls(store, "memory")
 
     def run(self, query: Query) -> Result:
@@ -221,7 +228,9 @@ class OxigraphEngine(Engine):
             raise QueryError(f"the query cannot run: {exc}", where=query.name) from None
         except OSError as exc:
             if has_service(query.text):  # Oxigraph reports a SERVICE call's failure as OSError
-                raise QueryError(f"a SERVICE endpoint of the query failed: {exc}",
-                                 where=query.name, hint="is the endpoint's URL right, and "
-                                 "is it up? The local store is fine") from None
+                raise QueryError(
+                    f"a SERVICE endpoint of the query failed: {exc}",
+                    where=query.name,
+                    hint="is the endpoint's URL right, and is it up? The local store is fine",
+                ) from None
             raise StoreError(f"the store failed: {exc}", where=self.source) from exc

@@ -42,8 +42,9 @@ DEFAULT_ENGINE = "oxigraph"
 DEFAULT_TIMEOUT = 30.0  # seconds a query may run, with any engine
 
 
-def open_engine(name: str, dist: Path, endpoint: str | None = None,
-                timeout: float = DEFAULT_TIMEOUT) -> Engine:
+def open_engine(
+    name: str, dist: Path, endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Engine:
     if name not in ENGINES:
         raise QueryError(f"unknown engine {name!r}", hint="one of " + ", ".join(ENGINES))
     return ENGINES[name](dist, endpoint, timeout)

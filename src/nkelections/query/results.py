@@ -38,14 +38,16 @@ class Format:
 
 # --- pyoxigraph's serializers ------------------------------------------------------------------
 
-def solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]
-              ) -> ox.QuerySolutions:
+
+def solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> ox.QuerySolutions:
     """Rows of terms as pyoxigraph's answer to a SELECT (an unbound variable is None)."""
     lines = ["\t".join("?" + name for name in variables)]
     lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
     # parse_query_results is typed for both answer kinds; TSV with a header is a SELECT's
-    return cast(ox.QuerySolutions, ox.parse_query_results(
-        "\n".join(lines + [""]).encode("utf-8"), ox.QueryResultsFormat.TSV))
+    return cast(
+        ox.QuerySolutions,
+        ox.parse_query_results("\n".join(lines + [""]).encode("utf-8"), ox.QueryResultsFormat.TSV),
+    )
 
 
 def boolean(value: bool) -> ox.QueryBoolean:
@@ -54,8 +56,9 @@ def boolean(value: bool) -> ox.QueryBoolean:
     return cast(ox.QueryBoolean, ox.parse_query_results(text, ox.QueryResultsFormat.JSON))
 
 
-def serialize_rows(variables: Sequence[str], rows: Iterable[Sequence[Term | None]],
-                   fmt: ox.QueryResultsFormat) -> bytes:
+def serialize_rows(
+    variables: Sequence[str], rows: Iterable[Sequence[Term | None]], fmt: ox.QueryResultsFormat
+) -> bytes:
     # bytes without an output file (the stubs say bytes | None)
     return cast(bytes, solutions(variables, rows).serialize(format=fmt))
 
@@ -64,8 +67,9 @@ def serialize_boolean(value: bool, fmt: ox.QueryResultsFormat) -> bytes:
     return cast(bytes, boolean(value).serialize(format=fmt))
 
 
-def serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat,
-                      prefixes: dict[str, str] | None = None) -> bytes:
+def serialize_triples(
+    triples: Iterable[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
     """Triples in an RDF format, with prefixes where the format takes them."""
     used = {p: iri for p, iri in (prefixes or {}).items() if p}
     if fmt in PREFIXED_FORMATS and used:
@@ -100,6 +104,7 @@ def _rdf(fmt: ox.RdfFormat) -> Callable[[Result, dict[str, str]], bytes]:
 
 # --- the table ------------------------------------------------------------------------------------
 
+
 def compact(term: Term | None, prefixes: dict[str, str]) -> str:
     """A term as people read it: prefix:local for IRIs, the bare value of literals."""
     if term is None:
@@ -112,7 +117,7 @@ def compact(term: Term | None, prefixes: dict[str, str]) -> str:
 
 
 def _cell(text: str, width: int | None) -> str:
-    return text if width is None or len(text) <= width else text[:width - 1] + "\u2026"
+    return text if width is None or len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def table(result: Result, prefixes: dict[str, str], width: int | None = CELL_WIDTH) -> bytes:
@@ -141,16 +146,19 @@ def _line(cells: list[str], widths: list[int]) -> str:
 
 
 # Formats by name; the CLI's --format choices come from here.
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("table", False, table),
-    Format("wide", False, wide_table),
-    Format("csv", False, _results(ox.QueryResultsFormat.CSV)),
-    Format("tsv", False, _results(ox.QueryResultsFormat.TSV)),
-    Format("json", False, _results(ox.QueryResultsFormat.JSON)),
-    Format("xml", False, _results(ox.QueryResultsFormat.XML)),
-    Format("turtle", True, _rdf(ox.RdfFormat.TURTLE)),
-    Format("jsonld", True, _rdf(ox.RdfFormat.JSON_LD)),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("table", False, table),
+        Format("wide", False, wide_table),
+        Format("csv", False, _results(ox.QueryResultsFormat.CSV)),
+        Format("tsv", False, _results(ox.QueryResultsFormat.TSV)),
+        Format("json", False, _results(ox.QueryResultsFormat.JSON)),
+        Format("xml", False, _results(ox.QueryResultsFormat.XML)),
+        Format("turtle", True, _rdf(ox.RdfFormat.TURTLE)),
+        Format("jsonld", True, _rdf(ox.RdfFormat.JSON_LD)),
+    )
+}
 
 
 def render(result: Result, fmt: str | None, prefixes: dict[str, str] | None = None) -> bytes:
@@ -161,8 +169,10 @@ def render(result: Result, fmt: str | None, prefixes: dict[str, str] | None = No
     chosen = FORMATS[name]
     if chosen.graph != result.is_graph:
         fitting = [f for f, v in FORMATS.items() if v.graph == result.is_graph]
-        raise QueryError(f"--format {name} does not fit a {result.form} result",
-                         hint="use one of " + ", ".join(fitting))
+        raise QueryError(
+            f"--format {name} does not fit a {result.form} result",
+            hint="use one of " + ", ".join(fitting),
+        )
     output = chosen.write(result, prefixes or {})
     # pyoxigraph ends JSON, XML and an ASK's CSV without a newline; a terminal wants one
     return output if output.endswith(b"\n") or not output else output + b"\n"

@@ -25,7 +25,8 @@ MAX_QUERY_BYTES = 10 << 20  # a query file larger than this is refused before it
 HEADER_KEYS = ("question", "returns", "demonstrates", "parameters")
 # One token of SPARQL: comments, strings and IRIs are skipped over as wholes so that braces
 # or keywords inside them are never mistaken for syntax.
-_TOKEN = re.compile(r'''
+_TOKEN = re.compile(
+    r'''
     (?P<comment>\#[^\n]*)
   | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
                |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
@@ -34,7 +35,9 @@ _TOKEN = re.compile(r'''
   | (?P<word>[A-Za-z_][A-Za-z_0-9\-.]*:?[A-Za-z_0-9\-.]*)
   | (?P<punct>[{}])
   | (?P<other>\S)
-''', re.VERBOSE)
+''',
+    re.VERBOSE,
+)
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _IRI_BODY = re.compile(r'[^<>"{}|^`\\\s]*')
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
@@ -89,6 +92,7 @@ class Result:
 
 # --- finding and reading queries ---------------------------------------------------------
 
+
 def query_names(queries_dir: Path) -> list[str]:
     return sorted(p.stem for p in queries_dir.glob("*.rq"))
 
@@ -103,16 +107,20 @@ def load_query(spec: str, queries_dir: Path) -> Query:
         return Query(named.stem, _read(named), named)
     if path.is_file():
         return Query(path.stem, _read(path), path)
-    raise QueryError(f"no query named {spec!r} in {queries_dir} and no such file",
-                     hint=_closest_hint(spec, query_names(queries_dir)))
+    raise QueryError(
+        f"no query named {spec!r} in {queries_dir} and no such file",
+        hint=_closest_hint(spec, query_names(queries_dir)),
+    )
 
 
 def _read(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_QUERY_BYTES:
-            raise QueryError(f"the query is {size:,} bytes; at most {MAX_QUERY_BYTES:,} are read",
-                             where=str(path))
+            raise QueryError(
+                f"the query is {size:,} bytes; at most {MAX_QUERY_BYTES:,} are read",
+                where=str(path),
+            )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"cannot read the query: {exc}", where=str(path)) from exc
@@ -141,8 +149,14 @@ def read_header(path: Path) -> QueryInfo:
             fields[key] = match.group(2)
         elif key and body:
             fields[key] += " " + body
-    return QueryInfo(path.stem, path, fields.get("question", ""), fields.get("returns", ""),
-                     fields.get("demonstrates", ""), fields.get("parameters", ""))
+    return QueryInfo(
+        path.stem,
+        path,
+        fields.get("question", ""),
+        fields.get("returns", ""),
+        fields.get("demonstrates", ""),
+        fields.get("parameters", ""),
+    )
 
 
 def list_queries(queries_dir: Path, pattern: str = "*.rq") -> list[QueryInfo]:
@@ -150,6 +164,7 @@ def list_queries(queries_dir: Path, pattern: str = "*.rq") -> list[QueryInfo]:
 
 
 # --- looking at the text ------------------------------------------------------------------
+
 
 def tokens(text: str) -> Iterable[tuple[str, str, int]]:
     """(kind, text, offset) for every token that is not a comment."""
@@ -201,13 +216,16 @@ def variables(text: str) -> set[str]:
 
 # --- parameters -----------------------------------------------------------------------------
 
+
 def parse_binding(item: str) -> tuple[str, str]:
     """'name=value' (the name may start with ?) -> (name, value)."""
     name, sep, value = item.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not _VAR_NAME.fullmatch(name):
-        raise QueryError(f"--bind {item!r} is not NAME=VALUE",
-                         hint="for example --bind entity=nkr:kim-jong-un or --bind name=Kim")
+        raise QueryError(
+            f"--bind {item!r} is not NAME=VALUE",
+            hint="for example --bind entity=nkr:kim-jong-un or --bind name=Kim",
+        )
     return name, value
 
 
@@ -243,9 +261,11 @@ def bind(query: Query, bindings: dict[str, str]) -> Query:
     known = variables(query.text)
     for name in bindings:
         if name not in known:
-            raise QueryError(f"the query has no variable ?{name} to bind",
-                             where=query.name, hint="variables: " + ", ".join(
-                                 "?" + v for v in sorted(known)) if known else None)
+            raise QueryError(
+                f"the query has no variable ?{name} to bind",
+                where=query.name,
+                hint="variables: " + ", ".join("?" + v for v in sorted(known)) if known else None,
+            )
     terms = {name: to_term(value, query.prefixes) for name, value in bindings.items()}
     names = " ".join("?" + n for n in terms)
     row = " ".join(str(t) for t in terms.values())
@@ -256,13 +276,17 @@ def bind(query: Query, bindings: dict[str, str]) -> Query:
 
 # --- errors ---------------------------------------------------------------------------------
 
+
 def syntax_error(query: Query, line: int, column: int, message: str) -> QueryError:
     """A one-line error naming the line, the column and the text there."""
     lines = query.text.splitlines() or [""]
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    at = text[max(column - 1, 0):].strip()[:40] or "(end of line)"
-    return QueryError(f"syntax error at line {line}, column {column}: {message}; "
-                      f"the line reads {text.strip()!r}, near {at!r}", where=query.name)
+    at = text[max(column - 1, 0) :].strip()[:40] or "(end of line)"
+    return QueryError(
+        f"syntax error at line {line}, column {column}: {message}; "
+        f"the line reads {text.strip()!r}, near {at!r}",
+        where=query.name,
+    )
 
 
 def oxigraph_syntax_error(query: Query, exc: SyntaxError) -> QueryError:
@@ -274,6 +298,7 @@ def oxigraph_syntax_error(query: Query, exc: SyntaxError) -> QueryError:
 
 
 # --- engines ------------------------------------------------------------------------------
+
 
 class Engine:
     """Something that answers SPARQL. Subclasses implement run()."""
@@ -318,8 +343,11 @@ class RdflibEngine(Engine):
         except ParseException as exc:
             raise syntax_error(query, exc.lineno, exc.col, exc.msg) from exc
         except RecursionError:
-            raise QueryError("the query nests too deeply for rdflib", where=query.name,
-                             hint="simplify it, or use --engine oxigraph") from None
+            raise QueryError(
+                "the query nests too deeply for rdflib",
+                where=query.name,
+                hint="simplify it, or use --engine oxigraph",
+            ) from None
         except Exception as exc:  # rdflib raises bare Exceptions for unsupported features
             raise QueryError(f"rdflib could not run the query: {exc}", where=query.name) from exc
         form = query.form
@@ -328,8 +356,10 @@ class RdflibEngine(Engine):
         if form in ("CONSTRUCT", "DESCRIBE"):
             return Result(form, triples=[_triple(t) for t in cast(Iterable[tuple], answer)])
         names = [str(v) for v in answer.vars or []]
-        rows = [tuple(from_rdflib(row[i]) for i in range(len(names)))
-                for row in cast(Iterable[tuple], answer)]  # rdflib's rows, typed for any form
+        rows = [
+            tuple(from_rdflib(row[i]) for i in range(len(names)))
+            for row in cast(Iterable[tuple], answer)
+        ]  # rdflib's rows, typed for any form
         return Result(form, names, rows)
 
 
@@ -373,8 +403,12 @@ class EndpointEngine(Engine):
     SPARQL JSON (SELECT, ASK) or N-Triples (CONSTRUCT, DESCRIBE) and parsed with pyoxigraph."""
 
     name = "endpoint"
-    ACCEPT = {"SELECT": "application/sparql-results+json", "ASK": "application/sparql-results+json",
-              "CONSTRUCT": "application/n-triples", "DESCRIBE": "application/n-triples"}
+    ACCEPT = {
+        "SELECT": "application/sparql-results+json",
+        "ASK": "application/sparql-results+json",
+        "CONSTRUCT": "application/n-triples",
+        "DESCRIBE": "application/n-triples",
+    }
 
     def __init__(self, url: str, timeout: float = 30.0):
         self.url = http_url(url)
@@ -390,8 +424,9 @@ class EndpointEngine(Engine):
                 raw = json.dumps(ask_answer(json.loads(raw))).encode("utf-8")
             answer = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError, RecursionError) as exc:
-            raise StoreError(f"{self.url} returned results that are not valid "
-                             f"{self.ACCEPT[form]}: {exc}") from exc
+            raise StoreError(
+                f"{self.url} returned results that are not valid {self.ACCEPT[form]}: {exc}"
+            ) from exc
         return from_oxigraph(answer, form)
 
     def _fetch(self, query: Query, form: str) -> bytes:
@@ -404,15 +439,19 @@ class EndpointEngine(Engine):
             return http.form(self.url, [("query", query.text)], self.ACCEPT[form]).body
         except HttpStatusError as exc:
             if exc.status == 400:
-                raise QueryError(f"{self.url} rejected the query: HTTP 400 {exc.reason}"
-                                 f"{_detail(exc)}", where=query.name) from exc
-            raise StoreError(f"{self.url} answered with an error: HTTP {exc.status} "
-                             f"{exc.reason}{_detail(exc)}") from exc
+                raise QueryError(
+                    f"{self.url} rejected the query: HTTP 400 {exc.reason}{_detail(exc)}",
+                    where=query.name,
+                ) from exc
+            raise StoreError(
+                f"{self.url} answered with an error: HTTP {exc.status} {exc.reason}{_detail(exc)}"
+            ) from exc
         except HttpError as exc:
             if "timed out" in exc.message or "failed after" in exc.message:
-                raise StoreError(f"{self.url} did not answer within {self.timeout:g} s "
-                                 f"({exc.message})", hint="raise --timeout or try later"
-                                 ) from exc
+                raise StoreError(
+                    f"{self.url} did not answer within {self.timeout:g} s ({exc.message})",
+                    hint="raise --timeout or try later",
+                ) from exc
             raise StoreError(exc.message, hint=exc.hint) from exc
         finally:
             http.close()
@@ -432,8 +471,10 @@ def http_url(url: str, option: str = "--endpoint") -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise StoreError(f"{url!r} is not an http(s) URL", hint=hint)
     if re.search(r"[\x00-\x20\x7f]", url):
-        raise StoreError(f"{url!r} has a space or control character in it",
-                         hint="percent-encode it (a space is %20)")
+        raise StoreError(
+            f"{url!r} has a space or control character in it",
+            hint="percent-encode it (a space is %20)",
+        )
     return url
 
 

@@ -25,14 +25,22 @@ from nkelections.process.runtime import paused_gc
 from nkelections.rdf.namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS
 
 # File extension -> pyoxigraph format (the same files `validate.FORMATS` reads with rdflib).
-FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
-           ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-           ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML}
+FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # The rdflib terms a parser makes (rdflib's own `Node` also covers variables and graphs).
 RdflibTerm = URIRef | BNode | Literal
-PARSER_ERROR = re.compile(r"^Parser error (?:at|between) line (\d+) column (\d+)"
-                          r"(?: and line \d+ column \d+)?: (.*?)(?: \([^()]*, line \d+\))?$")
+PARSER_ERROR = re.compile(
+    r"^Parser error (?:at|between) line (\d+) column (\d+)"
+    r"(?: and line \d+ column \d+)?: (.*?)(?: \([^()]*, line \d+\))?$"
+)
 
 
 class OxData:
@@ -60,8 +68,12 @@ class OxData:
                 continue
             for quad in self.store.quads_for_pattern(None, None, None, graph):
                 triple = quad.triple
-                if triple in seen or next(self.store.quads_for_pattern(
-                        triple.subject, triple.predicate, triple.object, largest), None):
+                if triple in seen or next(
+                    self.store.quads_for_pattern(
+                        triple.subject, triple.predicate, triple.object, largest
+                    ),
+                    None,
+                ):
                     repeats += 1
                 seen.add(triple)
         return sum(sizes.values()) - repeats
@@ -152,18 +164,27 @@ def rdf_file_format(path: Path, formats: dict):
     file is missing."""
     fmt = formats.get(path.suffix.lower())
     if fmt is None:
-        raise ValidationError(f"cannot tell the RDF format of '{path.suffix}'", where=str(path),
-                              hint="use .trig, .nq, .ttl, .nt or .jsonld")
+        raise ValidationError(
+            f"cannot tell the RDF format of '{path.suffix}'",
+            where=str(path),
+            hint="use .trig, .nq, .ttl, .nt or .jsonld",
+        )
     if path.is_dir():
-        raise ValidationError("is a folder, not an RDF file", where=str(path),
-                              hint="name the files in it")
+        raise ValidationError(
+            "is a folder, not an RDF file", where=str(path), hint="name the files in it"
+        )
     if path.is_file() and not path.read_bytes()[:4096].strip() and not path.stat().st_size > 4096:
-        raise ValidationError("is empty: there is nothing to validate", where=str(path),
-                              hint="check the file was written completely")
+        raise ValidationError(
+            "is empty: there is nothing to validate",
+            where=str(path),
+            hint="check the file was written completely",
+        )
     if not path.is_file():
-        raise ValidationError("no such file", where=str(path),
-                              hint="run `nkelections build` first" if "dist" in path.parts
-                              else None)
+        raise ValidationError(
+            "no such file",
+            where=str(path),
+            hint="run `nkelections build` first" if "dist" in path.parts else None,
+        )
     return fmt
 
 
@@ -180,8 +201,10 @@ def _load_in_parallel(store: ox.Store, path: Path, originals: dict) -> None:
             wait([filling])  # the store fails on the same text; this parser tells where
             raise _not_valid(path, fmt, exc) from exc
         filling.result()
-    if any(isinstance(s, ox.BlankNode) and next(store.quads_for_pattern(s, p, None), None) is None
-           for s, p in noted):
+    if any(
+        isinstance(s, ox.BlankNode) and next(store.quads_for_pattern(s, p, None), None) is None
+        for s, p in noted
+    ):
         raise _Relabelled
     for key, literals in noted.items():
         originals.setdefault(key, set()).update(literals)
@@ -222,8 +245,11 @@ def _not_valid(path: Path, fmt, exc: Exception) -> ValidationError:
 def _noting_literals(quads, originals: dict):
     for quad in quads:
         value = quad.object
-        if isinstance(value, ox.Literal) and not value.language \
-                and value.datatype.value != XSD_STRING:
+        if (
+            isinstance(value, ox.Literal)
+            and not value.language
+            and value.datatype.value != XSD_STRING
+        ):
             originals.setdefault((quad.subject, quad.predicate), set()).add(value)
         yield quad
 
@@ -244,6 +270,7 @@ def from_graph(graph: Graph) -> OxData:
 
 
 # --- terms ------------------------------------------------------------------------------
+
 
 def to_rdflib(term) -> RdflibTerm:
     """A pyoxigraph term as rdflib makes it when it parses the same text (plain strings carry
@@ -278,8 +305,11 @@ class StoreView(Memory):
         s, p, o = (None if t is None else _ox_term(t) for t in triple_pattern)
         seen = set()
         for quad in self.data.store.quads_for_pattern(s, p, o, None):
-            triple = (quad.subject, quad.predicate,
-                      self.data.original(quad.subject, quad.predicate, quad.object))
+            triple = (
+                quad.subject,
+                quad.predicate,
+                self.data.original(quad.subject, quad.predicate, quad.object),
+            )
             if triple not in seen:
                 seen.add(triple)
                 yield tuple(to_rdflib(t) for t in triple), iter(())

@@ -74,9 +74,32 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 __all__ = [
-    "BASE", "NKE", "NKV", "NKR", "GRAPH", "SHAPES", "ONTOLOGY_IRI", "ONTOLOGY_GRAPH", "DATA_GRAPH",
-    "OA", "ORG", "SCHEMA", "ELI", "VOID", "DCAT", "SH", "WD", "WDT", "PREFIXES",
-    "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
+    "BASE",
+    "NKE",
+    "NKV",
+    "NKR",
+    "GRAPH",
+    "SHAPES",
+    "ONTOLOGY_IRI",
+    "ONTOLOGY_GRAPH",
+    "DATA_GRAPH",
+    "OA",
+    "ORG",
+    "SCHEMA",
+    "ELI",
+    "VOID",
+    "DCAT",
+    "SH",
+    "WD",
+    "WDT",
+    "PREFIXES",
+    "DCTERMS",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
 ]
 
 
@@ -92,7 +115,6 @@ def expand_curie(curie: str) -> str | None:
     if not sep or prefix not in PREFIXES:
         return None
     return str(PREFIXES[prefix]) + local
-
 
 
 def shorten(iri: str) -> str:

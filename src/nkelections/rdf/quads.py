@@ -142,5 +142,5 @@ def literal_of_type(nt: str, datatype: str) -> str | None:
     """The lexical form of an N-Triples literal of `datatype`, else None."""
     suffix = f'"^^<{datatype}>'
     if nt.startswith('"') and nt.endswith(suffix):
-        return nt[1:-len(suffix)]
+        return nt[1 : -len(suffix)]
     return None

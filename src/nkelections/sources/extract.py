@@ -32,8 +32,12 @@ MEASURES: dict[str, re.Pattern] = {
     "nkv:measure-deputies-elected": re.compile(r"deput|elected", re.I),
     "nkv:measure-eligible-voters": re.compile(r"eligible", re.I),
 }
-UNITS = {"%p": "nkv:unit-percentage-point", "point": "nkv:unit-percentage-point",
-         "%": "nkv:unit-percent", "percent": "nkv:unit-percent"}
+UNITS = {
+    "%p": "nkv:unit-percentage-point",
+    "point": "nkv:unit-percentage-point",
+    "%": "nkv:unit-percent",
+    "percent": "nkv:unit-percent",
+}
 # A full stop ends a sentence only before a space or the end ("99.63" does not); a comma ends
 # a clause only before a space ("27,858" does not).
 SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?](?![\s\"\u201d\u2019]|$))+(?:[.!?]+[\"\u201d\u2019]?)?")
@@ -75,23 +79,36 @@ def read_text(path: Path) -> tuple[str, str]:
     try:
         return raw.decode("utf-8"), hashlib.sha256(raw).hexdigest()
     except UnicodeDecodeError as exc:
-        raise SourceError(f"the text is not UTF-8 (byte {exc.start})", where=str(path),
-                          hint="convert it to UTF-8 first") from None
+        raise SourceError(
+            f"the text is not UTF-8 (byte {exc.start})",
+            where=str(path),
+            hint="convert it to UTF-8 first",
+        ) from None
 
 
 def document_id(path: Path, given: str | None = None) -> str:
     ident = given or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     if not SLUG.match(ident):
-        raise SourceError(f"document id {ident!r} is not a slug", where=str(path),
-                          hint="pass --document-id with lower-case letters, digits and hyphens")
+        raise SourceError(
+            f"document id {ident!r} is not a slug",
+            where=str(path),
+            hint="pass --document-id with lower-case letters, digits and hyphens",
+        )
     return ident
 
 
 def extract(path: Path, names: dict[str, list[str]], ident: str | None = None) -> Extraction:
     """Propose evidence for the text at path; names maps known entity ids to their spellings."""
     text, digest = read_text(path)
-    doc = Document(id=document_id(path, ident), file=path.name, text=text, sha256=digest,
-                   title="", kind="news-article", language="en")
+    doc = Document(
+        id=document_id(path, ident),
+        file=path.name,
+        text=text,
+        sha256=digest,
+        title="",
+        kind="news-article",
+        language="en",
+    )
     mentions = sorted(find_mentions(doc, names), key=lambda m: (m.start, m.entity))
     proposals: list[Proposal] = []
     seen: dict[str, int] = {}  # quote -> occurrences so far
@@ -102,8 +119,9 @@ def extract(path: Path, names: dict[str, list[str]], ident: str | None = None) -
         quote = text[start:end]
         seen[quote] = seen.get(quote, 0) + 1
         proposal = _propose(quote, seen[quote])
-        proposal.entities = _unique((m.entity, m.surface) for m in mentions
-                                    if start <= m.start and m.end <= end)
+        proposal.entities = _unique(
+            (m.entity, m.surface) for m in mentions if start <= m.start and m.end <= end
+        )
         if proposal.entities or proposal.figures or proposal.dates or proposal.posts:
             proposals.append(proposal)
     return Extraction(doc.id, path.name, digest, proposals)
@@ -135,7 +153,8 @@ def _propose(quote: str, occurrence: int) -> Proposal:
 
 def _inside_date(quote: str, at: int) -> bool:
     return any(m.start() <= at < m.end() for m in RULES["date"].finditer(quote)) or any(
-        m.start() <= at < m.end() for m in RULES["year"].finditer(quote))
+        m.start() <= at < m.end() for m in RULES["year"].finditer(quote)
+    )
 
 
 def _figure(text: str, clause: str) -> Figure:
@@ -192,15 +211,17 @@ def render(extraction: Extraction, kinds: dict[str, str]) -> str:
     for proposal in ex.proposals:
         lines += _render_proposal(ex.document, proposal, kinds, figures)
     if figures:
-        lines += ["", "# TODO: move these to data/entities/ and give them telling ids.",
-                  "entities:"]
+        lines += [
+            "",
+            "# TODO: move these to data/entities/ and give them telling ids.",
+            "entities:",
+        ]
         for ident, figure, election in figures:
             lines += _render_figure(ident, figure, election)
     return "\n".join(lines) + "\n"
 
 
-def _render_proposal(document: str, p: Proposal, kinds: dict[str, str],
-                     figures: list) -> list[str]:
+def _render_proposal(document: str, p: Proposal, kinds: dict[str, str], figures: list) -> list[str]:
     election = next((e for e, _ in p.entities if kinds.get(e) == "Election"), None)
     out = [""]
     if p.entities:
@@ -208,15 +229,22 @@ def _render_proposal(document: str, p: Proposal, kinds: dict[str, str],
     out.append(f"  - quote: {_q(p.quote)}")
     if p.occurrence > 1:
         out.append(f"    occurrence: {p.occurrence}")
-    credited = [e for e, _ in p.entities if kinds.get(e) not in ("Election", "Person", "Place",
-                                                                  "Country")]
+    credited = [
+        e for e, _ in p.entities if kinds.get(e) not in ("Election", "Person", "Place", "Country")
+    ]
     if credited and ATTRIBUTION.search(p.quote):
-        out.append(f"    # reported_by: {credited[0]}  # TODO: does the text credit it? "
-                   "stated_by, according_to, reported_by or neither")
+        out.append(
+            f"    # reported_by: {credited[0]}  # TODO: does the text credit it? "
+            "stated_by, according_to, reported_by or neither"
+        )
     facts = []
     for figure in p.figures:
-        same = [i for i, f, e in figures if (f.value, f.unit, f.measure, e) ==
-                (figure.value, figure.unit, figure.measure, election)]
+        same = [
+            i
+            for i, f, e in figures
+            if (f.value, f.unit, f.measure, e)
+            == (figure.value, figure.unit, figure.measure, election)
+        ]
         ident = same[0] if same else f"{document}-figure-{len(figures) + 1}"
         if not same:
             figures.append((ident, figure, election))
@@ -225,8 +253,10 @@ def _render_proposal(document: str, p: Proposal, kinds: dict[str, str],
     for text, iso in p.dates:
         facts.append(_render_date(text, iso, election, prop))
     for post in p.posts:
-        facts.append(f"      # TODO post {_q(post)}: an org:Membership entity (org:member, "
-                     "org:organization, org:role), then its id here")
+        facts.append(
+            f"      # TODO post {_q(post)}: an org:Membership entity (org:member, "
+            "org:organization, org:role), then its id here"
+        )
     loadable = [f for f in facts if f.lstrip().startswith("- ")]
     out.append("    facts:" if loadable else "    facts: []  # TODO: which facts does it state?")
     return out + facts
@@ -234,18 +264,25 @@ def _render_proposal(document: str, p: Proposal, kinds: dict[str, str],
 
 def _render_date(text: str, iso: str | None, election: str | None, prop: str) -> str:
     if iso and election and prop == "electionDate":
-        return (f"      - [{election}, electionDate, {_q(iso)}]  # {text}: TODO the election's "
-                "date, or another event's?")
+        return (
+            f"      - [{election}, electionDate, {_q(iso)}]  # {text}: TODO the election's "
+            "date, or another event's?"
+        )
     if iso:
         return f"      # - [TODO, {prop}, {_q(iso)}]  # {text}: TODO whose date is it?"
-    return (f"      # - {{subject: TODO, property: TODO, value: TODO, year_inferred: true}}"
-            f"  # {text}: TODO the text gives no year")
+    return (
+        f"      # - {{subject: TODO, property: TODO, value: TODO, year_inferred: true}}"
+        f"  # {text}: TODO the text gives no year"
+    )
 
 
 def _render_figure(ident: str, figure: Figure, election: str | None) -> list[str]:
     label = (figure.measure or "TODO").removeprefix("nkv:measure-") + ", " + figure.text
-    out = [f"  - id: {ident}", "    type: Figure",
-           f"    label: {_q(label)}  # TODO a telling label"]
+    out = [
+        f"  - id: {ident}",
+        "    type: Figure",
+        f"    label: {_q(label)}  # TODO a telling label",
+    ]
     if election:
         out.append(f"    figureOf: {election}  # TODO: guessed, the election the sentence names")
     else:

@@ -51,8 +51,9 @@ class Gazetteer:
                     self.other.setdefault(entity, []).append(label)
         self.patterns = {entity: label_pattern(labels) for entity, labels in self.other.items()}
 
-    def find(self, doc: Document, exclusions: dict[str, list[str]] | None = None
-             ) -> Iterator[Mention]:
+    def find(
+        self, doc: Document, exclusions: dict[str, list[str]] | None = None
+    ) -> Iterator[Mention]:
         """Mentions in doc outside its excluded ranges, by entity, then offset.
 
         A name inside a longer name of another entity is not a mention ("constituency
@@ -87,8 +88,9 @@ class Gazetteer:
         return spans
 
 
-def find_mentions(doc: Document, names: dict[str, list[str]],
-                  exclusions: dict[str, list[str]] | None = None) -> Iterator[Mention]:
+def find_mentions(
+    doc: Document, names: dict[str, list[str]], exclusions: dict[str, list[str]] | None = None
+) -> Iterator[Mention]:
     """Mentions of each entity (id -> its label and aliases) in one document."""
     return Gazetteer(names).find(doc, exclusions)
 
@@ -103,15 +105,17 @@ def _longest_per_entity(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def _outside_longer_names(spans: dict[str, list[tuple[int, int]]]
-                          ) -> dict[str, list[tuple[int, int]]]:
+def _outside_longer_names(
+    spans: dict[str, list[tuple[int, int]]],
+) -> dict[str, list[tuple[int, int]]]:
     """Each entity's spans without those that lie inside a longer span of another entity.
 
     One sweep by start: the two spans reaching furthest so far, of two different entities,
     are enough to decide whether a span lies inside another entity's longer one."""
     per_entity = {entity: _longest_per_entity(found) for entity, found in spans.items()}
-    every = sorted((start, -end, entity) for entity, found in per_entity.items()
-                   for start, end in found)
+    every = sorted(
+        (start, -end, entity) for entity, found in per_entity.items() for start, end in found
+    )
     inside: set[tuple[str, int, int]] = set()
     reach: list[tuple[int, int, str]] = []  # (end, start, entity), at most two entities
     for start, neg_end, entity in every:
@@ -121,8 +125,10 @@ def _outside_longer_names(spans: dict[str, list[tuple[int, int]]]
                 inside.add((entity, start, end))
                 break
         reach = _furthest_two([*reach, (end, start, entity)])
-    return {entity: [(s, e) for s, e in found if (entity, s, e) not in inside]
-            for entity, found in per_entity.items()}
+    return {
+        entity: [(s, e) for s, e in found if (entity, s, e) not in inside]
+        for entity, found in per_entity.items()
+    }
 
 
 def _furthest_two(reach: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -107,8 +107,11 @@ def _relabelled(record):
     """pySHACL's (text, node, triples) record with a new blank node for the result."""
     text, node, triples = record
     fresh = BNode()
-    return text, fresh, [(fresh if s == node else s, p, fresh if o == node else o)
-                         for s, p, o in triples]
+    return (
+        text,
+        fresh,
+        [(fresh if s == node else s, p, fresh if o == node else o) for s, p, o in triples],
+    )
 
 
 def validate_store(data: OxData, shapes: Graph, focus: frozenset | None = None) -> Graph:
@@ -149,8 +152,15 @@ class _Engine:
         targets = self._targets()
         with self._prefetching(targets):
             for shape, pattern in targets:
-                foci = _as_written(shape, [self.term(this) for this, in self.data.query(
-                    f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")])
+                foci = _as_written(
+                    shape,
+                    [
+                        self.term(this)
+                        for (this,) in self.data.query(
+                            f"SELECT DISTINCT ?this WHERE {{ {pattern} }}"
+                        )
+                    ],
+                )
                 if foci:
                     reports += self.evaluate(shape, foci, pattern)
         return reports
@@ -232,8 +242,15 @@ class _Engine:
             return self.property_shapes(c, fv, foci, pattern)
         if isinstance(c, NodeConstraintComponent):
             return self.node_shapes(c, fv)
-        if isinstance(c, (OrConstraintComponent, AndConstraintComponent,
-                          NotConstraintComponent, XoneConstraintComponent)):
+        if isinstance(
+            c,
+            (
+                OrConstraintComponent,
+                AndConstraintComponent,
+                NotConstraintComponent,
+                XoneConstraintComponent,
+            ),
+        ):
             return self.logical(c, fv)
         if isinstance(c, QualifiedValueShapeConstraintComponent):
             return self.qualified(c, fv)
@@ -330,11 +347,17 @@ class _Engine:
             if self.sg.is_filtered_out_shape(node):
                 continue
             inner = self._shape(node, "sh:property")
-            found = self.evaluate(inner, foci if node_shape else sorted(counts, key=str),
-                                  pattern if node_shape else None)
+            found = self.evaluate(
+                inner,
+                foci if node_shape else sorted(counts, key=str),
+                pattern if node_shape else None,
+            )
             # pySHACL reports a value's result once per focus node that reaches the value
-            reports += [r if i == 0 else r.again() for r in found
-                        for i in range(1 if node_shape else counts[r.focus])]
+            reports += [
+                r if i == 0 else r.again()
+                for r in found
+                for i in range(1 if node_shape else counts[r.focus])
+            ]
         return reports
 
     def node_shapes(self, c, fv) -> list[Report]:
@@ -346,8 +369,9 @@ class _Engine:
             for f, vs in fv.items():
                 for v in vs:
                     if v in failed:
-                        reports.append(Report.later(c, f, partial(
-                            self._node_record, c, f, v, failed[v])))
+                        reports.append(
+                            Report.later(c, f, partial(self._node_record, c, f, v, failed[v]))
+                        )
         return reports
 
     def _node_record(self, c, focus, value, details: list[Report]):
@@ -359,14 +383,24 @@ class _Engine:
 
     def logical(self, c, fv) -> list[Report]:
         values = {v for vs in fv.values() for v in vs}
-        lists = {OrConstraintComponent: "or_list", AndConstraintComponent: "and_list",
-                 XoneConstraintComponent: "xone_nodes", NotConstraintComponent: "not_list"}
+        lists = {
+            OrConstraintComponent: "or_list",
+            AndConstraintComponent: "and_list",
+            XoneConstraintComponent: "xone_nodes",
+            NotConstraintComponent: "not_list",
+        }
         reports = []
         for holder in getattr(c, lists[type(c)]):
-            members = [holder] if isinstance(c, NotConstraintComponent) \
+            members = (
+                [holder]
+                if isinstance(c, NotConstraintComponent)
                 else list(self.sg.graph.items(holder))
-            shapes = [self._shape(m, "a logical constraint") for m in members
-                      if not self.sg.is_filtered_out_shape(m)]
+            )
+            shapes = [
+                self._shape(m, "a logical constraint")
+                for m in members
+                if not self.sg.is_filtered_out_shape(m)
+            ]
             if not shapes:
                 continue
             passing = [self.conforming(s, values) for s in shapes]
@@ -392,12 +426,12 @@ class _Engine:
         return reports
 
     def _qualified_result(self, c, focus, component) -> Report:
-        return Report.later(c, focus, partial(c.make_v_result, self.view, focus,
-                                              constraint_component=component))
+        return Report.later(
+            c, focus, partial(c.make_v_result, self.view, focus, constraint_component=component)
+        )
 
     def _result(self, c, focus, value) -> Report:
-        return Report.later(c, focus, partial(c.make_v_result, self.view, focus,
-                                              value_node=value))
+        return Report.later(c, focus, partial(c.make_v_result, self.view, focus, value_node=value))
 
     def _siblings(self, c, node) -> list:
         if not c.is_disjoint:
@@ -418,9 +452,10 @@ class _Engine:
 
     def _instances(self, cls: Node) -> set[Node]:
         if cls not in self.instances:
-            rows = self.data.query(f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/"
-                                   f"<{RDFS.subClassOf}>* {to_ox(cls)} }}")
-            self.instances[cls] = {self.term(x) for x, in rows}
+            rows = self.data.query(
+                f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* {to_ox(cls)} }}"
+            )
+            self.instances[cls] = {self.term(x) for (x,) in rows}
         return self.instances[cls]
 
     def _shape(self, node, where: str):
@@ -447,8 +482,9 @@ class _Engine:
     def _sparql_rows(self, plan: BulkQuery, fv, pattern) -> dict[Node, list]:
         if pattern is None:
             if any(isinstance(f, BNode) for f in fv):
-                raise unsupported("a SPARQL constraint on blank-node focus nodes reached "
-                                  "through another shape")
+                raise unsupported(
+                    "a SPARQL constraint on blank-node focus nodes reached through another shape"
+                )
             pattern = f"VALUES ?this {{ {' '.join(to_ox(f) for f in fv)} }}"
         grouped: dict[Node, list] = defaultdict(list)
         text = plan.text(pattern)
@@ -476,13 +512,20 @@ class _Engine:
         reports = []
         for v in violations:
             if len(v) == 2:
-                record = c.make_v_result(self.view, f, value_node=result_val,
-                                         bound_vars=v[1], **kwargs)
+                record = c.make_v_result(
+                    self.view, f, value_node=result_val, bound_vars=v[1], **kwargs
+                )
             else:
                 t, p, value, var_dict = v
                 value = result_val if value is None else value
-                record = c.make_v_result(self.view, t or f, value_node=value, result_path=p,
-                                         bound_vars=(t, p, value, var_dict), **kwargs)
+                record = c.make_v_result(
+                    self.view,
+                    t or f,
+                    value_node=value,
+                    result_path=p,
+                    bound_vars=(t, p, value, var_dict),
+                    **kwargs,
+                )
             reports.append(Report(record))
         return reports
 
@@ -519,12 +562,17 @@ def _target_pattern(shape) -> str | None:
     """A SPARQL pattern that binds ?this to exactly the shape's focus nodes, as pySHACL finds
     them (instances of a target class include those of its subclasses, no inference)."""
     nodes, classes, implicit, objects_of, subjects_of = shape.target()
-    parts = [f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {to_ox(c)} }}"
-             for c in sorted(set(classes) | set(implicit), key=str)]
+    parts = [
+        f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {to_ox(c)} }}"
+        for c in sorted(set(classes) | set(implicit), key=str)
+    ]
     parts += [f"{{ ?this {to_ox(p)} [] }}" for p in sorted(subjects_of, key=str)]
     parts += [f"{{ [] {to_ox(p)} ?this }}" for p in sorted(objects_of, key=str)]
-    parts += [f"{{ VALUES ?this {{ {to_ox(n)} }} }}" for n in sorted(nodes, key=str)
-              if not isinstance(n, BNode)]
+    parts += [
+        f"{{ VALUES ?this {{ {to_ox(n)} }} }}"
+        for n in sorted(nodes, key=str)
+        if not isinstance(n, BNode)
+    ]
     if any(isinstance(n, BNode) for n in nodes):
         raise unsupported(f"blank-node sh:targetNode values on {shape.node}")
     return " UNION ".join(parts) or None
@@ -536,8 +584,10 @@ def _as_written(shape, foci: list[Node]) -> list[Node]:
     literals = [n for n in shape.target_nodes() if isinstance(n, Literal)]
     if not literals:
         return foci
-    return [next((n for n in literals if _same_value(n, f)), f) if isinstance(f, Literal)
-            else f for f in foci]
+    return [
+        next((n for n in literals if _same_value(n, f)), f) if isinstance(f, Literal) else f
+        for f in foci
+    ]
 
 
 def _same_value(written: Literal, read: Literal) -> bool:
@@ -575,4 +625,3 @@ def _refuse_unbounded(sg, node, seen: set) -> None:
         if p in UNBOUNDED_PATHS:
             raise unsupported(f"the property path {re.sub('.*#', 'sh:', str(p))}")
         _refuse_unbounded(sg, o, seen)
-

@@ -38,8 +38,15 @@ from nkelections.rdf.namespaces import (
 SHAPES_PREFIX = ("nkesh", str(SHAPES))
 SEVERITIES = ("Violation", "Warning", "Info")
 # File extension -> rdflib parser name. Quads formats are read into a Dataset and merged.
-FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt",
-           ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
+FORMATS = {
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 QUAD_FORMATS = {"trig", "nquads", "json-ld"}
 
 
@@ -87,11 +94,18 @@ class Report:
 
 
 def _order(result: Result) -> tuple:
-    return (SEVERITIES.index(result.severity), result.shape, result.focus, result.path or "",
-            result.value or "", result.message)
+    return (
+        SEVERITIES.index(result.severity),
+        result.shape,
+        result.focus,
+        result.path or "",
+        result.value or "",
+        result.message,
+    )
 
 
 # --- engines: (data graph, shapes graph) -> SHACL validation report graph ---------------
+
 
 def _pyshacl(data: Graph, shapes: Graph, focus: frozenset | None = None) -> Graph:
     import pyshacl
@@ -105,11 +119,9 @@ def _pyshacl(data: Graph, shapes: Graph, focus: frozenset | None = None) -> Grap
         # is a result, whatever its severity (the exit code looks at severities instead).
         if focus is not None:
             return _pyshacl_on(data, shapes, focus)
-        _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                        advanced=False)
+        _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False)
     if not isinstance(report, Graph):  # pyshacl returns its failure instead of raising it
-        raise ValidationError(f"the shapes cannot be used: {_first_line(report)}",
-                              where="pyshacl")
+        raise ValidationError(f"the shapes cannot be used: {_first_line(report)}", where="pyshacl")
     return report
 
 
@@ -124,19 +136,28 @@ def _pyshacl_on(data: Graph, shapes: Graph, focus: frozenset) -> Graph:
     from nkelections.compat import SHACLExecutor, ShapesGraph, Validator
 
     shapes_graph, executor, reports = ShapesGraph(shapes), SHACLExecutor(), []
-    classes = {node: {c for t in data.objects(node, RDF.type)
-                      for c in data.transitive_objects(t, RDFS.subClassOf)} for node in focus}
+    classes = {
+        node: {
+            c
+            for t in data.objects(node, RDF.type)
+            for c in data.transitive_objects(t, RDFS.subClassOf)
+        }
+        for node in focus
+    }
     for shape in shapes_graph.shapes:
         nodes, targeted, implicit, objects_of, subjects_of = map(set, shape.target())
         targeted |= implicit
-        chosen = [node for node in sorted(focus) if node in nodes or classes[node] & targeted
-                  or any((node, p, None) in data for p in subjects_of)
-                  or any((None, p, node) in data for p in objects_of)]
+        chosen = [
+            node
+            for node in sorted(focus)
+            if node in nodes
+            or classes[node] & targeted
+            or any((node, p, None) in data for p in subjects_of)
+            or any((None, p, node) in data for p in objects_of)
+        ]
         if chosen:  # the nodes pySHACL's Shape.focus_nodes would find, asked node by node
             reports += shape.validate(executor, data, focus=chosen)[1]
     return Validator.create_validation_report(shapes_graph, not reports, reports)[0]
-
-
 
 
 @dataclass(frozen=True)
@@ -169,15 +190,20 @@ def _oxigraph() -> Engine[OxData]:
     from nkelections.rdf import dataset as oxigraph_data
     from nkelections.validate import oxigraph_engine as shacl_oxigraph
 
-    return Engine(load=oxigraph_data.load_files, adopt=oxigraph_data.from_graph,
-                  run=shacl_oxigraph.validate_store, label=lambda d, n: d.label(n),
-                  size=lambda d: d.triples)
+    return Engine(
+        load=oxigraph_data.load_files,
+        adopt=oxigraph_data.from_graph,
+        run=shacl_oxigraph.validate_store,
+        label=lambda d, n: d.label(n),
+        size=lambda d: d.triples,
+    )
 
 
 ENGINES: dict[str, Callable[[], Engine[Any]]] = {
     "oxigraph": _oxigraph,
-    "pyshacl": lambda: Engine(load=_rdflib_load, adopt=lambda g: g, run=_pyshacl,
-                              label=_rdflib_label, size=len),
+    "pyshacl": lambda: Engine(
+        load=_rdflib_load, adopt=lambda g: g, run=_pyshacl, label=_rdflib_label, size=len
+    ),
 }
 DEFAULT_ENGINE = "oxigraph"
 
@@ -188,20 +214,32 @@ def _engine(name: str) -> Engine:
     return ENGINES[name]()
 
 
-def validate(data: Graph, shapes: Graph, *, ontology: Graph | None = None,
-             engine: str = "pyshacl", focus: Iterable[Node] | None = None) -> Report:
+def validate(
+    data: Graph,
+    shapes: Graph,
+    *,
+    ontology: Graph | None = None,
+    engine: str = "pyshacl",
+    focus: Iterable[Node] | None = None,
+) -> Report:
     """Validate `data` (plus `ontology`, when given, for the class hierarchy and the concept
     schemes) against `shapes`; with `focus` (IRIs), only those of the shapes' focus nodes, as
     pySHACL's `focus_nodes` does (the rest of the graph still gives the context). Never prints;
     raises ValidationError if it cannot run."""
     chosen = _engine(engine)
     merged = merge([data] if ontology is None else [data, ontology])
-    return _run(chosen, engine, chosen.adopt(merged), shapes,
-                focus=None if focus is None else frozenset(focus))
+    return _run(
+        chosen,
+        engine,
+        chosen.adopt(merged),
+        shapes,
+        focus=None if focus is None else frozenset(focus),
+    )
 
 
-def validate_files(paths: list[Path], shapes: Graph, *, ontology: Path | None = None,
-                   engine: str = DEFAULT_ENGINE) -> Report:
+def validate_files(
+    paths: list[Path], shapes: Graph, *, ontology: Path | None = None, engine: str = DEFAULT_ENGINE
+) -> Report:
     """Validate RDF files read together; `ontology` is added when they do not carry the
     ontology. The engine reads the files itself (pyoxigraph never goes through rdflib)."""
     chosen = _engine(engine)
@@ -210,8 +248,14 @@ def validate_files(paths: list[Path], shapes: Graph, *, ontology: Path | None = 
     return _run(chosen, engine, data, shapes, started)
 
 
-def _run(chosen: Engine, name: str, data, shapes: Graph, started: float | None = None,
-         focus: frozenset | None = None) -> Report:
+def _run(
+    chosen: Engine,
+    name: str,
+    data,
+    shapes: Graph,
+    started: float | None = None,
+    focus: frozenset | None = None,
+) -> Report:
     started = time.perf_counter() if started is None else started
     report_graph = chosen.run(data, shapes, focus)
     seconds = time.perf_counter() - started
@@ -219,8 +263,7 @@ def _run(chosen: Engine, name: str, data, shapes: Graph, started: float | None =
     return Report(results, name, seconds, chosen.size(data), report_graph)
 
 
-def read_results(report: Graph, label: Callable[[Node], str | None],
-                 shapes: Graph) -> list[Result]:
+def read_results(report: Graph, label: Callable[[Node], str | None], shapes: Graph) -> list[Result]:
     """The sh:ValidationResult nodes of a SHACL report, as Result records; `label` gives a
     focus node's rdfs:label from the data."""
     names = Graph(bind_namespaces="none")
@@ -231,18 +274,24 @@ def read_results(report: Graph, label: Callable[[Node], str | None],
     for node in report.subjects(RDF.type, SH.ValidationResult):
         if node in nested:
             continue
+
         def one(prop, node=node):
             return report.value(node, prop)
+
         focus = one(SH.focusNode)
         severity = str(one(SH.resultSeverity) or SH.Violation).rsplit("#", 1)[-1]
-        results.append(Result(
-            shape=_name(one(SH.sourceShape), names, shapes),
-            component=_name(one(SH.sourceConstraintComponent), names),
-            severity=severity, focus=_name(focus, names), label=label(focus),
-            path=_name(one(SH.resultPath), names, report) if one(SH.resultPath) else None,
-            value=_name(one(SH.value), names) if one(SH.value) is not None else None,
-            message=str(one(SH.resultMessage) or ""),
-        ))
+        results.append(
+            Result(
+                shape=_name(one(SH.sourceShape), names, shapes),
+                component=_name(one(SH.sourceConstraintComponent), names),
+                severity=severity,
+                focus=_name(focus, names),
+                label=label(focus),
+                path=_name(one(SH.resultPath), names, report) if one(SH.resultPath) else None,
+                value=_name(one(SH.value), names) if one(SH.value) is not None else None,
+                message=str(one(SH.resultMessage) or ""),
+            )
+        )
     return results
 
 
@@ -271,6 +320,7 @@ def _blank_path(term: BNode, names: Graph, where: Graph) -> str:
 
 # --- loading --------------------------------------------------------------------------
 
+
 def load_graph(paths: Iterable[Path]) -> Graph:
     """Read RDF files (TriG, N-Quads, Turtle, N-Triples, JSON-LD) into one merged graph.
     A file that cannot be read or parsed raises ValidationError naming the file and line."""
@@ -289,8 +339,9 @@ def _parse(path: Path) -> Graph:
     except ValidationError:
         raise
     except Exception as exc:  # rdflib raises many types; each becomes one line for the user
-        raise ValidationError(f"is not valid {fmt}: {_parse_message(exc, path)}",
-                              where=str(path)) from exc
+        raise ValidationError(
+            f"is not valid {fmt}: {_parse_message(exc, path)}", where=str(path)
+        ) from exc
     if isinstance(holder, Dataset):
         return merge(holder.graphs())
     return holder
@@ -333,18 +384,24 @@ def has_ontology(graph: Graph) -> bool:
 
 # --- formats: Report -> text ------------------------------------------------------------
 
+
 def format_text(report: Report, source: str = "") -> str:
     counts = report.counts()
-    head = (f"{_verdict(report)}: "
-            f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), "
-            f"{counts['Info']} info(s)")
-    lines = [head + (f" in {source}" if source else "")
-             + f" ({report.triples} triples, {report.engine}, {report.seconds:.1f} s)"]
+    head = (
+        f"{_verdict(report)}: "
+        f"{counts['Violation']} violation(s), {counts['Warning']} warning(s), "
+        f"{counts['Info']} info(s)"
+    )
+    lines = [
+        head
+        + (f" in {source}" if source else "")
+        + f" ({report.triples} triples, {report.engine}, {report.seconds:.1f} s)"
+    ]
     for shape, results in report.by_shape().items():
         first = results[0]
         lines += ["", f"{shape}  [{first.severity}, {first.component}]  {len(results)} result(s)"]
         for r in results:
-            lines.append(f"  {r.focus}" + (f"  \"{r.label}\"" if r.label else ""))
+            lines.append(f"  {r.focus}" + (f'  "{r.label}"' if r.label else ""))
             if r.path:
                 lines.append(f"    path:    {r.path}")
             if r.value is not None:
@@ -362,10 +419,18 @@ def _verdict(report: Report) -> str:
 
 
 def format_json(report: Report, source: str = "") -> str:
-    doc = {"conforms": report.conforms, "passes": report.passes, "source": source,
-           "counts": report.counts(), "triples": report.triples, "engine": report.engine,
-           "shapes": [{"shape": shape, "results": [asdict(r) for r in results]}
-                      for shape, results in report.by_shape().items()]}
+    doc = {
+        "conforms": report.conforms,
+        "passes": report.passes,
+        "source": source,
+        "counts": report.counts(),
+        "triples": report.triples,
+        "engine": report.engine,
+        "shapes": [
+            {"shape": shape, "results": [asdict(r) for r in results]}
+            for shape, results in report.by_shape().items()
+        ],
+    }
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -378,8 +443,23 @@ def format_turtle(report: Report, source: str = "") -> str:
 
 
 FORMATTERS: dict[str, Callable[[Report, str], str]] = {
-    "text": format_text, "turtle": format_turtle, "json": format_json,
+    "text": format_text,
+    "turtle": format_turtle,
+    "json": format_json,
 }
 
-__all__ = ["Result", "Report", "Engine", "ENGINES", "DEFAULT_ENGINE", "FORMATTERS", "validate",
-           "validate_files", "load_graph", "load_shapes", "merge", "has_ontology", "read_results"]
+__all__ = [
+    "Result",
+    "Report",
+    "Engine",
+    "ENGINES",
+    "DEFAULT_ENGINE",
+    "FORMATTERS",
+    "validate",
+    "validate_files",
+    "load_graph",
+    "load_shapes",
+    "merge",
+    "has_ontology",
+    "read_results",
+]

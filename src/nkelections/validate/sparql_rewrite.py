@@ -28,19 +28,25 @@ WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 BRACE = re.compile(r"\{")
 SELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.I)
 WRAPPERS = {"SelectQuery", "Project", "Distinct", "Reduced", "OrderBy"}
-REFUSED = {"Minus": "MINUS", "Group": "GROUP BY or aggregates", "AggregateJoin": "aggregates",
-           "Slice": "LIMIT or OFFSET", "ToMultiSet": "a sub-select or VALUES",
-           "ServiceGraphPattern": "SERVICE", "values": "VALUES"}
+REFUSED = {
+    "Minus": "MINUS",
+    "Group": "GROUP BY or aggregates",
+    "AggregateJoin": "aggregates",
+    "Slice": "LIMIT or OFFSET",
+    "ToMultiSet": "a sub-select or VALUES",
+    "ServiceGraphPattern": "SERVICE",
+    "values": "VALUES",
+}
 FLOATING = {"decimal", "double", "float"}
 MESSAGE_VARS = re.compile(r"{[?$]([^{}]+)}")
 
 
 @dataclass
 class BulkQuery:
-    head: str             # the query up to and including the outer WHERE's "{"
-    tail: str             # the rest of the query
-    projects_this: bool   # whether the constraint itself selects $this
-    computed: set[str]    # variables bound by BIND or (expr AS ?var)
+    head: str  # the query up to and including the outer WHERE's "{"
+    tail: str  # the rest of the query
+    projects_this: bool  # whether the constraint itself selects $this
+    computed: set[str]  # variables bound by BIND or (expr AS ?var)
 
     def text(self, focus_pattern: str) -> str:
         """The query with ?this joined to `focus_pattern` (a pattern binding ?this)."""
@@ -50,8 +56,9 @@ class BulkQuery:
         """Whether a row holds a computed decimal or floating-point value that a message or the
         report shows: rdflib writes those differently from Oxigraph (99.91 + 0.19 is 100.10 in
         rdflib, 100.1 in Oxigraph), so pySHACL's text comes only from rdflib's own evaluation."""
-        shown = {"value", "path"} | {m for msg in messages or ()
-                                     for m in MESSAGE_VARS.findall(str(msg))}
+        shown = {"value", "path"} | {
+            m for msg in messages or () for m in MESSAGE_VARS.findall(str(msg))
+        }
         wanted = self.computed & shown
         for row in violations:
             values = row[3] | {"path": row[1], "value": row[2]} if len(row) == 4 else row[1]
@@ -61,8 +68,11 @@ class BulkQuery:
 
 
 def _floating(term) -> bool:
-    return isinstance(term, Literal) and term.datatype is not None \
+    return (
+        isinstance(term, Literal)
+        and term.datatype is not None
         and str(term.datatype).rsplit("#", 1)[-1] in FLOATING
+    )
 
 
 def bulk_query(text: str, where) -> BulkQuery:
@@ -81,12 +91,14 @@ def bulk_query(text: str, where) -> BulkQuery:
         select = SELECT.search(head)
         if select is None:
             raise ValidationError(f"the SPARQL constraint {where} is not a SELECT query")
-        head = head[:select.end()] + "?this " + head[select.end():]
+        head = head[: select.end()] + "?this " + head[select.end() :]
     problem = _check(_pattern(algebra))
     if problem:
         raise ValidationError(
             f"the oxigraph engine cannot run the SPARQL constraint {where} over the whole graph "
-            f"at once: it uses {problem}", hint="use --engine pyshacl for this shapes graph")
+            f"at once: it uses {problem}",
+            hint="use --engine pyshacl for this shapes graph",
+        )
     return BulkQuery(head, tail, projects_this, _computed(algebra))
 
 
@@ -104,7 +116,8 @@ def _place_focus(text: str, opened: int, where) -> tuple[str, str, CompValue]:
     raise ValidationError(
         f"the oxigraph engine cannot run the SPARQL constraint {where} over the whole graph at "
         "once: it has an OPTIONAL that reads $this inside a group that does not bind it",
-        hint="use --engine pyshacl for this shapes graph")
+        hint="use --engine pyshacl for this shapes graph",
+    )
 
 
 def _unbound_optional(node) -> bool:
@@ -123,7 +136,7 @@ def _closing_brace(text: str, start: int) -> int:
     while i < len(text):
         char = text[i]
         if char in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else char
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
             i = text.index(quote, i + len(quote)) + len(quote)
             continue
         depth += {"{": 1, "}": -1}.get(char, 0)
@@ -137,8 +150,9 @@ def _algebra(text: str, where) -> CompValue:
     try:
         return _prepared(text)
     except Exception as exc:  # rdflib's parser raises many types
-        raise ValidationError(f"the SPARQL constraint {where} does not parse: "
-                              f"{' '.join(str(exc).split())[:200]}") from exc
+        raise ValidationError(
+            f"the SPARQL constraint {where} does not parse: {' '.join(str(exc).split())[:200]}"
+        ) from exc
 
 
 @lru_cache(maxsize=1024)
@@ -164,10 +178,15 @@ def _check(node) -> str | None:
     if node.name in REFUSED or node.name in WRAPPERS:
         return REFUSED.get(node.name, "a sub-select")
     if node.name in ("Filter", "Extend") and _mentions(node.expr) and not _binds(node.p):
-        return f"$this in a {'FILTER' if node.name == 'Filter' else 'BIND'} of a group " \
-               "that does not bind it"
-    if node.name == "LeftJoin" and _mentions(node.expr) and not (
-            _binds(node.p1) or _binds(node.p2)):
+        return (
+            f"$this in a {'FILTER' if node.name == 'Filter' else 'BIND'} of a group "
+            "that does not bind it"
+        )
+    if (
+        node.name == "LeftJoin"
+        and _mentions(node.expr)
+        and not (_binds(node.p1) or _binds(node.p2))
+    ):
         return "$this in the FILTER of an OPTIONAL that does not bind it"
     for key in ("p", "p1", "p2"):
         problem = _check(node.get(key))
@@ -177,8 +196,7 @@ def _check(node) -> str | None:
 
 
 def _sub_select(node: CompValue) -> bool:
-    return node.name == "ToMultiSet" and isinstance(node.p, CompValue) \
-        and node.p.name != "values"
+    return node.name == "ToMultiSet" and isinstance(node.p, CompValue) and node.p.name != "values"
 
 
 def _check_sub_select(select: CompValue) -> str | None:

@@ -41,11 +41,24 @@ DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
 CONTACT_ENV = "NKELECTIONS_CONTACT"
 ACCEPT, MARGIN = 0.75, 0.1
 MAX_CACHED_BYTES = 64 * 2**20  # one answer of candidates for one entity is a few kilobytes
-KIND_OF = {NKE.Person: "person", NKE.Election: "election", NKE.Country: "country",
-           NKE.Body: "body", SCHEMA.Place: "place"}
+KIND_OF = {
+    NKE.Person: "person",
+    NKE.Election: "election",
+    NKE.Country: "country",
+    NKE.Body: "body",
+    SCHEMA.Place: "place",
+}
 NOT_LINKED = (NKE.Fact,)
-_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-          "\f": "\\f", "'": "\\'"}
+_ECHAR = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+    "'": "\\'",
+}
 
 
 @dataclass
@@ -134,8 +147,14 @@ class Client:
     """Asks one endpoint through the one HTTP client (429 and 5xx back-off there), with a
     disk cache."""
 
-    def __init__(self, endpoint: str, cache: Path | None, retries: int = 3,
-                 sleep: Callable[[float], None] = time.sleep, timeout: int = 60):
+    def __init__(
+        self,
+        endpoint: str,
+        cache: Path | None,
+        retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: int = 60,
+    ):
         self.endpoint, self.cache, self.retries = endpoint, cache, retries
         self.sleep, self.timeout = sleep, timeout
 
@@ -143,44 +162,61 @@ class Client:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
         path = self.cache / f"{key}.json" if self.cache else None
         if path and path.exists():
-            return _checked_rows(_cached(path), f"the cached answer {path}",
-                                 "delete the file (or the cache folder), or use --no-cache")
-        rows = _checked_rows(self._fetch(query), f"the answer of {self.endpoint}",
-                             "is --endpoint a Wikidata-compatible SPARQL endpoint?")
+            return _checked_rows(
+                _cached(path),
+                f"the cached answer {path}",
+                "delete the file (or the cache folder), or use --no-cache",
+            )
+        rows = _checked_rows(
+            self._fetch(query),
+            f"the answer of {self.endpoint}",
+            "is --endpoint a Wikidata-compatible SPARQL endpoint?",
+        )
         if path:
             write_atomic(path, json.dumps(rows, sort_keys=True))
         return rows
 
     def _fetch(self, query: str) -> list[dict[str, str]]:
-        http = HttpClient(self.timeout, self.retries, backoff=1.0, user_agent=user_agent(),
-                          sleep=self.sleep)
+        http = HttpClient(
+            self.timeout, self.retries, backoff=1.0, user_agent=user_agent(), sleep=self.sleep
+        )
         try:
-            answer = http.form(self.endpoint, [("query", query)],
-                               "application/sparql-results+json")
+            answer = http.form(self.endpoint, [("query", query)], "application/sparql-results+json")
         except HttpStatusError as exc:
             raise LinkError(f"{self.endpoint} answered HTTP {exc.status}") from None
         except HttpError as exc:
-            raise LinkError(exc.message, hint=exc.hint or "check --endpoint and the network"
-                            ) from None
+            raise LinkError(
+                exc.message, hint=exc.hint or "check --endpoint and the network"
+            ) from None
         finally:
             http.close()
         try:
-            return [{k: v["value"] for k, v in b.items()}
-                    for b in json.loads(answer.body)["results"]["bindings"]]
+            return [
+                {k: v["value"] for k, v in b.items()}
+                for b in json.loads(answer.body)["results"]["bindings"]
+            ]
         except (ValueError, RecursionError, TypeError, KeyError, AttributeError):
-            raise LinkError(f"{self.endpoint} did not answer with SPARQL JSON results",
-                            hint="is --endpoint a Wikidata-compatible SPARQL endpoint?") from None
+            raise LinkError(
+                f"{self.endpoint} did not answer with SPARQL JSON results",
+                hint="is --endpoint a Wikidata-compatible SPARQL endpoint?",
+            ) from None
 
 
 def _cached(path: Path):
     try:
         if path.stat().st_size > MAX_CACHED_BYTES:
-            raise LinkError("the cached answer is too large to be one", where=str(path),
-                            hint="delete the file, or use --no-cache")
+            raise LinkError(
+                "the cached answer is too large to be one",
+                where=str(path),
+                hint="delete the file, or use --no-cache",
+            )
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LinkError(f"cannot read the cached answer: {getattr(exc, 'strerror', None) or exc}",
-                        where=str(path), hint="delete the file, or use --no-cache") from None
+        raise LinkError(
+            f"cannot read the cached answer: {getattr(exc, 'strerror', None) or exc}",
+            where=str(path),
+            hint="delete the file, or use --no-cache",
+        ) from None
 
 
 def _checked_rows(rows, what: str, hint: str) -> list[dict[str, str]]:
@@ -191,19 +227,21 @@ def _checked_rows(rows, what: str, hint: str) -> list[dict[str, str]]:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         at = "/".join(str(part) for part in first["loc"])
-        raise LinkError(f"{what} is not a list of rows of strings ({at}: {first['msg']})",
-                        hint=hint) from None
+        raise LinkError(
+            f"{what} is not a list of rows of strings ({at}: {first['msg']})", hint=hint
+        ) from None
 
 
-def subjects(graph: Graph, links: Links, superclasses: Callable[[Node], set[Node]]
-             ) -> list[Subject]:
+def subjects(
+    graph: Graph, links: Links, superclasses: Callable[[Node], set[Node]]
+) -> list[Subject]:
     """The entities of the data graph that could have an item and have no link yet: every one
     that is not a fact nor of a class abstained as a whole; a kind outside KIND_OF is "other"."""
     linked = set(links.by_entity)
     skipped = {NKE[name] for name in links.abstain_classes} | set(NOT_LINKED)
     out = []
     for iri in sorted({s for s in graph.subjects(RDFS.label, None) if isinstance(s, URIRef)}):
-        ident = str(iri)[len(str(NKR)):]
+        ident = str(iri)[len(str(NKR)) :]
         if not str(iri).startswith(str(NKR)) or "/" in ident or (iri, SCHEMA.sameAs, None) in graph:
             continue
         supers = set().union(*[superclasses(t) for t in graph.objects(iri, RDF.type)] or [set()])
@@ -213,11 +251,13 @@ def subjects(graph: Graph, links: Links, superclasses: Callable[[Node], set[Node
         aliases = (a for a in graph.objects(iri, SKOS.altLabel) if isinstance(a, Literal))
         labels = [graph.value(iri, RDFS.label), *sorted(aliases)]
         names = list(dict.fromkeys(str(n) for n in labels))
-        langs = {str(n): n.language for n in labels
-                 if isinstance(n, Literal) and n.language not in (None, "en")}
+        langs = {
+            str(n): n.language
+            for n in labels
+            if isinstance(n, Literal) and n.language not in (None, "en")
+        }
         date = graph.value(iri, NKE.electionDate)
-        out.append(Subject(ident, kind, names, str(date)[:4] if date is not None else None,
-                           langs))
+        out.append(Subject(ident, kind, names, str(date)[:4] if date is not None else None, langs))
     return out
 
 
@@ -227,12 +267,17 @@ def candidates(rows: list[dict[str, str]], namespace: str) -> list[LinkCandidate
         item = row.get("item", "")
         if not item.startswith(namespace):
             continue
-        cand = found.setdefault(item, LinkCandidate(item[len(namespace):], row.get("label", "")))
-        for key, bag in (("name", cand.names), ("label", cand.names), ("alias", cand.names),
-                         ("class", cand.classes), ("country", cand.countries)):
+        cand = found.setdefault(item, LinkCandidate(item[len(namespace) :], row.get("label", "")))
+        for key, bag in (
+            ("name", cand.names),
+            ("label", cand.names),
+            ("alias", cand.names),
+            ("class", cand.classes),
+            ("country", cand.countries),
+        ):
             if row.get(key):
                 value = row[key]
-                bag.add(value[len(namespace):] if value.startswith(namespace) else value)
+                bag.add(value[len(namespace) :] if value.startswith(namespace) else value)
         if row.get("when"):
             cand.years.add(row["when"][:4])
         cand.description = cand.description or row.get("description", "")
@@ -247,12 +292,15 @@ def _similar(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, _norm(a), _norm(b)).ratio() if a and b else 0.0
 
 
-def score(subject: Subject, cand: LinkCandidate, classes: list[str],
-          countries: set[str]) -> LinkCandidate:
+def score(
+    subject: Subject, cand: LinkCandidate, classes: list[str], countries: set[str]
+) -> LinkCandidate:
     """Score in [0, 1]: 0.6 name similarity (our label to theirs; any other name pair counts
     0.9), 0.25 class, +-country, +-date; the reasons say why."""
-    best = max(_similar(subject.names[0], cand.label),
-               0.9 * max(_similar(a, b) for a in subject.names for b in cand.names or {""}))
+    best = max(
+        _similar(subject.names[0], cand.label),
+        0.9 * max(_similar(a, b) for a in subject.names for b in cand.names or {""}),
+    )
     cand.reasons = [f"name similarity {best:.2f}"]
     total = 0.6 * best
     if classes:
@@ -276,8 +324,9 @@ def score(subject: Subject, cand: LinkCandidate, classes: list[str],
 def decide(subject: Subject, cands: list[LinkCandidate]) -> Proposal:
     cands = sorted(cands, key=lambda c: (-c.score, c.qid))
     if not cands:
-        return Proposal(subject.id, subject.kind, "abstain", None, 0.0,
-                        "no candidate of the expected class", [])
+        return Proposal(
+            subject.id, subject.kind, "abstain", None, 0.0, "no candidate of the expected class", []
+        )
     best = cands[0]
     second = cands[1].score if len(cands) > 1 else 0.0
     if best.score < ACCEPT:
@@ -285,15 +334,27 @@ def decide(subject: Subject, cands: list[LinkCandidate]) -> Proposal:
     elif best.score - second < MARGIN:
         reason = f"two candidates are close ({best.qid} {best.score}, {cands[1].qid} {second})"
     else:
-        return Proposal(subject.id, subject.kind, "propose", best.qid, best.score,
-                        "; ".join(best.reasons), cands)
+        return Proposal(
+            subject.id,
+            subject.kind,
+            "propose",
+            best.qid,
+            best.score,
+            "; ".join(best.reasons),
+            cands,
+        )
     return Proposal(subject.id, subject.kind, "abstain", None, best.score, reason, cands)
 
 
-def propose(graph: Graph, links: Links, client: Client,
-            superclasses: Callable[[Node], set[Node]], namespace: str = str(WD),
-            classes: dict[str, list[str]] | None = None,
-            countries: set[str] | None = None) -> list[Proposal]:
+def propose(
+    graph: Graph,
+    links: Links,
+    client: Client,
+    superclasses: Callable[[Node], set[Node]],
+    namespace: str = str(WD),
+    classes: dict[str, list[str]] | None = None,
+    countries: set[str] | None = None,
+) -> list[Proposal]:
     """One proposal (or abstention) per unlinked entity. `classes` maps a kind to class ids and
     `countries` are the context countries' item ids; by default those of data/wikidata.yaml."""
     if classes is None:
@@ -309,8 +370,9 @@ def propose(graph: Graph, links: Links, client: Client,
     return _one_entity_per_item(out, classes)
 
 
-def _one_entity_per_item(proposals: list[Proposal], classes: dict[str, list[str]]
-                         ) -> list[Proposal]:
+def _one_entity_per_item(
+    proposals: list[Proposal], classes: dict[str, list[str]]
+) -> list[Proposal]:
     """An item proposed for several entities (an article and the election it is named after)
     stays with the one entity whose kind was type-checked; otherwise with none of them."""
     by_qid: dict[str, list[Proposal]] = {}
@@ -322,9 +384,11 @@ def _one_entity_per_item(proposals: list[Proposal], classes: dict[str, list[str]
         keep = checked[0] if len(group) > 1 and len(checked) == 1 else None
         for p in group if len(group) > 1 else []:
             if p is not keep:
-                p.reason = (f"{qid} is also the best match for "
-                            f"{', '.join(o.entity for o in group if o is not p)}; "
-                            + ("that one was type-checked" if keep else "none was type-checked"))
+                p.reason = (
+                    f"{qid} is also the best match for "
+                    f"{', '.join(o.entity for o in group if o is not p)}; "
+                    + ("that one was type-checked" if keep else "none was type-checked")
+                )
                 p.decision, p.qid = "abstain", None
     return proposals
 
@@ -332,13 +396,29 @@ def _one_entity_per_item(proposals: list[Proposal], classes: dict[str, list[str]
 def review_document(proposals: list[Proposal], endpoint: str) -> dict:
     """The review file: what a curator reads and decides (accept: true/false) before
     `nkelections link --apply` carries the decisions into data/wikidata.yaml."""
+
     def entry(p: Proposal) -> dict:
-        return {"entity": p.entity, "kind": p.kind, "decision": p.decision, "qid": p.qid,
-                "score": p.score, "reason": p.reason,
-                # the curator's part, read by `nkelections link --apply` (link_review.py)
-                "accept": None, "seen_at": None, "snippet": None, "note": None,
-                "candidates": [{k: sorted(v) if isinstance(v, set) else v
-                                for k, v in asdict(c).items()} for c in p.candidates]}
-    return {"endpoint": endpoint, "proposed": sum(p.decision == "propose" for p in proposals),
-            "abstained": sum(p.decision == "abstain" for p in proposals),
-            "proposals": [entry(p) for p in proposals]}
+        return {
+            "entity": p.entity,
+            "kind": p.kind,
+            "decision": p.decision,
+            "qid": p.qid,
+            "score": p.score,
+            "reason": p.reason,
+            # the curator's part, read by `nkelections link --apply` (link_review.py)
+            "accept": None,
+            "seen_at": None,
+            "snippet": None,
+            "note": None,
+            "candidates": [
+                {k: sorted(v) if isinstance(v, set) else v for k, v in asdict(c).items()}
+                for c in p.candidates
+            ],
+        }
+
+    return {
+        "endpoint": endpoint,
+        "proposed": sum(p.decision == "propose" for p in proposals),
+        "abstained": sum(p.decision == "abstain" for p in proposals),
+        "proposals": [entry(p) for p in proposals],
+    }

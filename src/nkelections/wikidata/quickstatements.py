@@ -94,26 +94,44 @@ def load_property_map(path: Path, root: Path | None = None) -> PropertyMap:
     if not isinstance(doc, Node) or not isinstance(doc.get("properties"), Node):
         raise CurationError("the file must be a mapping with 'properties:'", where=str(path))
     props = {str(key): _property(str(key), node) for key, node in doc["properties"].items()}
-    out = PropertyMap(props, _curies(doc, "statements", path), _curies(doc, "figures", path),
-                      [_position(n) for n in doc.get("positions") or []],
-                      dict(doc.get("qualifiers") or {}), dict(doc.get("references") or {}))
-    used = [*out.statements.values(), *out.figures.values(), *out.qualifiers.values(),
-            *out.references.values()]
+    out = PropertyMap(
+        props,
+        _curies(doc, "statements", path),
+        _curies(doc, "figures", path),
+        [_position(n) for n in doc.get("positions") or []],
+        dict(doc.get("qualifiers") or {}),
+        dict(doc.get("references") or {}),
+    )
+    used = [
+        *out.statements.values(),
+        *out.figures.values(),
+        *out.qualifiers.values(),
+        *out.references.values(),
+    ]
     missing = sorted(set(used) - set(props))
     if missing:
-        raise CurationError(f"property key '{missing[0]}' is used but not defined", where=str(path),
-                            hint="add it under 'properties:' with its pid, label and seen_at")
+        raise CurationError(
+            f"property key '{missing[0]}' is used but not defined",
+            where=str(path),
+            hint="add it under 'properties:' with its pid, label and seen_at",
+        )
     return out
 
 
 def _property(key: str, node) -> WikidataProperty:
-    if not isinstance(node, Node) or not all(isinstance(node.get(k), str) and node[k].strip()
-                                             for k in ("pid", "label", "seen_at", "snippet")):
-        raise CurationError(f"property '{key}' needs 'pid', 'label', 'seen_at' and 'snippet'",
-                            where=getattr(node, "where", None))
+    if not isinstance(node, Node) or not all(
+        isinstance(node.get(k), str) and node[k].strip()
+        for k in ("pid", "label", "seen_at", "snippet")
+    ):
+        raise CurationError(
+            f"property '{key}' needs 'pid', 'label', 'seen_at' and 'snippet'",
+            where=getattr(node, "where", None),
+        )
     if not PID.match(node["pid"]) or node["pid"] not in node["snippet"]:
-        raise CurationError(f"property '{key}': '{node['pid']}' is not a property id shown by "
-                            "the snippet", where=node.where)
+        raise CurationError(
+            f"property '{key}': '{node['pid']}' is not a property id shown by the snippet",
+            where=node.where,
+        )
     return WikidataProperty(key, node["pid"], node["label"], node["seen_at"])
 
 
@@ -131,18 +149,29 @@ def _position(node) -> Position:
     role = expand_curie(str(node.get("role", ""))) if isinstance(node, Node) else None
     qid, snippet = (node.get("qid"), node.get("snippet")) if isinstance(node, Node) else ("", "")
     if role is None or not qid or not snippet or qid[1:] not in snippet or not node.get("seen_at"):
-        raise CurationError("a position needs 'role', 'organisation', 'qid', 'seen_at' and a "
-                            "'snippet' showing the id", where=getattr(node, "where", None))
+        raise CurationError(
+            "a position needs 'role', 'organisation', 'qid', 'seen_at' and a "
+            "'snippet' showing the id",
+            where=getattr(node, "where", None),
+        )
     return Position(URIRef(role), str(node.get("organisation")), qid)
 
 
-def export(graph: Graph, pmap: PropertyMap, retrieved: dt.date | None = None,
-           namespace: str = str(WD), korean: dict[str, str] | None = None) -> Export:
+def export(
+    graph: Graph,
+    pmap: PropertyMap,
+    retrieved: dt.date | None = None,
+    namespace: str = str(WD),
+    korean: dict[str, str] | None = None,
+) -> Export:
     """QuickStatements V1 lines for the facts whose subject has a schema:sameAs item in
     `namespace` (Wikidata's; tests pass their fixture's); every other fact is skipped.
     `korean` maps an entity id to its Korean label (the others are aliases)."""
-    items = {s: str(o)[len(namespace):] for s, o in graph.subject_objects(SCHEMA.sameAs)
-             if str(o).startswith(namespace)}
+    items = {
+        s: str(o)[len(namespace) :]
+        for s, o in graph.subject_objects(SCHEMA.sameAs)
+        if str(o).startswith(namespace)
+    }
     day = (retrieved or dt.date.today()).isoformat()
     out = Export()
     for fact in sorted(_iris(graph.subjects(RDF.type, NKE.Fact))):
@@ -150,12 +179,20 @@ def export(graph: Graph, pmap: PropertyMap, retrieved: dt.date | None = None,
         if isinstance(claim, Skipped):
             out.skipped.append(Skipped(_short(fact), claim.reason))
             continue
-        refs = [r for r in (_reference(graph, pmap, ev, items, day)
-                            for ev in sorted(_iris(graph.objects(fact, PROV.wasDerivedFrom))))
-                if r]
+        refs = [
+            r
+            for r in (
+                _reference(graph, pmap, ev, items, day)
+                for ev in sorted(_iris(graph.objects(fact, PROV.wasDerivedFrom)))
+            )
+            if r
+        ]
         if not refs:
-            out.skipped.append(Skipped(_short(fact), "no source of this fact has a URL or a "
-                                                     "Wikidata item to reference"))
+            out.skipped.append(
+                Skipped(
+                    _short(fact), "no source of this fact has a URL or a Wikidata item to reference"
+                )
+            )
             continue
         out.lines.extend(claim + ref for ref in refs)
     out.lines = sorted(set(out.lines))
@@ -194,13 +231,17 @@ def _claim(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> str | 
 def _figure_problem(graph: Graph, fact: URIRef) -> str | None:
     approximate = graph.value(fact, NKE.approximate)
     if isinstance(approximate, Literal) and approximate.toPython() is True:
-        return ("an approximate figure: the text gives no uncertainty, so it is not written as "
-                "an exact Wikidata quantity")
+        return (
+            "an approximate figure: the text gives no uncertainty, so it is not written as "
+            "an exact Wikidata quantity"
+        )
     scope = graph.value(fact, NKE.scope)
     if scope is not None and scope != NKV["scope-whole-election"]:
         return f"a figure for part of the election ({_short(scope)}), not the whole"
-    if graph.value(fact, NKE.unit) != NKV["unit-count"] or _count(graph.value(fact, NKE.value)) \
-            is None:
+    if (
+        graph.value(fact, NKE.unit) != NKV["unit-count"]
+        or _count(graph.value(fact, NKE.value)) is None
+    ):
         return "not a whole-number count"
     return None
 
@@ -219,11 +260,15 @@ def _membership(graph: Graph, pmap: PropertyMap, fact: URIRef, items: dict) -> s
     role = graph.value(fact, ORG.role)
     if member not in items:
         return Skipped(fact, f"the subject {_short(member)} has no Wikidata item")
-    position = next((p for p in pmap.positions
-                     if p.role == role and NKR[p.organisation] == org), None)
+    position = next(
+        (p for p in pmap.positions if p.role == role and NKR[p.organisation] == org), None
+    )
     if position is None:
-        return Skipped(fact, f"no Wikidata position item is mapped for the role {_short(role)} "
-                             f"in {_short(org)} (data/wikidata-properties.yaml, positions)")
+        return Skipped(
+            fact,
+            f"no Wikidata position item is mapped for the role {_short(role)} "
+            f"in {_short(org)} (data/wikidata-properties.yaml, positions)",
+        )
     parts = [items[member], pmap.properties["position held"].pid, position.qid]
     start = graph.value(fact, SCHEMA.startDate)
     if start is not None and "start" in pmap.qualifiers:
@@ -280,8 +325,9 @@ def _reference(graph: Graph, pmap: PropertyMap, evidence, items: dict, day: str)
 
 
 def _quote(graph: Graph, target) -> str | None:
-    selector = next((s for s in graph.objects(target, OA.hasSelector)
-                     if (s, OA.exact, None) in graph), None)
+    selector = next(
+        (s for s in graph.objects(target, OA.hasSelector) if (s, OA.exact, None) in graph), None
+    )
     return " ".join(str(graph.value(selector, OA.exact)).split()) if selector else None
 
 
@@ -291,8 +337,14 @@ def terms(graph: Graph, items: dict, korean: dict[str, str]) -> list[str]:
     out = []
     for entity, qid in sorted(items.items(), key=lambda kv: kv[1]):
         out.append(f"{qid}\tLen\t{_string(str(graph.value(entity, RDFS.label)))}")
-        aliases = {lang: sorted(str(a) for a in graph.objects(entity, SKOS.altLabel)
-                                if getattr(a, "language", None) == lang) for lang in ("en", "ko")}
+        aliases = {
+            lang: sorted(
+                str(a)
+                for a in graph.objects(entity, SKOS.altLabel)
+                if getattr(a, "language", None) == lang
+            )
+            for lang in ("en", "ko")
+        }
         out += [f"{qid}\tAen\t{_string(a)}" for a in aliases["en"]]
         description = graph.value(entity, SCHEMA.description)
         if description is not None and len(str(description)) <= 250:
@@ -311,7 +363,7 @@ def _iris(nodes) -> set[URIRef]:
 
 def _short(iri) -> str:
     text = str(iri)
-    return text[len(str(NKR)):] if text.startswith(str(NKR)) else text.rsplit("#", 1)[-1]
+    return text[len(str(NKR)) :] if text.startswith(str(NKR)) else text.rsplit("#", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -343,8 +395,11 @@ def _existing(graph: Graph, item: URIRef, prop: str, namespace: str) -> set[str]
     """The item's values for a property or term, each written as an export line would."""
     if prop[0] in "LAD" and not prop[1:].isdigit():
         pred = {"L": RDFS.label, "A": SKOS.altLabel, "D": SCHEMA.description}[prop[0]]
-        return {_string(str(o)) for o in graph.objects(item, pred)
-                if getattr(o, "language", None) == prop[1:]}
+        return {
+            _string(str(o))
+            for o in graph.objects(item, pred)
+            if getattr(o, "language", None) == prop[1:]
+        }
     values = graph.objects(item, WDT[prop])
     return set().union(*[_as_line_values(o, namespace) for o in values] or [set()])
 
@@ -354,7 +409,7 @@ def _as_line_values(value, namespace: str) -> set[str]:
     claim agrees with any date in that year)."""
     if isinstance(value, URIRef):
         text = str(value)
-        return {text[len(namespace):] if text.startswith(namespace) else text}
+        return {text[len(namespace) :] if text.startswith(namespace) else text}
     if isinstance(value, Literal) and value.datatype in (XSD.dateTime, XSD.date):
         day = str(value)[:10]
         return {_time(Literal(day, datatype=XSD.date)), _time(Literal(day[:4]))}

@@ -29,8 +29,7 @@ class Applied:
     undecided: int = 0
 
 
-def apply_review(review: Path, target: Path, known: set[str], root: Path | None = None
-                 ) -> Applied:
+def apply_review(review: Path, target: Path, known: set[str], root: Path | None = None) -> Applied:
     """Carry the accepted and rejected proposals of `review` into `target` (data/wikidata.yaml)."""
     entries = _entries(review)
     text = target.read_text(encoding="utf-8")
@@ -63,10 +62,14 @@ def _entries(review: Path) -> list[dict]:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise LinkError(f"cannot read the review file: {first}", where=str(review)) from None
     entries = doc.get("proposals") if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(
-            e.get("entity"), str) for e in entries):
-        raise LinkError("the review file must have a 'proposals' list, each with an 'entity'",
-                        where=str(review), hint="use the file `nkelections link` wrote")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("entity"), str) for e in entries
+    ):
+        raise LinkError(
+            "the review file must have a 'proposals' list, each with an 'entity'",
+            where=str(review),
+            hint="use the file `nkelections link` wrote",
+        )
     return entries
 
 
@@ -76,14 +79,20 @@ def _link_block(entry: dict, where: str) -> str:
     if not QID.match(qid):
         raise LinkError(f"accepted without an item id (qid: {qid!r})", where=where)
     if not isinstance(seen_at, str) or not seen_at.startswith(("https://", "http://")):
-        raise LinkError("an accepted link needs 'seen_at', the page where the id was seen",
-                        where=where, hint="an id goes in only with the page that shows it")
+        raise LinkError(
+            "an accepted link needs 'seen_at', the page where the id was seen",
+            where=where,
+            hint="an id goes in only with the page that shows it",
+        )
     if not isinstance(snippet, str) or not re.search(rf"(?<![0-9]){qid[1:]}(?![0-9])", snippet):
-        raise LinkError(f"an accepted link needs a 'snippet' of that page showing {qid}",
-                        where=where)
-    return (f"  - entity: {entry['entity']}\n    qid: {qid}\n    seen_at: {_q(seen_at)}\n"
-            f"    title: {_q(str(entry.get('title') or seen_at))}\n    snippet: {_q(snippet)}\n"
-            f"    looked_up: {_q(_looked_up(entry))}\n\n")
+        raise LinkError(
+            f"an accepted link needs a 'snippet' of that page showing {qid}", where=where
+        )
+    return (
+        f"  - entity: {entry['entity']}\n    qid: {qid}\n    seen_at: {_q(seen_at)}\n"
+        f"    title: {_q(str(entry.get('title') or seen_at))}\n    snippet: {_q(snippet)}\n"
+        f"    looked_up: {_q(_looked_up(entry))}\n\n"
+    )
 
 
 def _looked_up(entry: dict) -> str:
@@ -116,8 +125,7 @@ def _insert(text: str, before: str, block: str) -> str:
 
 
 def _drop_abstention(text: str, entity: str) -> str:
-    entry = re.compile(rf"^  - entity: {re.escape(entity)}\n(?:    .*\n|      .*\n)*",
-                       re.MULTILINE)
+    entry = re.compile(rf"^  - entity: {re.escape(entity)}\n(?:    .*\n|      .*\n)*", re.MULTILINE)
     return entry.sub("", text, count=1)
 
 
@@ -127,7 +135,9 @@ def _check(text: str, target: Path, known: set[str], root: Path | None) -> None:
         trial.write_text(text, encoding="utf-8")
         load_links(trial, known, root)
     except CurationError as exc:
-        raise LinkError(f"the decisions would make {target.name} invalid ({exc.message}); "
-                        "nothing was written", where=str(target)) from None
+        raise LinkError(
+            f"the decisions would make {target.name} invalid ({exc.message}); nothing was written",
+            where=str(target),
+        ) from None
     finally:
         trial.unlink(missing_ok=True)
