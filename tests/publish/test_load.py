@@ -24,22 +24,10 @@ from nkelections.cli.main import main
 from nkelections.errors import StoreError
 from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
 from nkelections.publish.load import detect_store, endpoints_for, load, read_graphs
+from regenerate_expected import NUMERIC
 
 ROOT = Path(__file__).resolve().parents[2]
 XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMERIC = {
-    XSD + t
-    for t in (
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "int",
-        "long",
-        "nonNegativeInteger",
-        "positiveInteger",
-    )
-}
 GROUP_SEPARATOR = " | "  # the separator the competency queries give GROUP_CONCAT
 DESCRIBE = re.compile(r"^\s*DESCRIBE\b", re.IGNORECASE | re.MULTILINE)
 COMPETENCY = sorted(
