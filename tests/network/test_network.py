@@ -537,7 +537,7 @@ def test_claims_by_document_partition_the_claims(rdf, index, views, by_document)
 
 
 def test_claims_by_document_are_small_enough_to_draw_and_read(views, by_document):
-    from nkelections.network import MAX_DRAWN_NODES
+    from nkelections.network.write import MAX_DRAWN_NODES
 
     assert len(by_document) >= 2
     for name, graph in by_document.items():
