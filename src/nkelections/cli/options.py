@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nkelections.layout import project_root
+from nkelections.layout import dist_dir, project_root
 
 
 def add_format_option(parser: argparse.ArgumentParser, choices, default: str) -> None:
@@ -32,7 +32,7 @@ def add_dist_option(parser: argparse.ArgumentParser) -> None:
 
 
 def dist_folder(args: argparse.Namespace) -> Path:
-    return args.dist or project_root() / "dist"
+    return args.dist or dist_dir(project_root())
 
 
 def built_dataset(args: argparse.Namespace):
@@ -58,4 +58,4 @@ def load_input(args: argparse.Namespace) -> Path:
 
     if args.input is not None:
         return load_dataset(args.input)
-    return built_nquads(project_root() / "dist")
+    return built_nquads(dist_dir(project_root()))

@@ -7,13 +7,12 @@ from pathlib import Path
 from rdflib import Dataset
 
 from nkelections.errors import NkeError
-
-NQUADS = "nkelections.nq"  # every named graph of the dataset; the other dist/ files are views of it
+from nkelections.layout import nquads
 
 
 def built_nquads(dist: Path) -> Path:
     """dist/nkelections.nq, or one line saying to build first."""
-    path = dist / NQUADS
+    path = nquads(dist)  # every named graph; the other dist/ files are views of it
     if not path.is_file():
         raise NkeError(f"{path} does not exist", hint="run `nkelections build` first")
     return path
