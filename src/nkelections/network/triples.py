@@ -13,18 +13,17 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from nkelections.errors import NetworkError
 from nkelections.process.runtime import paused_gc
-from nkelections.rdf.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, XSD
+from nkelections.rdf.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from nkelections.rdf.terms import to_rdflib
 
-XSD_STRING = str(XSD.string)
 BATCH = 200_000  # N-Quads lines handed to the parser at once when reading the build's quads
 DIGEST_BATCH = 10_000  # sorted lines hashed at once
 
@@ -40,29 +39,10 @@ class Terms:
         return self.cache.get(term) or self.add(term)
 
     def add(self, term) -> tuple:
-        rdf = _rdflib_term(term)
+        rdf = to_rdflib(term)
         text = _quoteLiteral(rdf) if isinstance(rdf, Literal) else rdf.n3()
         found = self.cache[term] = (rdf, text)
         return found
-
-
-def _rdflib_term(term):
-    if type(term) is ox.NamedNode:
-        return URIRef(term.value)
-    if type(term) is ox.Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else _iri(datatype))
-    if type(term) is ox.BlankNode:
-        return BNode(term.value)
-    raise NetworkError(f"unexpected RDF term {term}")
-
-
-@cache
-def _iri(text: str) -> URIRef:
-    """A datatype's IRI, made once: a few datatypes type hundreds of thousands of literals."""
-    return URIRef(text)
 
 
 class TripleIndex:

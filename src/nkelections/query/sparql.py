@@ -371,21 +371,10 @@ def _triple(triple: tuple) -> ox.Triple:
 
 
 def from_rdflib(term) -> Term | None:
-    from rdflib import BNode, Literal, URIRef
+    """An rdflib result term as pyoxigraph's (rdflib leaves an unbound variable None)."""
+    from nkelections.rdf.terms import to_oxigraph  # imports rdflib: only the rdflib engine's path
 
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"unexpected term in an rdflib result: {term!r}")
+    return None if term is None else to_oxigraph(term)
 
 
 def from_oxigraph(answer, form: str) -> Result:

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from nkelections.errors import ValidationError
 from nkelections.process.runtime import paused_gc
 from nkelections.rdf.namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS
+from nkelections.rdf.terms import XSD_STRING, sparql_text, to_oxigraph, to_rdflib
 
 # File extension -> pyoxigraph format (the same files `validate.FORMATS` reads with rdflib).
 FORMATS = {
@@ -34,9 +35,6 @@ FORMATS = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
 }
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-# The rdflib terms a parser makes (rdflib's own `Node` also covers variables and graphs).
-RdflibTerm = URIRef | BNode | Literal
 PARSER_ERROR = re.compile(
     r"^Parser error (?:at|between) line (\d+) column (\d+)"
     r"(?: and line \d+ column \d+)?: (.*?)(?: \([^()]*, line \d+\))?$"
@@ -98,7 +96,7 @@ class OxData:
         """An rdfs:label of `node` (the smallest, so the choice is stable), or None."""
         if node is None or isinstance(node, Literal):
             return None
-        rows = self.query(f"SELECT ?l WHERE {{ {to_ox(node)} <{RDFS.label}> ?l }}")
+        rows = self.query(f"SELECT ?l WHERE {{ {sparql_text(node)} <{RDFS.label}> ?l }}")
         return min((row[0].value for row in rows), default=None) or None
 
     def has_ontology(self) -> bool:
@@ -269,31 +267,6 @@ def from_graph(graph: Graph) -> OxData:
     return OxData(store, originals)
 
 
-# --- terms ------------------------------------------------------------------------------
-
-
-def to_rdflib(term) -> RdflibTerm:
-    """A pyoxigraph term as rdflib makes it when it parses the same text (plain strings carry
-    no datatype, and the lexical form is normalised the way rdflib's parsers normalise it)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-    raise ValidationError(f"RDF-star terms are not supported: {term}", hint="use --engine pyshacl")
-
-
-def to_ox(node: Node) -> str:
-    """An rdflib term as SPARQL text."""
-    if isinstance(node, BNode):
-        return f"<urn:nkelections:bnode:{node}>"  # never matches: a blank node is local
-    return node.n3()
-
-
 class StoreView(Memory):
     """A read-only rdflib store over the union of a pyoxigraph store's graphs."""
 
@@ -302,7 +275,9 @@ class StoreView(Memory):
         self.data = data
 
     def triples(self, triple_pattern, context=None):
-        s, p, o = (None if t is None else _ox_term(t) for t in triple_pattern)
+        s, p, o = (None if t is None else to_oxigraph(t) for t in triple_pattern)
+        if isinstance(s, ox.Literal) or not (p is None or isinstance(p, ox.NamedNode)):
+            return  # no triple has a literal subject or a predicate that is not an IRI
         seen = set()
         for quad in self.data.store.quads_for_pattern(s, p, o, None):
             triple = (
@@ -316,17 +291,6 @@ class StoreView(Memory):
 
     def __len__(self, context=None) -> int:
         return self.data.triples
-
-
-def _ox_term(node: RdflibTerm):
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if node.language:
-        return ox.Literal(str(node), language=node.language)
-    datatype = node.datatype or XSD_STRING  # a language-tagged literal returned above
-    return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
 
 
 def view_graph(data: OxData) -> Graph:

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from nkelections.rdf.namespaces import XSD, bind_prefixes
+from nkelections.rdf.namespaces import bind_prefixes
+from nkelections.rdf.terms import to_oxigraph
 
 Triple = tuple[str, str, str]
-XSD_STRING = str(XSD.string)
 
 
 class Terms:
@@ -44,18 +44,10 @@ class Terms:
         if isinstance(term, URIRef):
             return self.iri(term)
         if isinstance(term, Literal):
-            return str(_literal(term))
+            return str(to_oxigraph(term))
         if isinstance(term, BNode):
             raise ValueError(f"blank node {term!r}: the build gives every node an IRI")
         raise TypeError(f"not an RDF term: {term!r}")
-
-
-def _literal(term: Literal) -> ox.Literal:
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None and str(term.datatype) != XSD_STRING:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 class GraphTriples:

@@ -48,8 +48,9 @@ from nkelections.compat import (
 )
 from nkelections.errors import ValidationError
 from nkelections.process.runtime import paused_gc
-from nkelections.rdf.dataset import XSD_STRING, OxData, to_ox, to_rdflib, view_graph
+from nkelections.rdf.dataset import OxData, view_graph
 from nkelections.rdf.namespaces import RDF, RDFS, SH
+from nkelections.rdf.terms import XSD_STRING, sparql_text, to_rdflib
 from nkelections.validate.sparql_rewrite import BulkQuery, bulk_query
 
 UNBOUNDED_PATHS = (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
@@ -318,7 +319,7 @@ class _Engine:
         if pattern is not None:
             where = f"{{ SELECT DISTINCT ?this WHERE {{ {pattern} }} }} ?this {path} ?v ."
         elif len(foci) <= VALUES_LIMIT and not any(isinstance(f, BNode) for f in foci):
-            where = f"VALUES ?this {{ {' '.join(to_ox(f) for f in foci)} }} ?this {path} ?v ."
+            where = f"VALUES ?this {{ {' '.join(sparql_text(f) for f in foci)} }} ?this {path} ?v ."
         else:
             where = f"?this {path} ?v ."
         yield from self.data.query(f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}")
@@ -452,9 +453,8 @@ class _Engine:
 
     def _instances(self, cls: Node) -> set[Node]:
         if cls not in self.instances:
-            rows = self.data.query(
-                f"SELECT DISTINCT ?x WHERE {{ ?x <{RDF.type}>/<{RDFS.subClassOf}>* {to_ox(cls)} }}"
-            )
+            pattern = f"?x <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_text(cls)}"
+            rows = self.data.query(f"SELECT DISTINCT ?x WHERE {{ {pattern} }}")
             self.instances[cls] = {self.term(x) for (x,) in rows}
         return self.instances[cls]
 
@@ -485,7 +485,7 @@ class _Engine:
                 raise unsupported(
                     "a SPARQL constraint on blank-node focus nodes reached through another shape"
                 )
-            pattern = f"VALUES ?this {{ {' '.join(to_ox(f) for f in fv)} }}"
+            pattern = f"VALUES ?this {{ {' '.join(sparql_text(f) for f in fv)} }}"
         grouped: dict[Node, list] = defaultdict(list)
         text = plan.text(pattern)
         pending = self.prefetched.pop(text, None)
@@ -563,13 +563,13 @@ def _target_pattern(shape) -> str | None:
     them (instances of a target class include those of its subclasses, no inference)."""
     nodes, classes, implicit, objects_of, subjects_of = shape.target()
     parts = [
-        f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {to_ox(c)} }}"
+        f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_text(c)} }}"
         for c in sorted(set(classes) | set(implicit), key=str)
     ]
-    parts += [f"{{ ?this {to_ox(p)} [] }}" for p in sorted(subjects_of, key=str)]
-    parts += [f"{{ [] {to_ox(p)} ?this }}" for p in sorted(objects_of, key=str)]
+    parts += [f"{{ ?this {sparql_text(p)} [] }}" for p in sorted(subjects_of, key=str)]
+    parts += [f"{{ [] {sparql_text(p)} ?this }}" for p in sorted(objects_of, key=str)]
     parts += [
-        f"{{ VALUES ?this {{ {to_ox(n)} }} }}"
+        f"{{ VALUES ?this {{ {sparql_text(n)} }} }}"
         for n in sorted(nodes, key=str)
         if not isinstance(n, BNode)
     ]
@@ -602,13 +602,13 @@ def _same_value(written: Literal, read: Literal) -> bool:
 def _values(focus: frozenset) -> str:
     """A VALUES clause binding ?this to the IRIs of `focus` (as pySHACL, which ignores blank
     nodes in its focus list)."""
-    iris = sorted(to_ox(n) for n in focus if isinstance(n, URIRef))
+    iris = sorted(sparql_text(n) for n in focus if isinstance(n, URIRef))
     return f"VALUES ?this {{ {' '.join(iris)} }}"
 
 
 def _sparql_path(sg, path) -> str:
     if isinstance(path, URIRef):
-        return to_ox(path)
+        return sparql_text(path)
     if isinstance(path, Literal):
         raise ReportableRuntimeError(f"sh:path {path} is a literal")
     _refuse_unbounded(sg, path, set())
