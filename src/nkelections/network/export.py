@@ -1,9 +1,10 @@
 """Network files by format, deterministically and atomically. FORMATS maps a file suffix to
 networkx's own writer for it; adding a format is one entry.
 
-The files are what networkx writes (GraphML through lxml's streaming writer, GEXF 1.2draft,
+The files are what networkx writes (GraphML through its ElementTree writer, GEXF 1.2draft,
 node-link JSON, DOT through pydot), with one change: GEXF's <meta> loses the date networkx
 stamps into it (optional in GEXF, and it would make two builds of the same data differ).
+GraphML is written element by element (graphml.py), byte for byte what networkx writes.
 Everything else follows from the graph: the views add their nodes and edges in a fixed
 (sorted) order, and the writers keep it.
 """
@@ -22,6 +23,8 @@ from typing import BinaryIO
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from nkelections.network.graphml import write_graphml
+
 GEXF_VERSION = "1.2draft"
 
 # Writes one file's content into a binary stream.
@@ -31,7 +34,7 @@ Content = bytes | Writer
 
 
 def graphml(graph: nx.Graph) -> Writer:
-    return lambda stream: nx.write_graphml(graph, stream, encoding="utf-8", prettyprint=True)
+    return lambda stream: write_graphml(graph, stream)
 
 
 def gexf(graph: nx.Graph) -> Writer:
