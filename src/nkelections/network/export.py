@@ -4,7 +4,8 @@ networkx's own writer for it; adding a format is one entry.
 The files are what networkx writes (GraphML through its ElementTree writer, GEXF 1.2draft,
 node-link JSON, DOT through pydot), with one change: GEXF's <meta> loses the date networkx
 stamps into it (optional in GEXF, and it would make two builds of the same data differ).
-GraphML is written element by element (graphml.py), byte for byte what networkx writes.
+GraphML and GEXF are written element by element (graphml.py, gexf.py), byte for byte what
+networkx writes, so that a large view's document is never held whole.
 Everything else follows from the graph: the views add their nodes and edges in a fixed
 (sorted) order, and the writers keep it.
 """
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
 
+from nkelections.network.gexf import write_gexf
 from nkelections.network.graphml import write_graphml
 
 GEXF_VERSION = "1.2draft"
@@ -38,14 +39,8 @@ def graphml(graph: nx.Graph) -> Writer:
 
 
 def gexf(graph: nx.Graph) -> Writer:
-    def write(stream: BinaryIO) -> None:
-        # nx.write_gexf, less the date: the same writer, its <meta> attribute taken out
-        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version=GEXF_VERSION)
-        writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
-        writer.add_graph(graph)
-        writer.write(stream)
-
-    return write
+    # nx.write_gexf, less the date (its <meta> attribute), written a node at a time
+    return lambda stream: write_gexf(graph, stream, GEXF_VERSION)
 
 
 def node_link_json(graph: nx.Graph) -> Writer:

@@ -11,8 +11,8 @@ the whitespace networkx's `indent` gives it in the whole tree, so that the bytes
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from typing import BinaryIO
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO, cast
 from xml.etree.ElementTree import Element, tostring
 
 import networkx as nx
@@ -56,7 +56,7 @@ def write_graphml(graph: nx.Graph, stream: BinaryIO) -> None:
 def _make_keys(writer: GraphMLWriter, graph: nx.Graph, graph_data: dict) -> None:
     """The <key> elements, in the order networkx makes them: the graph's data, then each
     node's, then each edge's (their ids, d0, d1, ..., follow that order)."""
-    scopes = (
+    scopes: tuple[tuple[str, Iterable[dict], dict], ...] = (
         ("graph", [graph_data], {}),
         ("node", (data for _, data in graph.nodes(data=True)), graph.graph.get("node_default", {})),
         (
@@ -96,7 +96,12 @@ def _elements(writer: GraphMLWriter, graph: nx.Graph) -> Iterator[Element]:
         yield _with_data(writer, Element("node", id=str(node)), "node", data, node_default)
     edge_default = graph.graph.get("edge_default", {})
     multigraph = graph.is_multigraph()
-    for u, v, *rest in graph.edges(data=True, keys=True) if multigraph else graph.edges(data=True):
+    edges = (
+        cast(nx.MultiGraph, graph).edges(data=True, keys=True)
+        if multigraph
+        else graph.edges(data=True)
+    )
+    for u, v, *rest in edges:
         attributes = {"source": str(u), "target": str(v)}
         if multigraph:
             attributes["id"] = str(rest[0])
