@@ -16,10 +16,12 @@ import tempfile
 from collections.abc import Iterator
 from itertools import islice
 from typing import BinaryIO, cast
-from xml.etree.ElementTree import Element, tostring
+from xml.etree.ElementTree import Element
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
+
+from nkelections.network.xmlrun import element_run
 
 ENCODING = "utf-8"
 ELEMENT_LEVEL = 3  # <gexf> <graph> <nodes> <node>: the depth of the nodes and edges
@@ -108,20 +110,13 @@ def _spool(writer: GEXFWriter, spool, chunks: Iterator[_Chunk], add) -> tuple[in
     """Each chunk's elements, made by networkx (add_nodes or add_edges) and written to the
     spool one after another; (start, end) of what was written."""
     start = spool.tell()
-    separator = "\n" + "  " * ELEMENT_LEVEL
-    first = True
+    separator = ""
     for chunk in chunks:
         holder = Element("graph")
         add(chunk, holder)  # appends one <nodes> or <edges> holding the chunk's elements
-        texts = []
-        for element in holder[0]:
-            if not first:
-                texts.append(separator)
-            first = False
-            writer.indent(element, ELEMENT_LEVEL)
-            element.tail = None  # the next separator, or the skeleton, writes it
-            texts.append(tostring(element, encoding="unicode"))
-        spool.write("".join(texts).encode(ENCODING, "xmlcharrefreplace"))
+        text = separator + element_run(list(holder[0]), ELEMENT_LEVEL, writer.indent)
+        spool.write(text.encode(ENCODING, "xmlcharrefreplace"))
+        separator = "\n" + "  " * ELEMENT_LEVEL
     return start, spool.tell()
 
 

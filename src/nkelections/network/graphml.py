@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import BinaryIO, cast
-from xml.etree.ElementTree import Element, tostring
+from xml.etree.ElementTree import Element
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
+
+from nkelections.network.xmlrun import element_run
 
 ENCODING = "utf-8"
 ELEMENT_LEVEL = 2  # <graphml> <graph> <node>: the depth of the nodes and edges
@@ -40,16 +43,12 @@ def write_graphml(graph: nx.Graph, stream: BinaryIO) -> None:
     _make_keys(writer, graph, graph_data)
     head, tail = _skeleton(writer, attributes, graph_data)
     stream.write(head)
-    separator = "\n" + "  " * ELEMENT_LEVEL
-    batch: list[str] = []
-    for number, element in enumerate(_elements(writer, graph)):
-        if number:
-            batch.append(separator)
-        batch.append(_text(writer, element))
-        if len(batch) >= BATCH:
-            stream.write("".join(batch).encode(ENCODING, "xmlcharrefreplace"))
-            batch.clear()
-    stream.write("".join(batch).encode(ENCODING, "xmlcharrefreplace"))
+    separator = ""
+    elements = _elements(writer, graph)
+    while batch := list(islice(elements, BATCH)):
+        text = separator + element_run(batch, ELEMENT_LEVEL, writer.indent)
+        stream.write(text.encode(ENCODING, "xmlcharrefreplace"))
+        separator = "\n" + "  " * ELEMENT_LEVEL
     stream.write(tail)
 
 
@@ -112,11 +111,3 @@ def _with_data(writer: GraphMLWriter, element: Element, scope: str, data: dict, 
     for k, v in data.items():
         element.append(writer.add_data(str(k), type(v), str(v), scope, default.get(k)))
     return element
-
-
-def _text(writer: GraphMLWriter, element: Element) -> str:
-    """One element as it stands in the pretty-printed whole, without the whitespace after it
-    (the next element's separator, or the skeleton's tail, writes that)."""
-    writer.indent(element, ELEMENT_LEVEL)
-    element.tail = None
-    return tostring(element, encoding="unicode")
