@@ -132,7 +132,10 @@ def measure(
             timing.note = f"n=1: a run took over {LONG_RUN:.0f} s"
             break
         if budget.left() < 5:
-            timing.status, timing.note = "skipped", "run budget spent"
+            if timing.seconds:  # the runs that finished stand; say why there are no more
+                timing.note = f"n={len(timing.seconds)}: run budget spent"
+            else:
+                timing.status, timing.note = "skipped", "run budget spent"
             break
         if before:
             before()

@@ -165,3 +165,12 @@ def test_how_to_read_this_states_the_issues_targets(bench, tmp_path):
     for stated in ("at most 1 s", "at most 0.05 s", "2 GiB at 1×", "4 GiB at 3×"):
         assert stated in targets
     assert "2× the Oxigraph CLI's bulk load" in targets and "0.5× Jena SHACL" in targets
+
+
+def test_runs_that_finished_stand_when_the_budget_ends(bench):
+    run, _ = bench
+    budget = run.Budget(6.5)  # room for one run, not for a second
+    argv = [sys.executable, "-c", "import time; time.sleep(2)"]
+    timing = run.measure(argv, 3, 30, budget)
+    assert timing.status == "ok" and len(timing.seconds) == 1
+    assert "run budget spent" in timing.note
