@@ -103,6 +103,9 @@ def write_files(
         for name, content in files.items() if isinstance(files, dict) else files:
             _write(staging / name, content)
             names.append(name)
+            # a writer holds its view's graph: let it go before the next view is built (a
+            # full election's entity graph is 450 MB, and the next view makes it again)
+            del content
         written = []
         for name in sorted(names):
             os.replace(staging / name, folder / name)
