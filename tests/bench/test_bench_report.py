@@ -122,3 +122,55 @@ def test_validate_ratio_says_which_side_did_not_finish(bench):
     )
     line = next(v for v in report.verdicts([val]) if "validate ratio" in v)
     assert line.endswith("not measured (Jena shacl timed out)")
+
+
+def test_median_query_target_is_the_issues_0_05_s(bench):
+    run, report = bench
+    met = report.verdicts(_embedded_rows(run, [0.01], [0.05], [0.2]))
+    missed = report.verdicts(_embedded_rows(run, [0.01], [0.06], [0.2]))
+    assert next(v for v in met if v.startswith("- median query at most 0.05 s")).count(": met")
+    assert "**missed**" in next(v for v in missed if v.startswith("- median query"))
+
+
+def _build_row(run, ours: float, oxigraph: float):
+    return run.Row(
+        "build (curated YAML and texts to dist/)",
+        run.Timing(seconds=[ours]),
+        {run.OXIGRAPH_LOAD: run.Timing(seconds=[oxigraph])},
+    )
+
+
+def test_build_target_is_twice_the_oxigraph_bulk_load_of_its_output(bench):
+    run, report = bench
+    met = report.verdicts([_build_row(run, 20.0, 10.0)])[0]
+    missed = report.verdicts([_build_row(run, 25.0, 10.0)])[0]
+    assert met.startswith("- build at most 2× the Oxigraph CLI's bulk load") and ": met" in met
+    assert "**missed** (2.50: 25.0 s against 10.0 s)" in missed
+
+
+def test_peak_memory_target_is_2_gib_at_1x_and_4_gib_at_3x(bench):
+    run, report = bench
+    rows = [run.Row("network export", run.Timing(seconds=[1.0], peak_kib=3 * report.GIB))]
+    at_1x = next(v for v in report.verdicts(rows, 1.0) if "peak memory" in v)
+    at_3x = next(v for v in report.verdicts(rows, 3.0) if "peak memory" in v)
+    assert "at most 2 GiB: **missed** (3.00 GiB, network export)" in at_1x
+    assert "at most 4 GiB: met" in at_3x
+
+
+def test_how_to_read_this_states_the_issues_targets(bench, tmp_path):
+    run, report = bench
+    out = tmp_path / "RESULTS.md"
+    report.write(out, "make bench", {1.0: _query_rows(run, 0.1)}, {1.0: {}}, Path("."), [])
+    targets = out.read_text(encoding="utf-8").split("## How to read this")[1]
+    for stated in ("at most 1 s", "at most 0.05 s", "2 GiB at 1×", "4 GiB at 3×"):
+        assert stated in targets
+    assert "2× the Oxigraph CLI's bulk load" in targets and "0.5× Jena SHACL" in targets
+
+
+def test_runs_that_finished_stand_when_the_budget_ends(bench):
+    run, _ = bench
+    budget = run.Budget(6.5)  # room for one run, not for a second
+    argv = [sys.executable, "-c", "import time; time.sleep(2)"]
+    timing = run.measure(argv, 3, 30, budget)
+    assert timing.status == "ok" and len(timing.seconds) == 1
+    assert "run budget spent" in timing.note

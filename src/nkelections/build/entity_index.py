@@ -15,7 +15,6 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -117,7 +116,3 @@ def to_html(rows: list[Row], unlisted: Counter) -> str:
         lines.append(f"<li><code>{esc(cls)}</code>: {count}</li>")
     lines.append("</ul></body></html>")
     return "\n".join(lines) + "\n"
-
-
-def read_rows(nquads: Path) -> tuple[list[Row], Counter]:
-    return index_rows(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))

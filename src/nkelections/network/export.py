@@ -1,9 +1,11 @@
 """Network files by format, deterministically and atomically. FORMATS maps a file suffix to
 networkx's own writer for it; adding a format is one entry.
 
-The files are what networkx writes (GraphML through lxml's streaming writer, GEXF 1.2draft,
+The files are what networkx writes (GraphML through its ElementTree writer, GEXF 1.2draft,
 node-link JSON, DOT through pydot), with one change: GEXF's <meta> loses the date networkx
 stamps into it (optional in GEXF, and it would make two builds of the same data differ).
+GraphML and GEXF are written element by element (graphml.py, gexf.py), byte for byte what
+networkx writes, so that a large view's document is never held whole.
 Everything else follows from the graph: the views add their nodes and edges in a fixed
 (sorted) order, and the writers keep it.
 """
@@ -20,7 +22,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 import networkx as nx
-from networkx.readwrite.gexf import GEXFWriter
+
+from nkelections.network.gexf import write_gexf
+from nkelections.network.graphml import write_graphml
 
 GEXF_VERSION = "1.2draft"
 
@@ -31,18 +35,12 @@ Content = bytes | Writer
 
 
 def graphml(graph: nx.Graph) -> Writer:
-    return lambda stream: nx.write_graphml(graph, stream, encoding="utf-8", prettyprint=True)
+    return lambda stream: write_graphml(graph, stream)
 
 
 def gexf(graph: nx.Graph) -> Writer:
-    def write(stream: BinaryIO) -> None:
-        # nx.write_gexf, less the date: the same writer, its <meta> attribute taken out
-        writer = GEXFWriter(encoding="utf-8", prettyprint=True, version=GEXF_VERSION)
-        writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
-        writer.add_graph(graph)
-        writer.write(stream)
-
-    return write
+    # nx.write_gexf, less the date (its <meta> attribute), written a node at a time
+    return lambda stream: write_gexf(graph, stream, GEXF_VERSION)
 
 
 def node_link_json(graph: nx.Graph) -> Writer:
@@ -105,6 +103,9 @@ def write_files(
         for name, content in files.items() if isinstance(files, dict) else files:
             _write(staging / name, content)
             names.append(name)
+            # a writer holds its view's graph: let it go before the next view is built (a
+            # full election's entity graph is 450 MB, and the next view makes it again)
+            del content
         written = []
         for name in sorted(names):
             os.replace(staging / name, folder / name)

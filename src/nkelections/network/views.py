@@ -22,6 +22,7 @@ from nkelections.network.convert import (
     add_entity,
     add_relation,
     entity_network,
+    release,
     sorted_terms,
 )
 from nkelections.rdf.namespaces import NKE, ORG, PROV, SCHEMA
@@ -250,6 +251,7 @@ def top_entities(index: GraphIndex, top: int = TOP_ENTITIES) -> nx.MultiDiGraph:
         graph.nodes[fold].update(
             iri="", type=kind, label=f"{len(members)} other {kind}", types=kind
         )
+    release(whole)  # built while the collector is paused, and frozen after: see release
     return graph
 
 

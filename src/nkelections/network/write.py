@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from nkelections.network.convert import GraphIndex
+from nkelections.network.convert import GraphIndex, release
 from nkelections.network.export import FORMATS, Content, as_bytes, write_files
 from nkelections.network.views import VIEWS, View, chosen_views
 from nkelections.process.runtime import paused_gc
@@ -99,6 +99,7 @@ def render_files(
                     "files": names,
                 }
             )
+            release(graph)  # frozen from the collector: see release
             del graph
         if explorer and too_large_to_draw(len(index.entities)):
             entities = len(index.entities)  # the explorer draws the entity graph
