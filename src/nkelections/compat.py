@@ -14,9 +14,13 @@ tests/validate/test_validate.py. docs/decisions/0006-whole-graph-shacl-engine.md
 engine exists.
 
 Outside the validate stage, and not handled here: network/triples.py imports rdflib's private
-`rdflib.plugins.serializers.nt._quoteLiteral`, network/writers.py patches
-`pydot.core.any_needs_quotes` (that module is being replaced by networkx's own writers), and
-query.py sets rdflib's documented `rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS` flag.
+`rdflib.plugins.serializers.nt._quoteLiteral`; network/graphml.py and network/gexf.py drive
+networkx's `GraphMLWriter` and `GEXFWriter` element by element (their `add_*` methods and
+`indent`), so that a full election's exports stream instead of building one tree (900 MB
+each at scale 1): networkx is capped below its next minor release in pyproject.toml, and
+tests/network/test_export_streaming.py fails when the bytes differ from networkx's own
+`write_graphml`/`write_gexf`; query/sparql.py sets rdflib's documented
+`rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS` flag.
 """
 
 from __future__ import annotations
