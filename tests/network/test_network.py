@@ -563,8 +563,7 @@ def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
     assert (index.triple_count, len(index.data)) == (built.summary.triples, len(rdf))
 
 
-def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
-    from nkelections.network.explorer import explorer_data
+def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views, exports):
     from nkelections.network.pictures import type_styles
 
     order = index.type_names()
@@ -575,7 +574,7 @@ def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
     shared = [k for k in seen if sum(k in type_styles(g, order) for g in views.values()) > 1]
     assert shared, "no class appears in two views: the check would prove nothing"
     assert {k: s for k, s in seen.items() if len(s) > 1} == {}
-    explorer = {n["type"]: n["colour"] for n in explorer_data(index)["nodes"]}
+    explorer = {n["type"]: n["colour"] for n in _explorer_data(exports)["nodes"]}
     for kind, colour in explorer.items():
         ((rgb, _),) = seen.get(kind) or {type_styles_colour(kind, order)}
         assert colour == "#" + "".join(f"{round(c * 255):02x}" for c in rgb[:3]), kind
