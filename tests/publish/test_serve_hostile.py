@@ -17,6 +17,7 @@ import types
 
 import pytest
 
+import clirun
 from nkelections.publish.serve import Config, make_server
 
 
@@ -100,7 +101,7 @@ def test_service_in_comments_strings_and_names_is_no_service(server):
 
 def test_workers_have_no_network(server, trap):
     """Even a SERVICE the check missed could reach nothing: the workers' network is cut."""
-    from test_sandbox import namespaces_available
+    from process.test_sandbox import namespaces_available  # tests/ is on the path
 
     if not namespaces_available():
         pytest.skip("this system gives no private network namespace")
@@ -298,22 +299,13 @@ def _help(command: str) -> str:
     return out.getvalue()
 
 
-def test_serve_on_broken_nquads_is_one_line(tmp_path):
-    from nkelections.cli.main import main
-
+def test_serve_on_broken_nquads_is_one_line(tmp_path, root):
     (tmp_path / "nkelections.nq").write_text("<urn:a> <urn:b> .\n")
-    import subprocess
-    import sys
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "nkelections", "serve", "--dist", str(tmp_path), "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    proc = clirun.run(
+        ["serve", "--dist", str(tmp_path), "--port", "0"], cwd=root, timeout=60, text=True
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "nkelections.nq" in proc.stderr
-    assert main is not None
 
 
 @pytest.mark.parametrize(
