@@ -416,35 +416,24 @@ def test_pictures_are_the_same_bytes_under_any_hash_seed(dist, tmp_path, root, s
     depend on it (the committee chart did: its spring layout placed a component's nodes in
     the order of a set). `nkelections network` in two interpreters with two seeds, beside the
     picture drawn here."""
-    runs = {}
-    for seed in ("1", "2"):
-        runs[seed] = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "nkelections",
-                "network",
-                "--input",
-                str(dist / "nkelections.nq"),
-                "--out",
-                str(tmp_path / seed),
-                "--view",
-                "committees",
-                "--no-explorer",
-                "-q",
-            ],
+    command = [sys.executable, "-m", "nkelections", "network", "--view", "committees"]
+    command += ["--input", str(dist / "nkelections.nq"), "--no-explorer", "-q"]
+    runs = [
+        subprocess.Popen(
+            [*command, "--out", str(tmp_path / seed)],
             cwd=root,
             env={**os.environ, "PYTHONHASHSEED": seed},
             stderr=subprocess.PIPE,
         )
-    for proc in runs.values():
+        for seed in ("1", "2")
+    ]
+    for proc in runs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-    written = [{p.name: p.read_bytes() for p in (tmp_path / seed).iterdir()} for seed in runs]
+    written = [{p.name: p.read_bytes() for p in (tmp_path / s).iterdir()} for s in ("1", "2")]
     assert written[0] == written[1]
-    assert {n: written[0][f"committees.{n}"] for n in ("png", "svg")} == small_pictures[
-        "committees"
-    ]
+    drawn = {suffix: written[0][f"committees.{suffix}"] for suffix in ("png", "svg")}
+    assert drawn == small_pictures["committees"]
 
 
 @pytest.mark.slow
