@@ -68,10 +68,11 @@ def trap():
     listener.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(dist):
-    """dist/ served by `nkelections serve` on 127.0.0.1, its base URL (a module that tests
-    the limits overrides it with served.serving and its own)."""
+    """dist/ served by `nkelections serve` on 127.0.0.1, its base URL: one server (and its
+    query workers) for the session, as nothing writes to it; a module that tests the limits
+    overrides it with served.serving and its own."""
     with serving(dist) as url:
         yield url
 

@@ -18,6 +18,7 @@ The example counts are bounded so that each test takes well under 20 s; `pytest
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib
 import io
 import os
@@ -135,6 +136,15 @@ def _base_files() -> dict[str, object]:
 BASE = _base_files()
 
 
+def _dumped(doc) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+# The files as written, dumped once: PyYAML's emitter took most of each example's time when
+# every example dumped its file again to put it back (and once more to copy it).
+BASE_TEXT = {kind: _dumped(doc) for kind, doc in BASE.items()}
+
+
 @pytest.fixture(scope="module")
 def ontology() -> Ontology:
     return Ontology.load(ROOT / "ontology" / "nkelections.ttl")
@@ -151,11 +161,9 @@ def small_project(tmp_path_factory) -> Path:
     return root
 
 
-def _write_all(root: Path, files: dict) -> None:
-    for kind, doc in files.items():
-        (root / FILES[kind]).write_text(
-            yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+def _write_all(root: Path, kinds) -> None:
+    for kind in kinds:
+        (root / FILES[kind]).write_text(BASE_TEXT[kind], encoding="utf-8")
 
 
 def _read_all(root: Path, ontology: Ontology) -> None:
@@ -350,11 +358,11 @@ def _expect_one_line_or_nothing(root: Path, ontology: Ontology) -> None:
 def test_fuzzed_curated_values_give_one_line_or_pass(
     small_project, ontology, data, kind, how, value, key
 ):
-    doc = yaml.safe_load(yaml.safe_dump(BASE[kind]))  # a deep copy
+    doc = copy.deepcopy(BASE[kind])
     path, _ = data.draw(st.sampled_from(list(_paths(doc))), label="path")
     edited = _edit(doc, path, how, value, key)
     try:
-        text = yaml.safe_dump(edited, allow_unicode=True, sort_keys=False)
+        text = _dumped(edited)
     except yaml.YAMLError:
         text = "x: 1\n"
     target = small_project / FILES[kind]
@@ -362,7 +370,7 @@ def test_fuzzed_curated_values_give_one_line_or_pass(
     try:
         _expect_one_line_or_nothing(small_project, ontology)
     finally:
-        _write_all(small_project, {kind: BASE[kind]})
+        _write_all(small_project, [kind])
 
 
 @settings(FUZZ, max_examples=150)
@@ -407,7 +415,7 @@ def test_fuzzed_file_contents_give_one_line_or_pass(small_project, ontology, kin
     try:
         _expect_one_line_or_nothing(small_project, ontology)
     finally:
-        _write_all(small_project, {kind: BASE[kind]})
+        _write_all(small_project, [kind])
 
 
 def test_the_small_project_reads(small_project, ontology):

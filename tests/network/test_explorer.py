@@ -11,7 +11,6 @@ import pytest
 
 from chromium import CHROMIUM, Page
 from nkelections.network.convert import GraphIndex, entity_network
-from nkelections.network.explorer import explorer_data, explorer_html
 from nkelections.network.write import write_network
 from nkelections.rdf.namespaces import NKR
 
@@ -36,12 +35,23 @@ def folder(built, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def html(folder) -> str:
+    return (folder / "explorer.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def data(html) -> dict:
+    """The page's data (explorer_data: a layout of the whole entity graph, made once)."""
+    return json.loads(html.split('id="data">', 1)[1].split("</script>", 1)[0])
+
+
+@pytest.fixture(scope="module")
 def page(folder, browser):
     return Page(browser, (folder / "explorer.html").as_uri())
 
 
-def test_page_is_self_contained(index):
-    html = explorer_html(index)
+def test_page_is_self_contained(html):
+    """The page `nkelections network` writes (explorer_html, its views listed)."""
     for needle in (
         "http://cdn",
         "https://cdn",
@@ -55,18 +65,14 @@ def test_page_is_self_contained(index):
 
 
 def test_page_loads_without_errors_and_draws_every_node(page, index):
-    expected = entity_network(index).number_of_nodes()
-    assert expected > 0
-    assert page.eval("document.querySelectorAll('#nodes .node').length") == expected
-    assert (
-        page.eval("document.querySelectorAll('#edges line').length")
-        == entity_network(index).number_of_edges()
-    )
+    graph = entity_network(index)
+    assert graph.number_of_nodes() > 0
+    assert page.eval("document.querySelectorAll('#nodes .node').length") == graph.number_of_nodes()
+    assert page.eval("document.querySelectorAll('#edges line').length") == graph.number_of_edges()
     assert page.errors() == []
 
 
-def test_search_finds_kim_jong_un_and_shows_his_facts_with_quotes(page, index):
-    data = explorer_data(index)
+def test_search_finds_kim_jong_un_and_shows_his_facts_with_quotes(page, data):
     kim = next(n for n in data["nodes"] if n["id"] == "kim-jong-un")
     page.eval("""(() => { const box = document.getElementById('search');
         box.value = 'Kim Jong-un'; box.dispatchEvent(new Event('input')); })()""")
@@ -95,9 +101,9 @@ def test_search_finds_korean_names(page, query, node):
     assert found and found[0] == node
 
 
-def test_kim_jong_un_has_quoted_facts_in_the_data(index):
+def test_kim_jong_un_has_quoted_facts_in_the_data(index, data):
     """The explorer test above is only as strong as the data: he must have a quoted fact."""
-    facts = explorer_data(index)["nodes"]
+    facts = data["nodes"]
     kim = next(n for n in facts if n["id"] == "kim-jong-un")
     assert (NKR["kim-jong-un"], None, None) in index.data
     assert kim["facts"], "no quoted fact names Kim Jong-un"

@@ -5,23 +5,30 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
+import textwrap
+import xml.sax.saxutils
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 import igraph
 import networkx as nx
+import pyparsing
 import pytest
 from rdflib import URIRef
 
+import clirun
 from nkelections.network.convert import PLUMBING_CLASSES, GraphIndex
 from nkelections.network.export import FORMATS, as_bytes
+from nkelections.network.pictures import render
 from nkelections.network.stats import compute_stats
-from nkelections.network.views import FAMILIES, VIEWS
-from nkelections.network.write import build_view, render_network
+from nkelections.network.views import FAMILIES, VIEWS, View
+from nkelections.network.write import build_line, build_view, render_network
 from nkelections.rdf.namespaces import DATA_GRAPH, NKE, NKR, ORG, RDF
 
-# One worker runs them all, so the rendered files (pictures take ~25 s) are drawn once.
+# One worker runs them all, so that the index, the views and the exports are made once.
 pytestmark = pytest.mark.xdist_group("network")
 
 PREFIXES = """PREFIX nke: <https://w3id.org/nkelections/ontology#>
@@ -49,9 +56,39 @@ def views(index) -> dict[str, nx.MultiDiGraph]:
 
 
 @pytest.fixture(scope="session")
-def rendered(built):
+def exports(built) -> dict[str, bytes]:
+    """Every view's data files and the explorer, without pictures (drawing every view takes
+    about a minute: the slow tests do, with `rendered`; small_pictures draws a few)."""
+    files, _ = render_network(built.quads, pictures=False)
+    return files
+
+
+@pytest.fixture(scope="session")
+def rendered(built) -> dict[str, bytes]:
+    """Every file, the pictures of every view included (slow tests only)."""
     files, _ = render_network(built.quads)
     return files
+
+
+def pictures_of(index: GraphIndex, view: View) -> dict[str, bytes]:
+    """PNG and SVG of one view, as render_network draws them."""
+    graph = build_view(index, view)
+    columns = view.columns(graph) if view.columns else None
+    return render(graph, view.title, build_line(index), index.type_names(), columns)
+
+
+@pytest.fixture(scope="session")
+def small_views(index, by_document) -> list[View]:
+    """The views the fast picture tests draw: the committee chart (a spring layout of several
+    components) and the smallest claims-by-document view (in columns)."""
+    family = FAMILIES["claims-by-document"].views(index)
+    smallest = min(family, key=lambda v: (by_document[v.name].number_of_nodes(), v.name))
+    return [VIEWS["committees"], smallest]
+
+
+@pytest.fixture(scope="session")
+def small_pictures(index, small_views) -> dict[str, dict[str, bytes]]:
+    return {view.name: pictures_of(index, view) for view in small_views}
 
 
 def sparql(rdf, query: str):
@@ -68,13 +105,28 @@ def reread(fmt: str, content: bytes, tmp_path) -> nx.Graph:
         return nx.node_link_graph(json.loads(content), edges="edges")
     path = tmp_path / "view.dot"
     path.write_bytes(content)
-    return nx.nx_pydot.read_dot(path)
+    with packrat_off():
+        return nx.nx_pydot.read_dot(path)
+
+
+@contextmanager
+def packrat_off():
+    """matplotlib turns on pyparsing's packrat cache for every parser when it first draws text
+    (its mathtext parser wants it); pydot's DOT parser runs three times slower with it. Off
+    while DOT is read, on again afterwards for matplotlib."""
+    was_on = getattr(pyparsing.ParserElement, "_packratEnabled", False)
+    pyparsing.ParserElement.disable_memoization()
+    try:
+        yield
+    finally:
+        if was_on:
+            pyparsing.ParserElement.enable_packrat()
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
-def test_graphml_reads_into_igraph(view, views, rendered, tmp_path):
+def test_graphml_reads_into_igraph(view, views, exports, tmp_path):
     path = tmp_path / f"{view}.graphml"
-    path.write_bytes(rendered[f"{view}.graphml"])
+    path.write_bytes(exports[f"{view}.graphml"])
     g = igraph.Graph.Read_GraphML(str(path))
     assert (g.vcount(), g.ecount()) == (
         views[view].number_of_nodes(),
@@ -124,15 +176,32 @@ def assert_same_content(fmt: str, again: nx.Graph, graph: nx.Graph) -> None:
     assert kept(fmt, again, keys) == kept(fmt, graph, keys)
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
-@pytest.mark.parametrize("view", sorted(VIEWS))
+# pydot (pyparsing) reads the DOT files of the two largest views in ~5 s each; every claim
+# is also in a claims-by-document view, whose DOT files the fast tests read back.
+SLOW_REREADS = {("claims", "dot"), ("entities", "dot")}
+
+
+def export_cases() -> list:
+    return [
+        pytest.param(
+            view,
+            fmt,
+            id=f"{view}-{fmt}",
+            marks=[pytest.mark.slow] if (view, fmt) in SLOW_REREADS else [],
+        )
+        for view in sorted(VIEWS)
+        for fmt in sorted(FORMATS)
+    ]
+
+
+@pytest.mark.parametrize("view,fmt", export_cases())
 def test_each_export_rereads_with_the_same_nodes_edges_and_data(
-    view, fmt, views, rendered, tmp_path
+    view, fmt, views, exports, tmp_path
 ):
     graph = views[view]
-    assert_same_content(fmt, reread(fmt, rendered[f"{view}.{fmt}"], tmp_path), graph)
+    assert_same_content(fmt, reread(fmt, exports[f"{view}.{fmt}"], tmp_path), graph)
     if fmt in ("graphml", "json"):  # the formats that keep a graph's own data
-        again = reread(fmt, rendered[f"{view}.{fmt}"], tmp_path)
+        again = reread(fmt, exports[f"{view}.{fmt}"], tmp_path)
         assert again.graph["title"] == VIEWS[view].title
         assert again.graph["build"].startswith("nkelections build: ")
 
@@ -173,10 +242,10 @@ def test_exports_escape_and_quote_names_and_values(fmt, tmp_path):
     assert content == as_bytes(FORMATS[fmt](graph.copy()))
 
 
-def test_gexf_carries_no_date(rendered):
+def test_gexf_carries_no_date(exports):
     """networkx stamps today's date into GEXF's <meta>; the export takes it out, so that two
     builds of the same data on two days give the same file."""
-    gexf = rendered["committees.gexf"].decode("utf-8")
+    gexf = exports["committees.gexf"].decode("utf-8")
     assert "<meta>" in gexf and "lastmodifieddate" not in gexf
     assert "<creator>NetworkX" in gexf
 
@@ -317,21 +386,77 @@ def test_institutions_and_documents_views(rdf, index, views):
         assert any(index.ontology.is_subclass(t, a) for t in types for a in allowed)
 
 
-def test_pictures_are_png_and_svg_titled_with_the_build(index, rendered):
-    for name in VIEWS:
-        assert rendered[f"{name}.png"].startswith(b"\x89PNG\r\n\x1a\n")
-        svg = rendered[f"{name}.svg"].decode("utf-8")
-        assert VIEWS[name].title.split(":")[0] in svg
-        assert f"{index.triple_count} triples" in svg
-        assert index.digest[:12] in svg
+def assert_titled_pictures(index: GraphIndex, title: str, png: bytes, svg: bytes) -> None:
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    text = svg.decode("utf-8")
+    assert text.startswith("<?xml") and "<svg" in text
+    shown = textwrap.wrap(title, 120)[0].split(":")[0]  # the title's first line, as drawn
+    assert xml.sax.saxutils.escape(shown) in text
+    assert f"{index.triple_count} triples" in text
+    assert index.digest[:12] in text
+
+
+def test_pictures_of_small_views_are_png_and_svg_titled_with_the_build(
+    index, small_views, small_pictures
+):
+    """The fast set's pictures: a spring layout and a claims-by-document view in columns,
+    byte-stable when drawn again (the spring layout in other interpreters too: the hash seed
+    test)."""
+    for view in small_views:
+        drawn = small_pictures[view.name]
+        assert_titled_pictures(index, view.title, drawn["png"], drawn["svg"])
+    in_columns = small_views[1]
+    assert pictures_of(index, in_columns) == small_pictures[in_columns.name]
+    svg = small_pictures[in_columns.name]["svg"].decode("utf-8")
+    assert in_columns.name.startswith("claims-in-") and "Claims" in svg
+    for heading in ("documents", "claims and attributed facts"):
+        assert heading in svg
+
+
+def test_pictures_are_the_same_bytes_under_any_hash_seed(dist, tmp_path, root, small_pictures):
+    """A set of strings is iterated in an order PYTHONHASHSEED decides; a picture must not
+    depend on it (the committee chart did: its spring layout placed a component's nodes in
+    the order of a set). `nkelections network` in two interpreters with two seeds, beside the
+    picture drawn here."""
+    command = [sys.executable, "-m", "nkelections", "network", "--view", "committees"]
+    command += ["--input", str(dist / "nkelections.nq"), "--no-explorer", "-q"]
+    runs = [
+        subprocess.Popen(
+            [*command, "--out", str(tmp_path / seed)],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stderr=subprocess.PIPE,
+        )
+        for seed in ("1", "2")
+    ]
+    for proc in runs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    written = [{p.name: p.read_bytes() for p in (tmp_path / s).iterdir()} for s in ("1", "2")]
+    assert written[0] == written[1]
+    drawn = {suffix: written[0][f"committees.{suffix}"] for suffix in ("png", "svg")}
+    assert drawn == small_pictures["committees"]
+
+
+@pytest.mark.slow
+def test_pictures_of_every_view_are_png_and_svg_titled_with_the_build(index, rendered):
+    """Every view's pictures, the claims-by-document views' included (a minute to draw)."""
+    titles = {
+        v.name: v.title for v in [*VIEWS.values(), *FAMILIES["claims-by-document"].views(index)]
+    }
+    assert set(titles) == {n.rsplit(".", 1)[0] for n in rendered if n.endswith(".png")}
+    for name, title in titles.items():
+        assert_titled_pictures(index, title, rendered[f"{name}.png"], rendered[f"{name}.svg"])
 
 
 def test_views_too_large_to_draw_keep_their_data_files_and_say_what_was_skipped(built, monkeypatch):
     import nkelections.network.write as network
 
     monkeypatch.setattr(network, "MAX_DRAWN_NODES", 30)  # committees and institutions fit
-    files, summaries = render_network(built.quads, pictures=True, explorer=True)
+    chosen = ["committees", "entities"]  # one view drawn, one too large
+    files, summaries = render_network(built.quads, chosen, pictures=True, explorer=True)
     notes = {s.name: s.note for s in summaries}
+    assert set(notes) == {*chosen, "explorer.html"}
     for name, summary in ((s.name, s) for s in summaries if s.name in VIEWS):
         drawn = summary.nodes <= 30
         assert (f"{name}.png" in files) is drawn and (f"{name}.svg" in files) is drawn
@@ -380,13 +505,7 @@ def test_stats_degree_counts_distinct_neighbours(index, built):
 
 
 def _cli(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "nkelections", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return clirun.run(list(args), cwd=cwd, timeout=300, text=True)
 
 
 def test_network_command_writes_every_file(dist, tmp_path, root):
@@ -421,17 +540,15 @@ def test_stats_command_json_and_bad_input(dist, tmp_path, root):
         assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
-def test_every_source_gives_the_same_files(built, dist, rendered):
+def test_every_source_gives_the_same_files(built, dist, exports):
     """The built N-Quads file, the build's quads and an rdflib Dataset read alike. Pictures
     are drawn from the same graphs, so the exports and the page tell it (and save ~20 s each);
     test_output_is_deterministic compares the pictures too."""
     for source in (dist / "nkelections.nq", built.dataset):
         files, _ = render_network(source, pictures=False)
         assert len(files) > 2 * len(VIEWS)
-        assert [n for n in files if n != "explorer.html" and files[n] != rendered[n]] == []
-        # the explorer lists the pictures only where they were drawn
-        drawn = {k: v for k, v in _explorer_data(rendered).items() if k != "views"}
-        assert {k: v for k, v in _explorer_data(files).items() if k != "views"} == drawn
+        assert [n for n in files if files[n] != exports.get(n)] == []
+        assert sorted(files) == sorted(exports)
 
 
 def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
@@ -440,8 +557,7 @@ def test_digest_is_the_sorted_rdflib_serialisation(index, rdf, built):
     assert (index.triple_count, len(index.data)) == (built.summary.triples, len(rdf))
 
 
-def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
-    from nkelections.network.explorer import explorer_data
+def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views, exports):
     from nkelections.network.pictures import type_styles
 
     order = index.type_names()
@@ -452,7 +568,7 @@ def test_a_class_has_one_colour_in_every_view_and_the_explorer(index, views):
     shared = [k for k in seen if sum(k in type_styles(g, order) for g in views.values()) > 1]
     assert shared, "no class appears in two views: the check would prove nothing"
     assert {k: s for k, s in seen.items() if len(s) > 1} == {}
-    explorer = {n["type"]: n["colour"] for n in explorer_data(index)["nodes"]}
+    explorer = {n["type"]: n["colour"] for n in _explorer_data(exports)["nodes"]}
     for kind, colour in explorer.items():
         ((rgb, _),) = seen.get(kind) or {type_styles_colour(kind, order)}
         assert colour == "#" + "".join(f"{round(c * 255):02x}" for c in rgb[:3]), kind
@@ -556,21 +672,17 @@ def test_claims_by_document_columns_hold_each_node_once(by_document):
         assert all(graph.nodes[d]["type"].endswith("Document") for d in columns[0][1])
 
 
-def test_claims_by_document_are_exported_and_drawn_like_every_view(
-    index, by_document, rendered, tmp_path
-):
+def test_claims_by_document_are_exported_like_every_view(index, by_document, exports, tmp_path):
     docs = {index.node_id(d) for d in index.data.subjects(RDF.type, NKE.SourceDocument)}
     assert {f"claims-in-{d}" for d in docs} & set(by_document)
     for name, graph in by_document.items():
         assert name == "claims-in-several-documents" or name[len("claims-in-") :] in docs
         for fmt in FORMATS:
-            again = reread(fmt, rendered[f"{name}.{fmt}"], tmp_path)
+            again = reread(fmt, exports[f"{name}.{fmt}"], tmp_path)
             assert (again.number_of_nodes(), again.number_of_edges()) == (
                 graph.number_of_nodes(),
                 graph.number_of_edges(),
             ), (name, fmt)
-        assert rendered[f"{name}.png"].startswith(b"\x89PNG\r\n\x1a\n")
-        assert "Claims" in rendered[f"{name}.svg"].decode("utf-8")
 
 
 def _explorer_data(files: dict[str, bytes]) -> dict:
@@ -578,10 +690,20 @@ def _explorer_data(files: dict[str, bytes]) -> dict:
     return json.loads(html.split('id="data">', 1)[1].split("</script>", 1)[0])
 
 
-def test_the_explorer_lists_every_view_and_its_files(rendered):
-    data = _explorer_data(rendered)
+def assert_explorer_lists_every_view_and_its_files(files: dict[str, bytes]) -> None:
+    data = _explorer_data(files)
     listed = {v["name"]: v["files"] for v in data["views"]}
-    written = {name.rsplit(".", 1)[0] for name in rendered if name != "explorer.html"}
+    written = {name.rsplit(".", 1)[0] for name in files if name != "explorer.html"}
     assert set(listed) == written
-    assert all(f in rendered for files in listed.values() for f in files)
+    assert sorted(f for fs in listed.values() for f in fs) == sorted(set(files) - {"explorer.html"})
     assert any(name.startswith("claims-in-") for name in listed)
+
+
+def test_the_explorer_lists_every_view_and_its_files(exports):
+    assert_explorer_lists_every_view_and_its_files(exports)
+
+
+@pytest.mark.slow
+def test_the_explorer_lists_the_pictures_too(rendered):
+    assert_explorer_lists_every_view_and_its_files(rendered)
+    assert all(f"{v}.png" in rendered for v in VIEWS)

@@ -35,18 +35,40 @@ COMPETENCY = sorted(
 )
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def store(request, tmp_path_factory, monkeypatch_module):
-    reason = stores.skip_reason(request.param)
+# One worker runs the module, so that each store is started (and loaded) once, not once on
+# each worker the tests are spread over.
+pytestmark = pytest.mark.xdist_group("stores")
+
+
+def _started(name: str, tmp_path_factory):
+    reason = stores.skip_reason(name)
     if reason:
         pytest.skip(reason)
+    with stores.STARTERS[name](tmp_path_factory.mktemp(name)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    yield from _started("oxigraph", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """One Virtuoso for the module (it takes seconds to start): loaded by `store`'s tests,
+    refusing writes without credentials in another."""
+    yield from _started("virtuoso", tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def store(request, monkeypatch_module):
+    running = request.getfixturevalue(request.param)
     if request.param == "virtuoso":  # Virtuoso writes only for an authenticated user
         monkeypatch_module.setenv(USER_VAR, stores.VIRTUOSO_DBA[0])
         monkeypatch_module.setenv(PASSWORD_VAR, stores.VIRTUOSO_DBA[1])
     else:
         monkeypatch_module.delenv(USER_VAR, raising=False)
-    with stores.STARTERS[request.param](tmp_path_factory.mktemp(request.param)) as running:
-        yield running
+    return running
 
 
 @pytest.fixture(scope="module")
@@ -271,17 +293,14 @@ def test_unreachable_store_is_one_line_and_exit_2(dist, capsys):
     assert err.count("\n") == 1 and "cannot reach the store" in err and "Traceback" not in err
 
 
-def test_refused_write_without_credentials_is_one_line_and_exit_2(dist, capsys, monkeypatch):
-    if stores.skip_reason("virtuoso"):
-        pytest.skip(stores.skip_reason("virtuoso"))
+def test_refused_write_without_credentials_is_one_line_and_exit_2(
+    virtuoso, dist, capsys, monkeypatch
+):
     monkeypatch.delenv(USER_VAR, raising=False)
-    directory = dist.parent / "virtuoso-noauth"
-    directory.mkdir(exist_ok=True)
-    with stores.virtuoso(directory) as running:
-        code = main(["load", "--endpoint", running.query, "--dist", str(dist)])
-        monkeypatch.setenv(USER_VAR, "dba")
-        monkeypatch.setenv(PASSWORD_VAR, "not-the-password")
-        wrong = main(["load", "--endpoint", running.query, "--dist", str(dist)])
+    code = main(["load", "--endpoint", virtuoso.query, "--dist", str(dist)])
+    monkeypatch.setenv(USER_VAR, "dba")
+    monkeypatch.setenv(PASSWORD_VAR, "not-the-password")
+    wrong = main(["load", "--endpoint", virtuoso.query, "--dist", str(dist)])
     err = capsys.readouterr().err.splitlines()
     assert (code, wrong) == (2, 2)
     assert "HTTP 403" in err[0] and USER_VAR in err[0]

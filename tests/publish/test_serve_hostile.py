@@ -5,15 +5,19 @@ nesting, a worker that crashes, and clients that go away."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import signal
 import socket
 import threading
 import time
+import types
 
 import pytest
 
+import clirun
 from nkelections.publish.serve import Config, make_server
 
 
@@ -97,7 +101,7 @@ def test_service_in_comments_strings_and_names_is_no_service(server):
 
 def test_workers_have_no_network(server, trap):
     """Even a SERVICE the check missed could reach nothing: the workers' network is cut."""
-    from test_sandbox import namespaces_available
+    from process.test_sandbox import namespaces_available  # tests/ is on the path
 
     if not namespaces_available():
         pytest.skip("this system gives no private network namespace")
@@ -226,33 +230,82 @@ def test_head_and_get_update(server):
     assert status == 403 and "read-only" in body
 
 
-def test_idle_connections_are_closed(server, monkeypatch):
-    port, site = server
+def test_idle_connections_are_closed_after_the_read_timeout(dist, capfd):
+    """A connection silent for --read-timeout seconds (1 here, 20 by default) is closed,
+    idle or in the middle of a request's body, and leaves one log line at most."""
     from nkelections.publish import serve
 
-    assert serve.Handler.timeout and serve.Handler.timeout <= 60
-    with socket.create_connection(("127.0.0.1", port), timeout=serve.Handler.timeout + 10) as conn:
-        started = time.monotonic()
-        assert conn.recv(10) == b""  # the server closes it
-        assert time.monotonic() - started >= serve.Handler.timeout - 1
+    assert Config(dist).read_timeout == serve.READ_TIMEOUT == 20
+    httpd, site = make_server(Config(dist, port=0, workers=1, read_timeout=1))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    cut_short = b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nASK"
+    try:
+        for sent in (b"", cut_short):
+            # the server closes it without an answer, well before the default's 20 s
+            # (recv raises TimeoutError after 10 s)
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(sent)
+                started = time.monotonic()
+                assert conn.recv(10) == b""
+                assert time.monotonic() - started >= 0.9
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        site.close()
+    assert "Traceback" not in capfd.readouterr().err
 
 
-def test_serve_on_broken_nquads_is_one_line(tmp_path):
+def test_read_timeout_goes_from_the_command_line_to_the_server(dist, monkeypatch, capsys):
+    from nkelections.cli.main import main
+    from nkelections.publish import serve
+
+    configs: list[Config] = []
+
+    def fake_server(config):
+        configs.append(config)
+        return _Stopped(), _Stopped()
+
+    monkeypatch.setattr(serve, "make_server", fake_server)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # leave pytest's SIGTERM be
+    assert main(["serve", "--dist", str(dist), "--read-timeout", "1.5"]) == 0
+    assert main(["serve", "--dist", str(dist)]) == 0
+    assert [c.read_timeout for c in configs] == [1.5, 20]
+    assert "--read-timeout" in _help("serve") and "silent" in _help("serve")
+
+
+class _Stopped:
+    """What `serve` needs of a server and its site, the server stopped (Ctrl-C) at once."""
+
+    server_address = ("127.0.0.1", 1)
+    pool = types.SimpleNamespace(networked=False)
+
+    def serve_forever(self) -> None:
+        raise KeyboardInterrupt
+
+    def server_close(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _help(command: str) -> str:
     from nkelections.cli.main import main
 
-    (tmp_path / "nkelections.nq").write_text("<urn:a> <urn:b> .\n")
-    import subprocess
-    import sys
+    out = io.StringIO()
+    with pytest.raises(SystemExit), contextlib.redirect_stdout(out):
+        main([command, "--help"])
+    return out.getvalue()
 
-    proc = subprocess.run(
-        [sys.executable, "-m", "nkelections", "serve", "--dist", str(tmp_path), "--port", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
+
+def test_serve_on_broken_nquads_is_one_line(tmp_path, root):
+    (tmp_path / "nkelections.nq").write_text("<urn:a> <urn:b> .\n")
+    proc = clirun.run(
+        ["serve", "--dist", str(tmp_path), "--port", "0"], cwd=root, timeout=60, text=True
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "nkelections.nq" in proc.stderr
-    assert main is not None
 
 
 @pytest.mark.parametrize(
@@ -262,6 +315,9 @@ def test_serve_on_broken_nquads_is_one_line(tmp_path):
         (["--port", "-1"], "--port"),
         (["--timeout", "-1"], "--timeout"),
         (["--timeout", "nan"], "--timeout"),
+        (["--read-timeout", "0"], "--read-timeout"),
+        (["--read-timeout", "nan"], "--read-timeout"),
+        (["--read-timeout", "1e9"], "--read-timeout"),
         (["--workers", "100000"], "--workers"),
         (["--workers", "0"], "--workers"),
         (["--limit", "-1"], "--limit"),

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from rdflib import Graph, URIRef
 
+import clirun
 from nkelections.build.pipeline import Paths
 from nkelections.curation.links import Links
 from nkelections.curation.ontology import Ontology
@@ -197,7 +198,6 @@ def test_honours_429_retry_after_and_sends_user_agent(monkeypatch):
 def test_link_command_writes_review_file(root, endpoint, tmp_path, dist):
     out = tmp_path / "review.yaml"
     cmd = [
-        str(Path(sys.executable).parent / "nkelections"),
         "link",
         "--endpoint",
         endpoint,
@@ -212,14 +212,12 @@ def test_link_command_writes_review_file(root, endpoint, tmp_path, dist):
         "--dist",
         str(dist),
     ]
-    done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300)
+    done = clirun.run(cmd, cwd=root, timeout=300, text=True)
     assert done.returncode == 0, done.stderr
     doc = yaml.safe_load(out.read_text())
     assert doc["proposed"] + doc["abstained"] == len(doc["proposals"])
     assert all(p["reason"] for p in doc["proposals"])
-    bad = subprocess.run(
-        cmd[:3] + ["not-a-url"], cwd=root, capture_output=True, text=True, timeout=300
-    )
+    bad = clirun.run(cmd[:2] + ["not-a-url"], cwd=root, timeout=300, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 

@@ -29,6 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout", type=SECONDS, default=10.0, help="seconds per query (default: 10)"
     )
     parser.add_argument(
+        "--read-timeout",
+        type=SECONDS,
+        default=20.0,
+        help="seconds a connection may stay silent, idle or mid-request, before it is closed "
+        "(default: 20)",
+    )
+    parser.add_argument(
         "--limit",
         type=number_in(int, 1, 10_000_000, "a row count"),
         default=10000,
@@ -58,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         args.limit,
         args.workers,
         args.allow_service,
+        args.read_timeout,
     )
     server, site = make_server(config)
     if site.pool.networked and not args.allow_service:

@@ -33,8 +33,22 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     components = sorted(
         (sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0])
     )
-    boxes = [_component_layout(simple.subgraph(c)) for c in components]
+    boxes = [_component_layout(_component(simple, c)) for c in components]
     return _pack(boxes)
+
+
+def _component(simple: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The component as a graph of its own, its nodes and edges in sorted order. Not
+    simple.subgraph(nodes): a view of a component under half the graph lists its nodes in the
+    order of a set of strings, which changes with PYTHONHASHSEED, and spring_layout places the
+    nodes by that order (its seeded random start), so the picture changed from run to run."""
+    component: nx.Graph[str] = nx.Graph()
+    component.add_nodes_from(nodes)
+    inside = set(nodes)
+    component.add_edges_from(
+        sorted((u, v) for u, v in simple.edges(nodes) if u in inside and v in inside)
+    )
+    return component
 
 
 def _component_layout(component: nx.Graph) -> dict[str, tuple[float, float]]:

@@ -37,7 +37,7 @@ FORMAT_PARAM = {
 }
 MAX_BODY = 1 << 20
 MAX_FIELDS = 100  # form fields or URL parameters of one request
-READ_TIMEOUT = 20.0  # seconds a connection may stay silent, idle or mid-request
+READ_TIMEOUT = 20.0  # default seconds a connection may stay silent, idle or mid-request
 _LENGTH = re.compile(r"[0-9]{1,18}")
 GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
@@ -51,6 +51,7 @@ class Config:
     limit: int = 10000
     workers: int = 2
     allow_service: bool = False
+    read_timeout: float = READ_TIMEOUT
 
 
 class Site:
@@ -320,7 +321,8 @@ class _Server(http.server.ThreadingHTTPServer):
 def make_server(config: Config) -> tuple[http.server.ThreadingHTTPServer, Site]:
     """A server bound to config.host:config.port (not yet serving). Close site when done."""
     site = Site(config)
-    handler = type("BoundHandler", (Handler,), {"site": site})
+    # socketserver's StreamRequestHandler gives each connection's socket the class's timeout
+    handler = type("BoundHandler", (Handler,), {"site": site, "timeout": config.read_timeout})
     try:
         server = _Server((config.host, config.port), handler)
     except (OSError, OverflowError) as exc:
