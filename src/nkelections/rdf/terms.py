@@ -23,8 +23,8 @@ class TermError(NkeError):
 
 def to_rdflib(term) -> RdflibTerm:
     """A pyoxigraph term as rdflib makes it when it parses the same text; an xsd:string, which
-    RDF 1.1 makes one term with the plain string, as the plain string. `type(...) is` rather than isinstance, and datatype IRIs made once:
-    the network export converts millions of terms."""
+    RDF 1.1 makes one term with the plain string, as the plain string. `type(...) is` rather
+    than isinstance, and datatype IRIs made once: the network export converts millions."""
     kind = type(term)
     if kind is ox.NamedNode:
         return URIRef(term.value)
