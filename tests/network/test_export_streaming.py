@@ -42,14 +42,14 @@ def _networkx_gexf(graph: nx.Graph) -> bytes:
 
 @pytest.mark.parametrize("multi", [True, False], ids=["multigraph", "simple"])
 def test_graphml_in_runs_is_networkx_graphml(multi, monkeypatch):
-    monkeypatch.setattr(graphml, "BATCH", 5)  # several runs, the last one short
+    monkeypatch.setattr(graphml, "RUN_SIZE", 5)  # several runs, the last one short
     expected = _networkx_graphml(_graph(multi))
     assert as_bytes(FORMATS["graphml"](_graph(multi))) == expected
 
 
 @pytest.mark.parametrize("multi", [True, False], ids=["multigraph", "simple"])
 def test_gexf_in_chunks_is_networkx_gexf_without_its_date(multi, monkeypatch):
-    monkeypatch.setattr(gexf, "CHUNK", 5)
+    monkeypatch.setattr(gexf, "RUN_SIZE", 5)
     expected = _networkx_gexf(_graph(multi))
     written = as_bytes(FORMATS["gexf"](_graph(multi)))
     assert written == expected and b"lastmodifieddate" not in written

@@ -183,8 +183,7 @@ def _index_quads(quads: Quads) -> Iterator[ox.Quad]:
     back (2.5 million quads at 1x, twice) was a fifth of the build."""
     lines = [
         f"{s} {p} {o} {graph.nt_name} .\n"
-        for name in sorted(quads.graphs)
-        for graph in (quads.graphs[name],)
+        for _, graph in sorted(quads.graphs.items())
         for s, p, o in graph.sorted()
         if p == SUBCLASS_OF or (p in LISTED_PREDICATES and s.startswith(LISTED_SUBJECTS))
     ]

@@ -11,6 +11,7 @@ been seen. Then the head, the spooled nodes and edges, and the end are copied ou
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -21,12 +22,9 @@ from xml.etree.ElementTree import Element
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from nkelections.network.xmlrun import element_run
+from nkelections.network.xmlrun import ENCODING, RUN_SIZE, hole, split_at_holes, write_runs
 
-ENCODING = "utf-8"
 ELEMENT_LEVEL = 3  # <gexf> <graph> <nodes> <node>: the depth of the nodes and edges
-CHUNK = 2_000  # nodes or edges networkx makes at once
-_HOLE = "nkelections-stream-here"
 
 
 def write_gexf(graph: nx.Graph, stream: BinaryIO, version: str) -> None:
@@ -102,7 +100,7 @@ def _chunks(graph: nx.Graph, what: str) -> Iterator[_Chunk]:
         items = iter(cast(nx.MultiGraph, graph).edges(data=True, keys=True))
     else:
         items = iter(graph.edges(data=True))
-    while batch := list(islice(items, CHUNK)):
+    while batch := list(islice(items, RUN_SIZE)):
         yield _Chunk(graph, nodes=batch) if what == "nodes" else _Chunk(graph, edges=batch)
 
 
@@ -110,28 +108,26 @@ def _spool(writer: GEXFWriter, spool, chunks: Iterator[_Chunk], add) -> tuple[in
     """Each chunk's elements, made by networkx (add_nodes or add_edges) and written to the
     spool one after another; (start, end) of what was written."""
     start = spool.tell()
-    separator = ""
-    for chunk in chunks:
-        holder = Element("graph")
-        add(chunk, holder)  # appends one <nodes> or <edges> holding the chunk's elements
-        text = separator + element_run(list(holder[0]), ELEMENT_LEVEL, writer.indent)
-        spool.write(text.encode(ENCODING, "xmlcharrefreplace"))
-        separator = "\n" + "  " * ELEMENT_LEVEL
+    write_runs((_made(chunk, add) for chunk in chunks), spool, ELEMENT_LEVEL, writer.indent)
     return start, spool.tell()
+
+
+def _made(chunk: _Chunk, add) -> list[Element]:
+    holder = Element("graph")
+    add(chunk, holder)  # appends one <nodes> or <edges> holding the chunk's elements
+    return list(holder[0])
 
 
 def _skeleton(writer: GEXFWriter) -> tuple[bytes, bytes, bytes]:
     """The document around the nodes and around the edges, each stood for by a hole."""
-    import io
-
     for name in ("nodes", "edges"):
         holder = Element(name)
-        holder.append(Element(_HOLE))
+        holder.append(hole())
         writer.graph_element.append(holder)
     writer.xml.append(writer.graph_element)
     buffer = io.BytesIO()
     writer.write(buffer)
-    head, middle, tail = buffer.getvalue().split(f"<{_HOLE} />".encode(), 2)
+    head, middle, tail = split_at_holes(buffer.getvalue())
     return head, middle, tail
 
 

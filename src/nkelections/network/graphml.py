@@ -19,12 +19,9 @@ from xml.etree.ElementTree import Element
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
-from nkelections.network.xmlrun import element_run
+from nkelections.network.xmlrun import ENCODING, RUN_SIZE, hole, split_at_holes, write_runs
 
-ENCODING = "utf-8"
 ELEMENT_LEVEL = 2  # <graphml> <graph> <node>: the depth of the nodes and edges
-BATCH = 2_000  # elements joined before one write
-_HOLE = "nkelections-stream-here"  # stands, in the skeleton, for the nodes and edges
 
 
 def write_graphml(graph: nx.Graph, stream: BinaryIO) -> None:
@@ -43,12 +40,9 @@ def write_graphml(graph: nx.Graph, stream: BinaryIO) -> None:
     _make_keys(writer, graph, graph_data)
     head, tail = _skeleton(writer, attributes, graph_data)
     stream.write(head)
-    separator = ""
     elements = _elements(writer, graph)
-    while batch := list(islice(elements, BATCH)):
-        text = separator + element_run(batch, ELEMENT_LEVEL, writer.indent)
-        stream.write(text.encode(ENCODING, "xmlcharrefreplace"))
-        separator = "\n" + "  " * ELEMENT_LEVEL
+    runs = iter(lambda: list(islice(elements, RUN_SIZE)), [])
+    write_runs(runs, stream, ELEMENT_LEVEL, writer.indent)
     stream.write(tail)
 
 
@@ -78,13 +72,13 @@ def _skeleton(writer: GraphMLWriter, attributes: dict, graph_data: dict) -> tupl
     """The document around the nodes and edges: the declaration, <graphml>, its keys and the
     <graph> with its own data (which networkx puts after the edges), split where they go."""
     graph_element = Element("graph", attributes)
-    graph_element.append(Element(_HOLE))
+    graph_element.append(hole())
     for k, v in graph_data.items():
         graph_element.append(writer.add_data(str(k), type(v), str(v), "graph", None))
     writer.xml.append(graph_element)
     buffer = io.BytesIO()
     writer.dump(buffer)  # indented, with the XML declaration
-    head, tail = buffer.getvalue().split(f"<{_HOLE} />".encode(), 1)
+    head, tail = split_at_holes(buffer.getvalue())
     return head, tail  # the tail starts with the whitespace after the last element
 
 
