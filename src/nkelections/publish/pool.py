@@ -30,6 +30,7 @@ from nkelections.process.sandbox import cut_off_network, limit_memory, with_big_
 from nkelections.query.guard import Refused, check
 
 SLOW = 0.25  # seconds a query runs at the usual CPU priority
+WARM_UP = "ASK {}"  # answered once before a worker says it is ready
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def _work(nquads: str, conn, parent: int, allow_service: bool, share: float) -> 
     try:
         if isinstance(store, str):
             return conn.send(store)
+        answer(store, WARM_UP, None, 1)  # the writers' imports, before the first client waits
         conn.send("ready" if isolated else "ready, with network")
         while True:
             text, accept, limit = conn.recv()
