@@ -62,3 +62,38 @@ def test_a_graph_with_no_nodes_is_written_as_networkx_writes_it(fmt):
     assert as_bytes(FORMATS[fmt](empty)) == reference(
         nx.MultiDiGraph(name="empty", title="nothing")
     )
+
+
+def _networkx_dot(graph: nx.Graph) -> bytes:
+    return nx.nx_pydot.to_pydot(graph).to_string().encode("utf-8")
+
+
+def _awkward_graph() -> nx.Graph:
+    """Names DOT must quote or reads as keywords or ports, numbers, a self-loop (not strict),
+    graph attributes and node and edge defaults."""
+    graph = nx.DiGraph(name="a graph", title='say "hi"')
+    graph.graph.update(graph={"rankdir": "LR"}, node={"shape": "box"}, edge={"color": "red"})
+    for name in ("node", "graph", "edge", "a:b", "x y", 7, "é"):
+        graph.add_node(name, label=f"{name}!")
+    graph.add_edge("a:b", "x y", weight=1.5)
+    graph.add_edge(7, 7)
+    graph.add_edge("é", "node")
+    return graph
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _graph,
+        lambda: _graph(multi=False),
+        _awkward_graph,
+        nx.Graph,
+        lambda: nx.MultiGraph(name="m"),
+    ],
+    ids=["multigraph", "simple", "awkward", "empty", "empty-multigraph"],
+)
+def test_dot_in_runs_is_what_networkx_writes_through_pydot(make, monkeypatch):
+    from nkelections.network import dot
+
+    monkeypatch.setattr(dot, "RUN_SIZE", 5)
+    assert as_bytes(FORMATS["dot"](make())) == _networkx_dot(make())

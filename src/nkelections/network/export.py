@@ -4,8 +4,9 @@ networkx's own writer for it; adding a format is one entry.
 The files are what networkx writes (GraphML through its ElementTree writer, GEXF 1.2draft,
 node-link JSON, DOT through pydot), with one change: GEXF's <meta> loses the date networkx
 stamps into it (optional in GEXF, and it would make two builds of the same data differ).
-GraphML and GEXF are written element by element (graphml.py, gexf.py), byte for byte what
-networkx writes, so that a large view's document is never held whole.
+GraphML, GEXF and DOT are written a run of elements or lines at a time (graphml.py, gexf.py,
+dot.py), byte for byte what networkx writes, so that a large view's document is never held
+whole.
 Everything else follows from the graph: the views add their nodes and edges in a fixed
 (sorted) order, and the writers keep it.
 """
@@ -23,6 +24,7 @@ from typing import BinaryIO
 
 import networkx as nx
 
+from nkelections.network.dot import write_dot
 from nkelections.network.gexf import write_gexf
 from nkelections.network.graphml import write_graphml
 
@@ -54,11 +56,8 @@ def node_link_json(graph: nx.Graph) -> Writer:
 
 
 def dot(graph: nx.Graph) -> Writer:
-    # what nx.nx_pydot.write_dot writes, to a binary stream (write_dot wants a text one)
-    def write(stream: BinaryIO) -> None:
-        stream.write(nx.nx_pydot.to_pydot(graph).to_string().encode("utf-8"))
-
-    return write
+    # what nx.nx_pydot.write_dot writes, a run of lines at a time
+    return lambda stream: write_dot(graph, stream)
 
 
 class _text:
