@@ -19,7 +19,10 @@ networkx's `GraphMLWriter` and `GEXFWriter` element by element (their `add_*` me
 `indent`), so that a full election's exports stream instead of building one tree (900 MB
 each at scale 1): networkx is capped below its next minor release in pyproject.toml, and
 tests/network/test_export_streaming.py fails when the bytes differ from networkx's own
-`write_graphml`/`write_gexf`; query/sparql.py sets rdflib's documented
+`write_graphml`/`write_gexf`; network/dot.py writes pydot's Node and Edge lines one at a
+time between the head and tail of the graph pydot writes without them, as networkx's
+`to_pydot(graph).to_string()` would all at once (pydot is capped below its next minor release;
+the same test file compares the bytes); query/sparql.py sets rdflib's documented
 `rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS` flag.
 """
 
