@@ -4,6 +4,8 @@ leave the graph unchanged, limits, and dereferencing resources and ontology term
 from __future__ import annotations
 
 import json
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -109,6 +111,40 @@ def test_timeout_stops_a_runaway_query_and_the_server_recovers(server):
     )
     assert status == 503 and b"time limit" in body
     assert triple_count(server) > 0
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _behind_runaways(url: str, runaways: int) -> tuple[list[tuple], tuple]:
+    """The answers to runaway queries sent one after another and to a quick one sent behind
+    them, while they hold the only worker in turn."""
+    answers: list[tuple] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(get(url, RUNAWAY))) for _ in range(runaways)
+    ]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.2)
+    quick = get(url, COUNT)
+    for thread in threads:
+        thread.join()
+    return answers, quick
+
+
+def test_a_query_may_wait_for_a_worker_longer_than_a_query_may_run(dist):
+    """Waiting for a free worker is not running: behind two runaways, each stopped at the time
+    limit and its worker replaced, the quick query waits over twice --timeout and is answered."""
+    with serving(dist, timeout=1, workers=1) as url:
+        runaways, (status, _, body) = _behind_runaways(url, 2)
+    assert [(a[0], b"time limit" in a[2]) for a in runaways] == [(503, True)] * 2
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_a_query_that_finds_no_free_worker_in_the_queue_time_is_busy_with_retry_after(dist):
+    with serving(dist, timeout=3, workers=1, queue_timeout=0.5) as url:
+        _, (status, headers, body) = _behind_runaways(url, 1)
+    assert status == 503 and b"busy" in body and headers["Retry-After"] == "1"
 
 
 @pytest.mark.parametrize(

@@ -256,7 +256,7 @@ def test_idle_connections_are_closed_after_the_read_timeout(dist, capfd):
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_read_timeout_goes_from_the_command_line_to_the_server(dist, monkeypatch, capsys):
+def test_read_and_queue_timeouts_go_from_the_command_line_to_the_server(dist, monkeypatch, capsys):
     from nkelections.cli.main import main
     from nkelections.publish import serve
 
@@ -270,8 +270,11 @@ def test_read_timeout_goes_from_the_command_line_to_the_server(dist, monkeypatch
     monkeypatch.setattr(signal, "signal", lambda *args: None)  # leave pytest's SIGTERM be
     assert main(["serve", "--dist", str(dist), "--read-timeout", "1.5"]) == 0
     assert main(["serve", "--dist", str(dist)]) == 0
-    assert [c.read_timeout for c in configs] == [1.5, 20]
+    assert main(["serve", "--dist", str(dist), "--queue-timeout", "7"]) == 0
+    assert [c.read_timeout for c in configs] == [1.5, 20, 20]
+    assert [c.queue_timeout for c in configs] == [60, 60, 7]
     assert "--read-timeout" in _help("serve") and "silent" in _help("serve")
+    assert "--queue-timeout" in _help("serve") and "free worker" in _help("serve")
 
 
 class _Stopped:
@@ -318,6 +321,8 @@ def test_serve_on_broken_nquads_is_one_line(tmp_path, root):
         (["--read-timeout", "0"], "--read-timeout"),
         (["--read-timeout", "nan"], "--read-timeout"),
         (["--read-timeout", "1e9"], "--read-timeout"),
+        (["--queue-timeout", "0"], "--queue-timeout"),
+        (["--queue-timeout", "inf"], "--queue-timeout"),
         (["--workers", "100000"], "--workers"),
         (["--workers", "0"], "--workers"),
         (["--limit", "-1"], "--limit"),

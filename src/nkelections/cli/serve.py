@@ -36,6 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: 20)",
     )
     parser.add_argument(
+        "--queue-timeout",
+        type=SECONDS,
+        default=60.0,
+        help="seconds a query may wait for a free worker before the answer is 503 with "
+        "Retry-After (default: 60)",
+    )
+    parser.add_argument(
         "--limit",
         type=number_in(int, 1, 10_000_000, "a row count"),
         default=10000,
@@ -66,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         args.workers,
         args.allow_service,
         args.read_timeout,
+        args.queue_timeout,
     )
     server, site = make_server(config)
     if site.pool.networked and not args.allow_service:

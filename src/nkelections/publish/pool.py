@@ -39,6 +39,10 @@ class Answer:
     content_type: str
     body: bytes
     truncated: bool = False
+    retry_after: int | None = None  # seconds, for a 503 that a client may try again after
+
+
+BUSY = Answer(503, "text/plain; charset=utf-8", b"the server is busy; try again\n", retry_after=1)
 
 
 def store_location(dist: Path) -> Path:
@@ -165,17 +169,25 @@ def _lowest_priority(thread_id: int) -> None:
 
 
 class QueryPool:
-    """`workers` processes; run() waits at most `timeout` seconds for a free one and for its
-    answer, and kills and replaces a worker whose query runs over."""
+    """`workers` processes; run() waits at most `queue_timeout` seconds for a free one and
+    `timeout` for its answer, and kills and replaces a worker whose query runs over. The two
+    differ: under a hundred clients a query can wait longer for its turn than any query may
+    run, and answering it "busy" then would fail clients the server could still serve."""
 
     def __init__(
-        self, nquads: Path, workers: int = 2, timeout: float = 10.0, allow_service: bool = False
+        self,
+        nquads: Path,
+        workers: int = 2,
+        timeout: float = 10.0,
+        allow_service: bool = False,
+        queue_timeout: float = 60.0,
     ):
         """nquads: what each worker opens (store_location): the on-disk store, or an N-Quads
         file."""
         if not nquads.exists():
             raise StoreError(f"{nquads} does not exist", hint="run `nkelections build` first")
         self.nquads, self.timeout, self.allow_service = nquads, timeout, allow_service
+        self.queue_timeout = queue_timeout
         self.networked = False  # whether a worker could not be cut off from the network
         self.memory_share = 1 / (workers + 2)  # of the machine's memory, per worker
         self._ctx = mp.get_context("spawn")  # fork is unsafe in a threaded server
@@ -216,9 +228,9 @@ class QueryPool:
 
     def run(self, text: str, accept: str | None, limit: int) -> Answer:
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:
-            return Answer(503, "text/plain; charset=utf-8", b"the server is busy; try again\n")
+            return BUSY
         process, conn = worker
         try:
             conn.send((text, accept, limit))

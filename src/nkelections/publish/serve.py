@@ -52,6 +52,7 @@ class Config:
     workers: int = 2
     allow_service: bool = False
     read_timeout: float = READ_TIMEOUT
+    queue_timeout: float = 60.0
 
 
 class Site:
@@ -61,7 +62,9 @@ class Site:
         self.config = config
         location = store_location(config.dist)  # one on-disk store, read by every process
         self.store = open_store(location)
-        self.pool = QueryPool(location, config.workers, config.timeout, config.allow_service)
+        self.pool = QueryPool(
+            location, config.workers, config.timeout, config.allow_service, config.queue_timeout
+        )
         self.docs = ontology_html(config.dist)
         self.linked = Linked(self.store, config.dist)
 
@@ -275,6 +278,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Vary", "Accept")
         if answer.truncated:
             self.send_header("X-Result-Truncated", "true")
+        if answer.retry_after is not None:
+            self.send_header("Retry-After", str(answer.retry_after))
         if self.close_connection:
             self.send_header("Connection", "close")
         for link in getattr(answer, "links", ()):
