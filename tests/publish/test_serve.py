@@ -116,16 +116,16 @@ def test_timeout_stops_a_runaway_query_and_the_server_recovers(server):
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _behind_runaways(url: str, runaways: int) -> tuple[list[tuple], tuple]:
-    """The answers to runaway queries sent one after another and to a quick one sent behind
-    them, while they hold the only worker in turn."""
+def _behind_runaways(url: str, runaways: int, pause: float) -> tuple[list[tuple], tuple]:
+    """The answers to runaway queries sent `pause` seconds apart and to a quick one sent
+    `pause` seconds behind them, while they hold the only worker in turn."""
     answers: list[tuple] = []
     threads = [
         threading.Thread(target=lambda: answers.append(get(url, RUNAWAY))) for _ in range(runaways)
     ]
     for thread in threads:
         thread.start()
-        time.sleep(0.2)
+        time.sleep(pause)
     quick = get(url, COUNT)
     for thread in threads:
         thread.join()
@@ -136,14 +136,16 @@ def test_a_query_may_wait_for_a_worker_longer_than_a_query_may_run(dist):
     """Waiting for a free worker is not running: behind two runaways, each stopped at the time
     limit and its worker replaced, the quick query waits over twice --timeout and is answered."""
     with serving(dist, timeout=1, workers=1) as url:
-        runaways, (status, _, body) = _behind_runaways(url, 2)
+        runaways, (status, _, body) = _behind_runaways(url, 2, pause=0.2)
     assert [(a[0], b"time limit" in a[2]) for a in runaways] == [(503, True)] * 2
     assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 0
 
 
 def test_a_query_that_finds_no_free_worker_in_the_queue_time_is_busy_with_retry_after(dist):
-    with serving(dist, timeout=3, workers=1, queue_timeout=0.5) as url:
-        _, (status, headers, body) = _behind_runaways(url, 1)
+    # the runaway has the worker for 5 s; the quick query comes 1 s after it (on a busy machine
+    # the runaway's request takes a while to reach the worker) and waits 0.5 s
+    with serving(dist, timeout=5, workers=1, queue_timeout=0.5) as url:
+        _, (status, headers, body) = _behind_runaways(url, 1, pause=1.0)
     assert status == 503 and b"busy" in body and headers["Retry-After"] == "1"
 
 
