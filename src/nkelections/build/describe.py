@@ -170,10 +170,15 @@ def _add_sources(g, d, data: _Columns, documents: list[str]) -> None:
     """Each source text, with its title, address and terms, in one sentence on the dataset: a
     reader of the description sees what the quotes come from and on what terms (CC BY-SA asks
     for the title, the address and the licence next to the reuse)."""
+    # Where a text has two values of one term, the last in sorted order, max(), is kept; the
+    # triples are picked by subject first, so that two million of them need not be sorted.
+    found: dict[tuple[str, str], str] = {}
+    for s, p, o in compress(data.triples, map(set(documents).__contains__, data.subjects)):
+        if p in SOURCE_TERMS and o > found.get((s, p), ""):
+            found[s, p] = o
     terms: dict[str, dict[str, str]] = {doc: {} for doc in documents}
-    for s, p, o in sorted(data.triples):
-        if s in terms and p in SOURCE_TERMS:
-            terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
+    for (s, p), o in sorted(found.items()):
+        terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
     for doc in documents:
         g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
         g.add((d, DCTERMS.rights, Literal(_source_sentence(iri_value(doc), terms[doc]), lang="en")))

@@ -11,7 +11,9 @@ small commands and the tests) asks for `to_rdflib()`.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Iterator
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -20,6 +22,7 @@ from nkelections.rdf.namespaces import bind_prefixes
 from nkelections.rdf.terms import to_oxigraph
 
 Triple = tuple[str, str, str]
+WRITE_BLOCK = 20_000  # lines per write: a few megabytes of text
 
 
 class Terms:
@@ -113,12 +116,47 @@ class Quads:
                 s, p, o = last = triple
                 yield f"{s} {p} {o} .\n"
 
+    def write_nquads(self, out: TextIO) -> None:
+        """The lines of nquads(), written a block at a time."""
+        for name in sorted(self.graphs):
+            graph = self.graphs[name]
+            _write_lines(out, graph.sorted(), f" {graph.nt_name} .\n")
+
+    def write_ntriples(self, out: TextIO) -> None:
+        """The lines of ntriples(), written a block at a time: the small graphs' triples are
+        slotted into the largest one's by bisection rather than all merged one by one."""
+        ordered = sorted((g.sorted() for g in self.graphs.values()), key=len)
+        largest = ordered.pop() if ordered else []
+        done = 0  # largest[:done] is written
+        for triple in _unique(heapq.merge(*ordered)):
+            at = bisect_left(largest, triple, done)
+            _write_lines(out, largest[done:at], " .\n")
+            done = at
+            if at == len(largest) or largest[at] != triple:  # else written with largest
+                _write_lines(out, [triple], " .\n")
+        _write_lines(out, largest[done:], " .\n")
+
     def to_rdflib(self) -> Dataset:
         """The same dataset as an rdflib Dataset, for code that wants rdflib's API."""
         dataset = Dataset()
         bind_prefixes(dataset)
         dataset.parse(data="".join(self.nquads()), format="nquads")
         return dataset
+
+
+def _write_lines(out: TextIO, triples: list[Triple], end: str) -> None:
+    """Each triple as a line ending in `end`, joined in C a block of lines at a time (a line
+    at a time in Python was most of the writing)."""
+    for at in range(0, len(triples), WRITE_BLOCK):
+        out.write(end.join(map(" ".join, triples[at : at + WRITE_BLOCK])) + end)
+
+
+def _unique(triples: Iterator[Triple]) -> Iterator[Triple]:
+    last = None
+    for triple in triples:
+        if triple != last:
+            yield triple
+            last = triple
 
 
 def iri_value(nt: str) -> str:
