@@ -134,9 +134,11 @@ def description_triples(quads: Quads, released: str | None = None) -> set[Triple
     modified = released or _newest_date(columns)
     if modified is not None:
         g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-    members = _members(columns)
+    typed = _Typing(columns)
+    classes = Counter(typed.classes)  # one typing triple per instance: triples are distinct
+    members = typed.members({f"<{SOURCE_CLASS}>", *_largest(classes)})
     _add_sources(g, d, columns, sorted(members.get(f"<{SOURCE_CLASS}>", ())))
-    _add_void(g, d, columns, _Columns(onto), members)
+    _add_void(g, d, columns, _Columns(onto), classes, members)
     _add_service(g, d)
     return g.triples
 
@@ -193,24 +195,34 @@ def _source_sentence(iri: str, terms: dict[str, str]) -> str:
     return "; ".join(parts).rstrip(".") + "."
 
 
-def _members(data: _Columns) -> dict[str, set[str]]:
-    """Class -> its instances (N-Triples terms), from the typing triples alone."""
-    members: dict[str, set[str]] = {}
-    for s, o in zip(
-        data.where_predicate(data.subjects, NT_TYPE),
-        data.where_predicate(data.objects, NT_TYPE),
-        strict=True,
-    ):
-        members.setdefault(o, set()).add(s)
-    return members
+def _largest(classes: Counter) -> list[str]:
+    """The three classes with the most instances (ties by IRI)."""
+    return [cls for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
 
 
-def _add_void(g, d, data: _Columns, onto: _Columns, members: dict[str, set[str]]) -> None:
+class _Typing:
+    """The typing triples' subjects and classes, two parallel columns."""
+
+    def __init__(self, data: _Columns):
+        self.subjects = list(data.where_predicate(data.subjects, NT_TYPE))
+        self.classes = list(data.where_predicate(data.objects, NT_TYPE))
+
+    def members(self, wanted: set[str]) -> dict[str, set[str]]:
+        """Class -> its instances (N-Triples terms), for the wanted classes."""
+        found: dict[str, set[str]] = {}
+        pairs = zip(self.subjects, self.classes, strict=True)
+        for s, o in compress(pairs, map(wanted.__contains__, self.classes)):
+            found.setdefault(o, set()).add(s)
+        return found
+
+
+def _add_void(
+    g, d, data: _Columns, onto: _Columns, classes: Counter, members: dict[str, set[str]]
+) -> None:
     # Distinct over both graphs: a triple in both counts once (the ontology graph is small).
     shared = len(onto.triples & data.triples)
     subjects = set(data.subjects).union(onto.subjects)
     entities = set(filter(methodcaller("startswith", f"<{NKR}"), subjects))
-    classes = Counter({cls: len(instances) for cls, instances in members.items()})
     g.add((d, VOID.triples, _int(len(data.triples) + len(onto.triples) - shared)))
     g.add((d, VOID.entities, _int(len(entities))))
     g.add((d, VOID.distinctSubjects, _int(len(subjects))))
@@ -222,7 +234,7 @@ def _add_void(g, d, data: _Columns, onto: _Columns, members: dict[str, set[str]]
     g.add((d, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
     for prefix in ("nke", "oa", "prov", "org", "schema", "skos", "dcterms"):
         g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
-    for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+    for cls in _largest(classes):
         examples = members[cls] & entities
         if examples:
             g.add((d, VOID.exampleResource, URIRef(min(map(iri_value, examples)))))
