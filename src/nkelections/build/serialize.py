@@ -115,8 +115,9 @@ def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], No
 
 
 def convert_file(source: Path, target: Path, extension: str) -> None:
-    """Convert one RDF file to the format of `extension`, with the project's prefixes."""
-    convert.convert_file(source, target, extension, _prefixes())
+    """Convert one RDF file the build wrote to the format of `extension`, with the project's
+    prefixes."""
+    convert.convert_file(source, target, extension, _prefixes(), lenient=True)
 
 
 def _prefixes() -> dict[str, str]:
