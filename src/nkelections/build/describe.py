@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cached_property
 from itertools import compress
 from operator import itemgetter, methodcaller
 
@@ -155,6 +156,10 @@ class _Columns:
             tuple(map(itemgetter(i), self.triples)) for i in range(3)
         )
 
+    @cached_property
+    def distinct_objects(self) -> set[str]:
+        return set(self.objects)
+
     def where_predicate(self, column: tuple[str, ...], predicate: str):
         return compress(column, map(predicate.__eq__, self.predicates))
 
@@ -164,7 +169,7 @@ class _Columns:
 
 def _newest_date(data: _Columns) -> str | None:
     suffix = f'"^^<{XSD.date}>'
-    dates = list(filter(methodcaller("endswith", suffix), set(data.objects)))
+    dates = list(filter(methodcaller("endswith", suffix), data.distinct_objects))
     return literal_of_type(max(dates), str(XSD.date)) if dates else None
 
 
@@ -226,7 +231,7 @@ def _add_void(
     g.add((d, VOID.triples, _int(len(data.triples) + len(onto.triples) - shared)))
     g.add((d, VOID.entities, _int(len(entities))))
     g.add((d, VOID.distinctSubjects, _int(len(subjects))))
-    g.add((d, VOID.distinctObjects, _int(len(set(data.objects).union(onto.objects)))))
+    g.add((d, VOID.distinctObjects, _int(len(data.distinct_objects.union(onto.objects)))))
     g.add((d, VOID.classes, _int(len(classes))))
     g.add((d, VOID.properties, _int(len(set(data.predicates).union(onto.predicates)))))
     g.add((d, VOID.uriSpace, Literal(str(NKR))))

@@ -26,7 +26,7 @@ from nkelections.build.statements import (
 from nkelections.curation.links import add_wikidata_links
 from nkelections.curation.ontology import Ontology
 from nkelections.errors import CurationError
-from nkelections.process.runtime import paused_gc
+from nkelections.process.runtime import Forked, paused_gc
 from nkelections.rdf.namespaces import (
     DATA_GRAPH,
     DCTERMS,
@@ -142,11 +142,16 @@ class _Assembler:
         self.supported: set[URIRef] = set()  # facts with a quote, as they are added
 
     def run(self) -> Summary:
-        for doc in self.corpus:
-            self.add_document(doc)
-        for entity in self.curation.entities.values():
-            self.add_entity(entity)
-        mentions = self.find_mentions()
+        # The mentions are found by a forked copy while this process adds the entities.
+        finding = Forked(self.find_mentions)
+        try:
+            for doc in self.corpus:
+                self.add_document(doc)
+            for entity in self.curation.entities.values():
+                self.add_entity(entity)
+            mentions = finding.result()
+        finally:
+            finding.stop()
         self.credits = Credits(self.g, self.corpus, mentions, self.footnotes())
         self.add_evidence()
         self.require_evidence_for_facts()

@@ -93,12 +93,16 @@ class Rendering:
                 work.stop()
 
 
-def _lines(write: Callable[[Quads, TextIO], None]) -> Callable[[Rendering, Path], None]:
-    def export(rendering: Rendering, path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            write(rendering.quads, out)
+def _lines(rendering: Rendering, path: Path) -> None:
+    """N-Quads and N-Triples, written together (Quads.write_lines): either asks for both."""
+    nquads, ntriples = rendering.folder / NQUADS, rendering.folder / NTRIPLES
+    with _text_file(nquads) as nq_out, _text_file(ntriples) as nt_out:
+        rendering.quads.write_lines(nq_out, nt_out)
+    rendering.written.update({NQUADS: nquads, NTRIPLES: ntriples})
 
-    return export
+
+def _text_file(path: Path) -> TextIO:
+    return path.open("w", encoding="utf-8", newline="\n")
 
 
 def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], None]:
@@ -194,13 +198,14 @@ def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering,
     return export
 
 
-# Exporters by file name: each writes one file. Adding a format is one entry. The order lets
-# the two cores share a large build: what runs elsewhere starts as early as it can.
+# Exporters by file name: each writes one file (but _lines, which writes two). Adding a format
+# is one entry. The order lets the two cores share a large build: what runs elsewhere starts as
+# early as it can, the JSON-LD, the longest, first.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
-    NQUADS: _lines(Quads.write_nquads),
     JSONLD: _jsonld,
+    NQUADS: _lines,
     TRIG: _converted(NQUADS, ox.RdfFormat.TRIG),
-    NTRIPLES: _lines(Quads.write_ntriples),
+    NTRIPLES: _lines,
     TURTLE: _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     CONTEXT: _context,
     ENTITY_INDEX_HTML: _entity_index(entity_index.to_html),

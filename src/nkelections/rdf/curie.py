@@ -33,7 +33,7 @@ class Shortener:
         named = [(prefix, str(namespace)) for prefix, namespace in prefixes.items()]
         # sorted() is stable: of two equal namespaces the first named wins, as in curie()
         self.table = sorted(((p, base) for p, base in named if base), key=lambda n: -len(n[1]))
-        self.prefix = {}
+        self.prefix: dict[str, str] = {}
         for prefix, base in self.table:
             self.prefix.setdefault(base, prefix)
         # Alternatives are tried in order, so the longest namespace that fits is matched.

@@ -116,25 +116,41 @@ class Quads:
                 s, p, o = last = triple
                 yield f"{s} {p} {o} .\n"
 
-    def write_nquads(self, out: TextIO) -> None:
-        """The lines of nquads(), written a block at a time."""
+    def write_lines(self, nquads: TextIO, ntriples: TextIO) -> None:
+        """The lines of nquads() and of ntriples(), written a block at a time. The largest
+        graph's lines are joined once, as N-Triples, and given their graph for N-Quads by a
+        replace per block: a line ends in " .\n" and nowhere else has a line break, which
+        N-Triples escapes inside a term."""
+        largest = self._largest()
         for name in sorted(self.graphs):
             graph = self.graphs[name]
-            _write_lines(out, graph.sorted(), f" {graph.nt_name} .\n")
+            end = f" {graph.nt_name} .\n"
+            if graph is not largest:
+                _write_lines(nquads, graph.sorted(), end)
+                continue
+            for block, in_largest in self._union_blocks(largest):
+                text = _lines_text(block, " .\n")
+                ntriples.write(text)
+                if in_largest:
+                    nquads.write(text.replace(" .\n", end))
 
-    def write_ntriples(self, out: TextIO) -> None:
-        """The lines of ntriples(), written a block at a time: the small graphs' triples are
-        slotted into the largest one's by bisection rather than all merged one by one."""
-        ordered = sorted((g.sorted() for g in self.graphs.values()), key=len)
-        largest = ordered.pop() if ordered else []
-        done = 0  # largest[:done] is written
-        for triple in _unique(heapq.merge(*ordered)):
-            at = bisect_left(largest, triple, done)
-            _write_lines(out, largest[done:at], " .\n")
+    def _largest(self) -> GraphTriples | None:
+        return max(self.graphs.values(), key=len, default=None)
+
+    def _union_blocks(self, largest: GraphTriples) -> Iterator[tuple[list[Triple], bool]]:
+        """The triples of ntriples() in blocks: runs of the largest graph's triples (True),
+        and between them each triple of the others that it lacks (False), slotted in by
+        bisection rather than all merged one by one."""
+        others = [g.sorted() for g in self.graphs.values() if g is not largest]
+        triples = largest.sorted()
+        done = 0  # triples[:done] is given
+        for triple in _unique(heapq.merge(*others)):
+            at = bisect_left(triples, triple, done)
+            yield from _blocks(triples, done, at)
             done = at
-            if at == len(largest) or largest[at] != triple:  # else written with largest
-                _write_lines(out, [triple], " .\n")
-        _write_lines(out, largest[done:], " .\n")
+            if at == len(triples) or triples[at] != triple:  # else given with the largest
+                yield [triple], False
+        yield from _blocks(triples, done, len(triples))
 
     def to_rdflib(self) -> Dataset:
         """The same dataset as an rdflib Dataset, for code that wants rdflib's API."""
@@ -145,10 +161,19 @@ class Quads:
 
 
 def _write_lines(out: TextIO, triples: list[Triple], end: str) -> None:
-    """Each triple as a line ending in `end`, joined in C a block of lines at a time (a line
-    at a time in Python was most of the writing)."""
-    for at in range(0, len(triples), WRITE_BLOCK):
-        out.write(end.join(map(" ".join, triples[at : at + WRITE_BLOCK])) + end)
+    for block, _ in _blocks(triples, 0, len(triples)):
+        out.write(_lines_text(block, end))
+
+
+def _blocks(triples: list[Triple], start: int, stop: int) -> Iterator[tuple[list[Triple], bool]]:
+    for at in range(start, stop, WRITE_BLOCK):
+        yield triples[at : min(at + WRITE_BLOCK, stop)], True
+
+
+def _lines_text(triples: list[Triple], end: str) -> str:
+    """Each triple as a line ending in `end`, joined in C (a line at a time in Python was most
+    of the writing)."""
+    return end.join(map(" ".join, triples)) + end
 
 
 def _unique(triples: Iterator[Triple]) -> Iterator[Triple]:
