@@ -235,3 +235,16 @@ def test_claims_carry_no_attribution_of_their_own(data):
     assert [
         c for c in data.subjects(RDF.type, NKE.Claim) if (c, PROV.wasAttributedTo, None) in data
     ] == []
+
+
+def test_paragraph_offsets_match_a_search_of_the_whole_text():
+    from types import SimpleNamespace
+
+    from nkelections.build.evidence import paragraph
+
+    text = "One.\n\nTwo, two.\n \t\nThree\nstill three.\n\n\nFour."
+    doc = SimpleNamespace(text=text)
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            begin, stop = paragraph(doc, start, end)
+            assert text[begin:stop] == _paragraph(text, start, end)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cached_property
 from itertools import compress
 from operator import itemgetter, methodcaller
 
@@ -134,9 +135,11 @@ def description_triples(quads: Quads, released: str | None = None) -> set[Triple
     modified = released or _newest_date(columns)
     if modified is not None:
         g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-    members = _members(columns)
+    typed = _Typing(columns)
+    classes = Counter(typed.classes)  # one typing triple per instance: triples are distinct
+    members = typed.members({f"<{SOURCE_CLASS}>", *_largest(classes)})
     _add_sources(g, d, columns, sorted(members.get(f"<{SOURCE_CLASS}>", ())))
-    _add_void(g, d, columns, _Columns(onto), members)
+    _add_void(g, d, columns, _Columns(onto), classes, members)
     _add_service(g, d)
     return g.triples
 
@@ -153,6 +156,10 @@ class _Columns:
             tuple(map(itemgetter(i), self.triples)) for i in range(3)
         )
 
+    @cached_property
+    def distinct_objects(self) -> set[str]:
+        return set(self.objects)
+
     def where_predicate(self, column: tuple[str, ...], predicate: str):
         return compress(column, map(predicate.__eq__, self.predicates))
 
@@ -162,7 +169,7 @@ class _Columns:
 
 def _newest_date(data: _Columns) -> str | None:
     suffix = f'"^^<{XSD.date}>'
-    dates = list(filter(methodcaller("endswith", suffix), set(data.objects)))
+    dates = list(filter(methodcaller("endswith", suffix), data.distinct_objects))
     return literal_of_type(max(dates), str(XSD.date)) if dates else None
 
 
@@ -170,10 +177,15 @@ def _add_sources(g, d, data: _Columns, documents: list[str]) -> None:
     """Each source text, with its title, address and terms, in one sentence on the dataset: a
     reader of the description sees what the quotes come from and on what terms (CC BY-SA asks
     for the title, the address and the licence next to the reuse)."""
+    # Where a text has two values of one term, the last in sorted order, max(), is kept; the
+    # triples are picked by subject first, so that two million of them need not be sorted.
+    found: dict[tuple[str, str], str] = {}
+    for s, p, o in compress(data.triples, map(set(documents).__contains__, data.subjects)):
+        if p in SOURCE_TERMS and o > found.get((s, p), ""):
+            found[s, p] = o
     terms: dict[str, dict[str, str]] = {doc: {} for doc in documents}
-    for s, p, o in sorted(data.triples):
-        if s in terms and p in SOURCE_TERMS:
-            terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
+    for (s, p), o in sorted(found.items()):
+        terms[s][SOURCE_TERMS[p]] = str(from_n3(o))
     for doc in documents:
         g.add((d, DCTERMS.source, URIRef(iri_value(doc))))
         g.add((d, DCTERMS.rights, Literal(_source_sentence(iri_value(doc), terms[doc]), lang="en")))
@@ -188,28 +200,38 @@ def _source_sentence(iri: str, terms: dict[str, str]) -> str:
     return "; ".join(parts).rstrip(".") + "."
 
 
-def _members(data: _Columns) -> dict[str, set[str]]:
-    """Class -> its instances (N-Triples terms), from the typing triples alone."""
-    members: dict[str, set[str]] = {}
-    for s, o in zip(
-        data.where_predicate(data.subjects, NT_TYPE),
-        data.where_predicate(data.objects, NT_TYPE),
-        strict=True,
-    ):
-        members.setdefault(o, set()).add(s)
-    return members
+def _largest(classes: Counter) -> list[str]:
+    """The three classes with the most instances (ties by IRI)."""
+    return [cls for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
 
 
-def _add_void(g, d, data: _Columns, onto: _Columns, members: dict[str, set[str]]) -> None:
+class _Typing:
+    """The typing triples' subjects and classes, two parallel columns."""
+
+    def __init__(self, data: _Columns):
+        self.subjects = list(data.where_predicate(data.subjects, NT_TYPE))
+        self.classes = list(data.where_predicate(data.objects, NT_TYPE))
+
+    def members(self, wanted: set[str]) -> dict[str, set[str]]:
+        """Class -> its instances (N-Triples terms), for the wanted classes."""
+        found: dict[str, set[str]] = {}
+        pairs = zip(self.subjects, self.classes, strict=True)
+        for s, o in compress(pairs, map(wanted.__contains__, self.classes)):
+            found.setdefault(o, set()).add(s)
+        return found
+
+
+def _add_void(
+    g, d, data: _Columns, onto: _Columns, classes: Counter, members: dict[str, set[str]]
+) -> None:
     # Distinct over both graphs: a triple in both counts once (the ontology graph is small).
     shared = len(onto.triples & data.triples)
     subjects = set(data.subjects).union(onto.subjects)
     entities = set(filter(methodcaller("startswith", f"<{NKR}"), subjects))
-    classes = Counter({cls: len(instances) for cls, instances in members.items()})
     g.add((d, VOID.triples, _int(len(data.triples) + len(onto.triples) - shared)))
     g.add((d, VOID.entities, _int(len(entities))))
     g.add((d, VOID.distinctSubjects, _int(len(subjects))))
-    g.add((d, VOID.distinctObjects, _int(len(set(data.objects).union(onto.objects)))))
+    g.add((d, VOID.distinctObjects, _int(len(data.distinct_objects.union(onto.objects)))))
     g.add((d, VOID.classes, _int(len(classes))))
     g.add((d, VOID.properties, _int(len(set(data.predicates).union(onto.predicates)))))
     g.add((d, VOID.uriSpace, Literal(str(NKR))))
@@ -217,7 +239,7 @@ def _add_void(g, d, data: _Columns, onto: _Columns, members: dict[str, set[str]]
     g.add((d, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
     for prefix in ("nke", "oa", "prov", "org", "schema", "skos", "dcterms"):
         g.add((d, VOID.vocabulary, URIRef(str(PREFIXES[prefix]))))
-    for cls, _ in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+    for cls in _largest(classes):
         examples = members[cls] & entities
         if examples:
             g.add((d, VOID.exampleResource, URIRef(min(map(iri_value, examples)))))

@@ -13,14 +13,21 @@ import csv
 import html
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, compress
+from operator import itemgetter
 
 import pyoxigraph as ox
 
 from nkelections.rdf.namespaces import NKR, NKV, RDF, RDFS, shorten
+from nkelections.rdf.quads import Triple, iri_value
 
 LISTED = (str(NKR), str(NKV))
+LISTED_NT = tuple(f"<{namespace}" for namespace in LISTED)
+SUBCLASS_OF, LABEL, TYPE = (f"<{iri}>" for iri in (RDFS.subClassOf, RDFS.label, RDF.type))
+READ = frozenset((SUBCLASS_OF, LABEL, TYPE))
 
 
 @dataclass(frozen=True)
@@ -29,42 +36,79 @@ class Row:
     label: str
     classes: tuple[str, ...]  # the most specific classes, as CURIEs
 
-    @property
+    @cached_property  # written twice in the HTML and once in the CSV
     def curie(self) -> str:
         return shorten(self.iri)
 
 
 def index_rows(quads: Iterable[ox.Quad]) -> tuple[list[Row], Counter]:
     """The named resources sorted by IRI, and how many unlabelled nodes each class has."""
-    labels: dict[str, str] = {}
+    triples = [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
+    return index_rows_nt([triples])
+
+
+def index_rows_nt(graphs: Iterable[list[Triple]]) -> tuple[list[Row], Counter]:
+    """index_rows from each graph's sorted triples as N-Triples text (the build's own), the
+    graphs in the N-Quads file's order: a resource's first label is the one it keeps. Terms
+    stay N-Triples text until the rows are made: a million typed nodes need not each be cut
+    out of their brackets."""
+    labels: dict[str, str] = {}  # resource -> its label, both N-Triples text
     types: dict[str, set[str]] = {}
     parents: dict[str, set[str]] = {}
-    for quad in quads:
-        s, p, o = quad.subject, quad.predicate.value, quad.object
-        if not isinstance(s, ox.NamedNode):
-            continue
-        if p == str(RDFS.subClassOf) and isinstance(o, ox.NamedNode):
-            parents.setdefault(s.value, set()).add(o.value)
-        elif not s.value.startswith(LISTED):
-            continue
-        elif p == str(RDFS.label) and isinstance(o, ox.Literal):
-            labels.setdefault(s.value, o.value)
-        elif p == str(RDF.type) and isinstance(o, ox.NamedNode):
-            types.setdefault(s.value, set()).add(o.value)
+    for s, p, o in chain.from_iterable(map(_read, graphs)):
+        if p == TYPE:
+            if o[0] == "<" and s.startswith(LISTED_NT):
+                classes = types.get(s)
+                if classes is None:
+                    types[s] = {o}
+                else:
+                    classes.add(o)
+        elif p == LABEL:
+            if o[0] == '"' and s.startswith(LISTED_NT) and s not in labels:
+                labels[s] = o
+        elif s[0] == "<" and o[0] == "<":
+            parents.setdefault(s, set()).add(o)
+    specific = _MostSpecific(parents)
     rows = [
-        Row(iri, labels[iri], _most_specific(types.get(iri, set()), parents))
-        for iri in sorted(labels)
+        Row(iri_value(s), _lexical(labels[s]), specific(types.get(s, set())))
+        for s in sorted(labels, key=iri_value)  # by IRI: "<a-1>" sorts before "<a>"
     ]
     unlisted = Counter(
-        cls
-        for iri, classes in types.items()
-        if iri not in labels
-        for cls in _most_specific(classes, parents)
+        cls for s, classes in types.items() if s not in labels for cls in specific(classes)
     )
     return rows, unlisted
 
 
-def _most_specific(classes: set[str], parents: dict[str, set[str]]) -> tuple[str, ...]:
+def _read(triples: list[Triple]) -> Iterator[Triple]:
+    """The triples the index reads, picked in C in one pass (most of the graph is not)."""
+    return compress(triples, map(READ.__contains__, map(itemgetter(1), triples)))
+
+
+def _lexical(literal: str) -> str:
+    """The value of an N-Triples literal; only one with a backslash has escapes to read."""
+    text = literal[1 : literal.rindex('"')]
+    if "\\" not in text:
+        return text
+    return next(ox.parse(f"<x:s> <x:p> {literal} .", format=ox.RdfFormat.N_TRIPLES)).object.value
+
+
+class _MostSpecific:
+    """_most_specific, worked out once per set of classes: hundreds of thousands of nodes
+    (evidence, mentions, selectors) share a few dozen sets."""
+
+    def __init__(self, parents: dict[str, set[str]]):
+        self.parents = parents
+        self.known: dict[frozenset[str], tuple[str, ...]] = {}
+
+    def __call__(self, classes: set[str]) -> tuple[str, ...]:
+        key = frozenset(classes)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = _most_specific(key, self.parents)
+        return found
+
+
+def _most_specific(classes: frozenset[str], parents: dict[str, set[str]]) -> tuple[str, ...]:
     """Drop each class that is a superclass of another of the same resource (the build adds
     the superclasses; the index shows what the curator said)."""
     ancestors = set()
@@ -75,7 +119,7 @@ def _most_specific(classes: set[str], parents: dict[str, set[str]]) -> tuple[str
             if parent not in ancestors:
                 ancestors.add(parent)
                 todo.extend(parents.get(parent, ()))
-    return tuple(sorted(shorten(c) for c in classes - ancestors))
+    return tuple(sorted(shorten(iri_value(c)) for c in classes - ancestors))
 
 
 def to_csv(rows: list[Row]) -> str:

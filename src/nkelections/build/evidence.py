@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -71,10 +73,20 @@ def mention_iri(m: Mention) -> str:
 
 def paragraph(doc: Document, start: int, end: int) -> tuple[int, int]:
     """The offsets of the paragraph(s) that hold text[start:end]."""
-    breaks = [m for m in PARAGRAPH_BREAK.finditer(doc.text)]
-    begin = max((m.end() for m in breaks if m.end() <= start), default=0)
-    finish = min((m.start() for m in breaks if m.start() >= end), default=len(doc.text))
+    starts, ends = _paragraph_breaks(doc.text)
+    before = bisect_right(ends, start)  # the breaks that end at or before start
+    after = bisect_left(starts, end)  # the first break that starts at or after end
+    begin = ends[before - 1] if before else 0
+    finish = starts[after] if after < len(starts) else len(doc.text)
     return begin, finish
+
+
+@lru_cache(maxsize=32)
+def _paragraph_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where each paragraph break starts and ends, both ascending (breaks do not overlap):
+    found once per text, not once per quote (thousands of quotes in a long text)."""
+    breaks = list(PARAGRAPH_BREAK.finditer(text))
+    return [m.start() for m in breaks], [m.end() for m in breaks]
 
 
 class Credits:

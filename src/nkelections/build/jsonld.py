@@ -17,7 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TextIO
 
-from nkelections.rdf.curie import curie
+from nkelections.rdf.curie import Shortener
 from nkelections.rdf.namespaces import PREFIXES, RDF
 from nkelections.rdf.quads import Quads, Triple
 
@@ -35,9 +35,10 @@ class Compactor:
 
     def __init__(self, prefixes: dict[str, str]):
         self.prefixes = prefixes
+        self.shorten = Shortener(prefixes, JSONLD_LOCAL)
 
     def __call__(self, iri: str) -> str:
-        return curie(iri, self.prefixes, JSONLD_LOCAL) or iri
+        return self.shorten(iri) or iri
 
 
 class _IriText(dict):

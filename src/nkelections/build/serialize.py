@@ -9,8 +9,9 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -29,8 +30,9 @@ from nkelections.layout import (
     TURTLE,
 )
 from nkelections.process.runtime import Forked
-from nkelections.rdf.namespaces import PREFIXES, RDF, RDFS, bind_prefixes
-from nkelections.rdf.quads import Quads
+from nkelections.rdf import convert
+from nkelections.rdf.namespaces import PREFIXES, bind_prefixes
+from nkelections.rdf.quads import Quads, Triple
 
 # From this size of source file on, a format pyoxigraph converts is written by a process of its
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
@@ -40,11 +42,6 @@ CONVERT_ELSEWHERE_BYTES = 32 * 2**20
 # From this many quads on, the JSON-LD (seconds of Python at 1x) is written by a forked copy
 # of this process, which shares the sorted quads rather than reading them again.
 FORK_FROM_QUADS = 200_000
-# What the entity index reads (entity_index.index_rows): every rdfs:subClassOf, and the labels
-# and types of the resources it lists, as N-Triples text.
-SUBCLASS_OF = f"<{RDFS.subClassOf}>"
-LISTED_PREDICATES = frozenset({f"<{RDFS.label}>", f"<{RDF.type}>"})
-LISTED_SUBJECTS = tuple(f"<{prefix}" for prefix in entity_index.LISTED)
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -76,7 +73,7 @@ class Rendering:
     def entity_rows(self) -> tuple[list, Counter]:
         """The entity index's rows, worked out once for its HTML and its CSV."""
         if self._entity_rows is None:
-            self._entity_rows = entity_index.index_rows(_index_quads(self.quads))
+            self._entity_rows = entity_index.index_rows_nt(_index_graphs(self.quads))
         return self._entity_rows
 
     def file(self, name: str) -> Path:
@@ -96,12 +93,16 @@ class Rendering:
                 work.stop()
 
 
-def _lines(source: Callable[[Quads], Iterable[str]]) -> Callable[[Rendering, Path], None]:
-    def export(rendering: Rendering, path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="\n") as out:
-            out.writelines(source(rendering.quads))
+def _lines(rendering: Rendering, path: Path) -> None:
+    """N-Quads and N-Triples, written together (Quads.write_lines): either asks for both."""
+    nquads, ntriples = rendering.folder / NQUADS, rendering.folder / NTRIPLES
+    with _text_file(nquads) as nq_out, _text_file(ntriples) as nt_out:
+        rendering.quads.write_lines(nq_out, nt_out)
+    rendering.written.update({NQUADS: nquads, NTRIPLES: ntriples})
 
-    return export
+
+def _text_file(path: Path) -> TextIO:
+    return path.open("w", encoding="utf-8", newline="\n")
 
 
 def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], None]:
@@ -118,16 +119,17 @@ def _converted(source: str, fmt: ox.RdfFormat) -> Callable[[Rendering, Path], No
 
 
 def convert_file(source: Path, target: Path, extension: str) -> None:
-    """Convert one RDF file to the format of `extension`, with the project's prefixes."""
-    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())}
-    parsed = ox.parse(path=str(source), format=ox.RdfFormat.from_extension(source.suffix[1:]))
-    ox.serialize(
-        parsed, output=str(target), format=ox.RdfFormat.from_extension(extension), prefixes=prefixes
-    )
+    """Convert one RDF file the build wrote to the format of `extension`, with the project's
+    prefixes."""
+    convert.convert_file(source, target, extension, _prefixes(), lenient=True)
+
+
+def _prefixes() -> dict[str, str]:
+    return {k: str(v) for k, v in sorted(PREFIXES.items())}
 
 
 class _Conversion:
-    """convert_file in a Python process of its own (`python -m nkelections.build.serialize`): a
+    """convert_file in a Python process of its own (`python -m nkelections.rdf.convert`): a
     plain child process, not multiprocessing's, which would import the caller's main module
     again in the child."""
 
@@ -137,10 +139,11 @@ class _Conversion:
             [
                 sys.executable,
                 "-m",
-                "nkelections.build.serialize",
+                "nkelections.rdf.convert",
                 str(source),
                 str(target),
                 extension,
+                json.dumps(_prefixes()),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -177,17 +180,11 @@ def _context(rendering: Rendering, path: Path) -> None:
     path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _index_quads(quads: Quads) -> Iterator[ox.Quad]:
-    """The quads the entity index reads, in the N-Quads file's order (a resource's first label
-    is the one it keeps). Picked from the sorted triples by their text: parsing the whole file
-    back (2.5 million quads at 1x, twice) was a fifth of the build."""
-    lines = [
-        f"{s} {p} {o} {graph.nt_name} .\n"
-        for _, graph in sorted(quads.graphs.items())
-        for s, p, o in graph.sorted()
-        if p == SUBCLASS_OF or (p in LISTED_PREDICATES and s.startswith(LISTED_SUBJECTS))
-    ]
-    return ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS)
+def _index_graphs(quads: Quads) -> list[list[Triple]]:
+    """What the entity index reads: each graph's sorted triples, as the text they are written
+    in, in the N-Quads file's order (parsing the file back, 2.5 million quads at 1x, twice,
+    was a fifth of the build)."""
+    return [graph.sorted() for _, graph in sorted(quads.graphs.items())]
 
 
 def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering, Path], None]:
@@ -201,13 +198,14 @@ def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering,
     return export
 
 
-# Exporters by file name: each writes one file. Adding a format is one entry. The order lets
-# the two cores share a large build: what runs elsewhere starts as early as it can.
+# Exporters by file name: each writes one file (but _lines, which writes two). Adding a format
+# is one entry. The order lets the two cores share a large build: what runs elsewhere starts as
+# early as it can, the JSON-LD, the longest, first.
 EXPORTERS: dict[str, Callable[[Rendering, Path], None]] = {
-    NQUADS: _lines(Quads.nquads),
     JSONLD: _jsonld,
+    NQUADS: _lines,
     TRIG: _converted(NQUADS, ox.RdfFormat.TRIG),
-    NTRIPLES: _lines(Quads.ntriples),
+    NTRIPLES: _lines,
     TURTLE: _converted(NTRIPLES, ox.RdfFormat.TURTLE),
     CONTEXT: _context,
     ENTITY_INDEX_HTML: _entity_index(entity_index.to_html),
@@ -249,7 +247,3 @@ def write_outputs(
         for conversion in rendering.pending:
             conversion.stop()
         shutil.rmtree(staging, ignore_errors=True)
-
-
-if __name__ == "__main__":  # a large conversion's own process (_Conversion)
-    convert_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])

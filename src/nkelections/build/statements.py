@@ -197,27 +197,28 @@ class _Reader:
         self.literals: dict[tuple[URIRef, str], Literal] = {}
 
     def entity(self, node: Node) -> None:
-        ident = self._slug(node.get("id"), node.where)
+        where = node.where  # made once: a full election has a hundred thousand entities
+        ident = self._slug(node.get("id"), where)
         if ident in self.curation.entities:
             first = self.curation.entities[ident].where
             raise CurationError(
                 f"duplicate id '{ident}' (first defined at {first})",
-                where=node.where,
+                where=where,
                 hint="give each entity its own id",
             )
-        types = [self.ontology.cls(t, node.where) for t in _as_list(node.get("type"))]
+        types = [self.ontology.cls(t, where) for t in _as_list(node.get("type"))]
         if not types:
-            raise CurationError(f"entity '{ident}' has no type", where=node.where)
+            raise CurationError(f"entity '{ident}' has no type", where=where)
         label = node.get("label")
         if not isinstance(label, str) or not label.strip():
-            raise CurationError(f"entity '{ident}' has no label", where=node.where)
+            raise CurationError(f"entity '{ident}' has no label", where=where)
         attributes = []
         for key, raw in node.items():
             if key in ENTITY_KEYS:
                 continue
-            prop = self.ontology.property(key, node.where)
+            prop = self.ontology.property(key, where)
             for item in _as_list(raw):
-                attributes.append(Attribute(prop, self.value(prop, item, node.where), node.where))
+                attributes.append(Attribute(prop, self.value(prop, item, where), where))
         self.curation.entities[ident] = Entity(
             id=ident,
             types=types,
@@ -225,7 +226,7 @@ class _Reader:
             aliases=[a for a in _as_list(node.get("aliases")) if isinstance(a, str)],
             description=node.get("description"),
             attributes=attributes,
-            where=node.where,
+            where=where,
             note=node.get("note"),
             wikidata=node.get("wikidata"),
             not_a_mention=[p for p in _as_list(node.get("not_a_mention")) if isinstance(p, str)],

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib import namespace as rdflib_namespaces
 
-from nkelections.rdf.curie import curie
+from nkelections.rdf.curie import Shortener
 
 
 class Vocabulary(Namespace):
@@ -119,4 +119,7 @@ def expand_curie(curie: str) -> str | None:
 
 def shorten(iri: str) -> str:
     """A CURIE with the project's prefixes where one fits, else the IRI as it is."""
-    return curie(iri, PREFIXES) or str(iri)
+    return _SHORTEN(iri) or str(iri)
+
+
+_SHORTEN = Shortener(PREFIXES)

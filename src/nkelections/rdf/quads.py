@@ -11,7 +11,9 @@ small commands and the tests) asks for `to_rdflib()`.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections.abc import Iterator
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -20,6 +22,7 @@ from nkelections.rdf.namespaces import bind_prefixes
 from nkelections.rdf.terms import to_oxigraph
 
 Triple = tuple[str, str, str]
+WRITE_BLOCK = 20_000  # lines per write: a few megabytes of text
 
 
 class Terms:
@@ -113,12 +116,72 @@ class Quads:
                 s, p, o = last = triple
                 yield f"{s} {p} {o} .\n"
 
+    def write_lines(self, nquads: TextIO, ntriples: TextIO) -> None:
+        """The lines of nquads() and of ntriples(), written a block at a time. The largest
+        graph's lines are joined once, as N-Triples, and given their graph for N-Quads by a
+        replace per block: a line ends in " .\n" and nowhere else has a line break, which
+        N-Triples escapes inside a term."""
+        largest = self._largest()
+        for name in sorted(self.graphs):
+            graph = self.graphs[name]
+            end = f" {graph.nt_name} .\n"
+            if graph is not largest:
+                _write_lines(nquads, graph.sorted(), end)
+                continue
+            for block, in_largest in self._union_blocks(largest):
+                text = _lines_text(block, " .\n")
+                ntriples.write(text)
+                if in_largest:
+                    nquads.write(text.replace(" .\n", end))
+
+    def _largest(self) -> GraphTriples | None:
+        return max(self.graphs.values(), key=len, default=None)
+
+    def _union_blocks(self, largest: GraphTriples) -> Iterator[tuple[list[Triple], bool]]:
+        """The triples of ntriples() in blocks: runs of the largest graph's triples (True),
+        and between them each triple of the others that it lacks (False), slotted in by
+        bisection rather than all merged one by one."""
+        others = [g.sorted() for g in self.graphs.values() if g is not largest]
+        triples = largest.sorted()
+        done = 0  # triples[:done] is given
+        for triple in _unique(heapq.merge(*others)):
+            at = bisect_left(triples, triple, done)
+            yield from _blocks(triples, done, at)
+            done = at
+            if at == len(triples) or triples[at] != triple:  # else given with the largest
+                yield [triple], False
+        yield from _blocks(triples, done, len(triples))
+
     def to_rdflib(self) -> Dataset:
         """The same dataset as an rdflib Dataset, for code that wants rdflib's API."""
         dataset = Dataset()
         bind_prefixes(dataset)
         dataset.parse(data="".join(self.nquads()), format="nquads")
         return dataset
+
+
+def _write_lines(out: TextIO, triples: list[Triple], end: str) -> None:
+    for block, _ in _blocks(triples, 0, len(triples)):
+        out.write(_lines_text(block, end))
+
+
+def _blocks(triples: list[Triple], start: int, stop: int) -> Iterator[tuple[list[Triple], bool]]:
+    for at in range(start, stop, WRITE_BLOCK):
+        yield triples[at : min(at + WRITE_BLOCK, stop)], True
+
+
+def _lines_text(triples: list[Triple], end: str) -> str:
+    """Each triple as a line ending in `end`, joined in C (a line at a time in Python was most
+    of the writing)."""
+    return end.join(map(" ".join, triples)) + end
+
+
+def _unique(triples: Iterator[Triple]) -> Iterator[Triple]:
+    last = None
+    for triple in triples:
+        if triple != last:
+            yield triple
+            last = triple
 
 
 def iri_value(nt: str) -> str:
