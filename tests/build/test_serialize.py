@@ -156,3 +156,18 @@ def test_a_forked_jsonld_writer_writes_the_same_bytes(written, tmp_path, monkeyp
     assert forked == ["_write_jsonld_file"]
     name = "nkelections.jsonld"
     assert (tmp_path / name).read_bytes() == (written / name).read_bytes()
+
+
+def test_jsonld_written_in_blocks_is_the_same_document(built, monkeypatch):
+    """Node objects are joined a block at a time: blocks of two give the bytes of one block
+    for the whole graph (the real graph's data graph has thousands of nodes)."""
+    import io
+
+    from nkelections.build import jsonld
+
+    whole, blocks = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(jsonld, "NODE_BLOCK", 10**9)
+    jsonld.write_jsonld(built.quads, whole)
+    monkeypatch.setattr(jsonld, "NODE_BLOCK", 2)
+    jsonld.write_jsonld(built.quads, blocks)
+    assert blocks.getvalue() == whole.getvalue() and whole.getvalue().count('"@id"') > 1000
