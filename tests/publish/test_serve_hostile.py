@@ -19,6 +19,7 @@ import pytest
 
 import clirun
 from nkelections.publish.serve import Config, make_server
+from served import running
 
 
 @pytest.fixture(scope="module")
@@ -236,11 +237,9 @@ def test_idle_connections_are_closed_after_the_read_timeout(dist, capfd):
     from nkelections.publish import serve
 
     assert Config(dist).read_timeout == serve.READ_TIMEOUT == 20
-    httpd, site = make_server(Config(dist, port=0, workers=1, read_timeout=1))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    port = httpd.server_address[1]
     cut_short = b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nASK"
-    try:
+    with running(Config(dist, port=0, workers=1, read_timeout=1)) as (httpd, _):
+        port = httpd.server_address[1]
         for sent in (b"", cut_short):
             # the server closes it without an answer, well before the default's 20 s
             # (recv raises TimeoutError after 10 s)
@@ -249,10 +248,6 @@ def test_idle_connections_are_closed_after_the_read_timeout(dist, capfd):
                 started = time.monotonic()
                 assert conn.recv(10) == b""
                 assert time.monotonic() - started >= 0.9
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        site.close()
     assert "Traceback" not in capfd.readouterr().err
 
 
@@ -338,22 +333,24 @@ def test_serve_arguments_are_checked_in_one_line(args, needle, capsys):
     assert exit_.value.code == 2 and err.count("\n") == 1 and needle in err
 
 
-def test_connections_beyond_the_limit_are_closed_and_the_server_goes_on(server, monkeypatch):
-    port, _ = server
-    from nkelections.publish import serve
-
-    monkeypatch.setattr(serve._Server, "max_connections", threading.active_count() + 5)
-    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
-    try:
+def test_connections_beyond_the_limit_are_closed_and_the_server_goes_on(dist, capfd):
+    """The server counts its own connections (not the process's threads, which other work
+    starts and ends): with 5 open, the next is closed at once, and when they go it serves."""
+    with running(Config(dist, port=0, workers=1)) as (httpd, _):
+        httpd.max_connections = 5
+        port = httpd.server_address[1]
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+        try:
+            time.sleep(0.5)
+            extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+            assert extra.recv(10) == b""  # closed at once, not held
+            extra.close()
+        finally:
+            for conn in idle:
+                conn.close()
         time.sleep(0.5)
-        extra = socket.create_connection(("127.0.0.1", port), timeout=5)
-        assert extra.recv(10) == b""  # closed at once, not held
-        extra.close()
-    finally:
-        for conn in idle:
-            conn.close()
-    time.sleep(0.5)
-    assert post(port, "ASK { ?s ?p ?o }")[0] == 200
+        assert post(port, "ASK { ?s ?p ?o }")[0] == 200
+    assert capfd.readouterr().err.count("5 are open") >= 35
 
 
 def test_a_form_with_too_many_fields_is_400(server):
@@ -375,15 +372,9 @@ def test_a_form_with_too_many_fields_is_400(server):
 
 def test_a_query_that_segfaults_oxigraph_is_a_500_crash_not_a_time_out(dist):
     """260,000 nested groups (520 KB) overflow even the workers' large stack."""
-    httpd, site = make_server(Config(dist, port=0, timeout=60, workers=1))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    port = httpd.server_address[1]
-    try:
+    with running(Config(dist, port=0, timeout=60, workers=1)) as (httpd, _):
+        port = httpd.server_address[1]
         status, body = post(port, "SELECT * WHERE " + "{" * 260000 + "}" * 260000)
         assert status == 500 and "crashed its worker" in body, body
         assert "SIGSEGV" in body or "SIGBUS" in body
         assert post(port, "ASK { ?s ?p ?o }")[0] == 200  # waits for the replacement
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        site.close()

@@ -298,8 +298,19 @@ class _Server(http.server.ThreadingHTTPServer):
     request_queue_size = 128
     max_connections = 512  # each holds a thread; beyond this a new one is closed at once
 
+    def __init__(self, *args, **kwargs) -> None:
+        # this server's own connections, counted (the process's threads come and go with
+        # other work: the pool's, a caller's)
+        self._open = 0
+        self._open_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
     def process_request(self, request, client_address) -> None:
-        if threading.active_count() > self.max_connections:
+        with self._open_lock:
+            full = self._open >= self.max_connections
+            if not full:
+                self._open += 1
+        if full:
             self.shutdown_request(request)
             print(
                 f"nkelections serve: refused a connection from {client_address[0]}: "
@@ -308,7 +319,21 @@ class _Server(http.server.ThreadingHTTPServer):
                 flush=True,
             )
             return
-        super().process_request(request, client_address)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started: the connection is not open
+            self._closed()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed()
+
+    def _closed(self) -> None:
+        with self._open_lock:
+            self._open -= 1
 
     def handle_error(self, request, client_address) -> None:
         """One line on stderr, never a traceback: a client that goes away or stays silent
