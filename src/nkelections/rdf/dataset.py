@@ -49,7 +49,9 @@ class OxData:
 
     def __init__(self, store: ox.Store, originals: dict | None = None):
         self.store = store
-        self.originals: dict[tuple, set] = originals if originals is not None else {}
+        # (subject, predicate) -> the typed literals written there, a tuple (a set took four
+        # times the memory, for what is nearly always one literal: 580 MB at 3x)
+        self.originals: dict[tuple, tuple] = originals if originals is not None else {}
 
     @cached_property
     def triples(self) -> int:
@@ -149,7 +151,7 @@ class _Relabelled(Exception):
 
 def _load_all(paths: list[Path], ontology: Path | None, load) -> tuple[ox.Store, dict]:
     store = ox.Store()
-    originals: dict[tuple, set] = {}
+    originals: dict[tuple, tuple] = {}
     for path in paths:
         load(store, path, originals)
     if ontology is not None and not OxData(store).has_ontology():
@@ -205,7 +207,8 @@ def _load_in_parallel(store: ox.Store, path: Path, originals: dict) -> None:
     ):
         raise _Relabelled
     for key, literals in noted.items():
-        originals.setdefault(key, set()).update(literals)
+        for literal in literals:
+            _note(originals, key, literal)
 
 
 def _load_serially(store: ox.Store, path: Path, originals: dict) -> None:
@@ -241,6 +244,7 @@ def _not_valid(path: Path, fmt, exc: Exception) -> ValidationError:
 
 
 def _noting_literals(quads, originals: dict):
+    predicates: dict[ox.NamedNode, ox.NamedNode] = {}  # one object per predicate, not per quad
     for quad in quads:
         value = quad.object
         if (
@@ -248,8 +252,15 @@ def _noting_literals(quads, originals: dict):
             and not value.language
             and value.datatype.value != XSD_STRING
         ):
-            originals.setdefault((quad.subject, quad.predicate), set()).add(value)
+            predicate = predicates.setdefault(quad.predicate, quad.predicate)
+            _note(originals, (quad.subject, predicate), value)
         yield quad
+
+
+def _note(originals: dict, key: tuple, literal: ox.Literal) -> None:
+    written = originals.get(key, ())
+    if literal not in written:
+        originals[key] = (*written, literal)
 
 
 def _parse_message(exc: Exception) -> str:
@@ -261,7 +272,7 @@ def _parse_message(exc: Exception) -> str:
 def from_graph(graph: Graph) -> OxData:
     """An rdflib graph copied into a store (for tests and callers that build graphs in memory)."""
     store = ox.Store()
-    originals: dict[tuple, set] = {}
+    originals: dict[tuple, tuple] = {}
     quads = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     store.bulk_extend(_noting_literals(quads, originals))
     return OxData(store, originals)
