@@ -244,3 +244,41 @@ def test_table_cuts_long_cells_and_says_so_wide_shows_them_whole(qdist):
         "Assemblies"
     )
     assert longest in whole.stdout and "\u2026" not in whole.stdout
+
+
+TERMINATED_MID_INDEX = """
+import os, signal, sys
+from nkelections.cli.main import main
+from nkelections.query import embedded
+
+loading = embedded._bulk_load_in_chunks
+
+def load_then_terminated(store, nquads):
+    loading(store, nquads)
+    os.kill(os.getpid(), signal.SIGTERM)  # as `timeout` would, with the store half made
+
+embedded._bulk_load_in_chunks = load_then_terminated
+sys.exit(main(["index", "--dist", sys.argv[1]]))
+"""
+
+
+def test_a_terminated_index_leaves_no_half_made_store(dist, tmp_path):
+    """SIGTERM (`timeout`, `kill`) while the store is being made: the command says so in one
+    line, exits 143 and removes the staging folder, as after Ctrl-C (killed at once, it left
+    a store-sized folder behind each time)."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "dist"
+    copy.mkdir()
+    shutil.copy(dist / "nkelections.nq", copy)
+    done = subprocess.run(
+        [sys.executable, "-c", TERMINATED_MID_INDEX, str(copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip() == "nkelections index: terminated"
+    assert sorted(p.name for p in copy.iterdir()) == ["nkelections.nq"]

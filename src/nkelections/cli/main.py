@@ -10,7 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nkelections import __version__
 from nkelections.errors import NkeError, printable
@@ -93,9 +97,12 @@ def run_guarded(name: str, call) -> int:
     request to report it (NKELECTIONS_DEBUG=1 shows the traceback), Ctrl-C 130."""
     prog = f"nkelections {name}" if name else "nkelections"
     try:
-        return call()
+        with _terminated_as_exception():
+            return call()
     except NkeError as exc:
         return _say(prog, exc.line(), exc.exit_code)
+    except Terminated:
+        return _say(prog, "terminated", 128 + signal.SIGTERM, label="")
     except KeyboardInterrupt:
         return _say(prog, "interrupted", 130, label="")
     except BrokenPipeError:  # the reader of stdout went away: nothing left to say to it
@@ -117,6 +124,34 @@ def run_guarded(name: str, call) -> int:
             "it with the command; NKELECTIONS_DEBUG=1 shows the traceback)",
             2,
         )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`timeout`, `kill`, a service manager), raised where the command runs, so that
+    what it was writing is removed as after Ctrl-C (the default action would end the process
+    at once, leaving a half-made store behind)."""
+
+
+@contextmanager
+def _terminated_as_exception() -> Iterator[None]:
+    """SIGTERM raises Terminated while the command runs, where a handler can be set (the main
+    thread) and none is set already (`serve` sets its own)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, None):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated
 
 
 def _say(prog: str, message: str, code: int, label: str = "error: ") -> int:
