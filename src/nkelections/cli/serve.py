@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 from typing import cast
@@ -82,7 +81,6 @@ def run(args: argparse.Namespace) -> int:
             "network namespace; SERVICE is refused by the parser only",
             file=sys.stderr,
         )
-    signal.signal(signal.SIGTERM, _stop)
     host, port = cast(tuple[str, int], server.server_address[:2])  # an AF_INET(6) server
     print(
         f"serving {config.dist} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops",
@@ -90,13 +88,9 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (cli.main raises Terminated for it)
         pass
     finally:
         server.server_close()
         site.close()
     return 0
-
-
-def _stop(signum, frame):
-    raise KeyboardInterrupt

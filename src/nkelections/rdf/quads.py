@@ -111,11 +111,8 @@ class Quads:
 
     def ntriples(self) -> Iterator[str]:
         """The union of the graphs as sorted N-Triples lines (a triple in two graphs once)."""
-        last = None
-        for triple in heapq.merge(*(g.sorted() for g in self.graphs.values())):
-            if triple != last:
-                s, p, o = last = triple
-                yield f"{s} {p} {o} .\n"
+        for s, p, o in _unique(heapq.merge(*(g.sorted() for g in self.graphs.values()))):
+            yield f"{s} {p} {o} .\n"
 
     def write_lines(self, nquads: TextIO, ntriples: TextIO) -> None:
         """The lines of nquads() and of ntriples(), written a block at a time. The largest
