@@ -35,6 +35,7 @@ BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
+from inprocess import BOUND, parameter  # noqa: E402
 
 VENV = PROJECT / ".venv" / "bin"
 NKE = str(VENV / "nkelections")
@@ -59,6 +60,11 @@ SERVE_SECONDS = 10.0  # of load, per server and client count
 # server and client count), which at 0.1x and 3x would leave 3x without time for its steps.
 SERVE_SCALES = (1.0,)
 COMMAND = "make bench"
+# A query with a parameter asks its question of one value: its row ("query NAME") times it bound
+# (bench/inprocess.py says to which value) and the targets count that. Its unbound form answers
+# it for every value at once, a bulk export of up to one row per fact; it is timed and shown
+# in a row of its own with this suffix, outside the targets.
+UNBOUND = ", unbound"
 OXIGRAPH_LOAD = "Oxigraph CLI bulk load"  # the reference the build and `load --bulk` are ratios of
 
 
@@ -81,6 +87,7 @@ class Row:
     theirs: dict[str, Timing] = field(default_factory=dict)
     # a query's runs in process on the embedded store, or why it has none ("stopped after ...")
     embedded: list[float] | str | None = None
+    bound: dict[str, str] | None = None  # the parameter a query's row is bound to, if any
 
 
 class Budget:
@@ -245,6 +252,24 @@ class Scale:
         self.ox_store = self.root / "oxigraph-cli-store"
         self.ox_loaded = False  # whether ox_store holds the built N-Quads
         self.ox_reference: Timing | None = None  # the Oxigraph CLI's bulk load, timed once
+        self.bound: dict[str, dict[str, str]] = {}  # query -> the value its bound form had
+
+    def query_text(self, name: str) -> str:
+        return (PROJECT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+
+    def query_file(self, name: str, bound: dict[str, str] | None) -> Path:
+        """The query's file, or for a bound form a copy with its VALUES clause (what
+        `nkelections query --bind` runs), so that every engine runs the same text."""
+        path = PROJECT / "queries" / f"{name}.rq"
+        if not bound:
+            return path
+        from nkelections.query.sparql import bind, load_query
+
+        text = bind(load_query(str(path), path.parent), bound).text
+        copy = self.root / "bound-queries" / path.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(text, encoding="utf-8")
+        return copy
 
     def time(self, argv, runs=None, before=None, output=None, limit=None) -> Timing:
         return measure(
@@ -393,9 +418,14 @@ class Scale:
             self.rows.append(Row("queries", unavailable("no queries/ or no built graph")))
             return
         embedded = self.in_process(names, DEFAULT_ENGINE)
-        for name in names:
-            not_run = Timing(status="skipped", note="the comparison ran out of the budget")
-            self.rows.append(Row(f"query {name}", not_run, embedded=embedded.get(name)))
+        for row in query_rows(names, embedded, self.bound):
+            row.ours = Timing(
+                status="skipped",
+                note="compared in its bound form"
+                if row.step.endswith(UNBOUND)
+                else "the comparison ran out of the budget",
+            )
+            self.rows.append(row)
 
     def serve(self) -> None:
         """`nkelections serve` beside `oxigraph serve-read-only` on the same store and mix
@@ -405,9 +435,9 @@ class Scale:
             note = "compared at 1× only (SERVE_SCALES): its fixed ~110 s go to the other steps"
             self.rows.append(Row("serve", Timing(status="skipped", note=note)))
             return
-        rows = [r for r in self.rows if r.step.startswith("query ")]
+        rows = [r for r in self.rows if r.step.startswith("query ") and r.bound is None]
         quick = [
-            r.step.removeprefix("query ")
+            r.step.removeprefix("query ").removesuffix(UNBOUND)
             for r in rows
             if isinstance(r.embedded, list) and statistics.median(r.embedded) <= SERVE_QUERY
         ]
@@ -460,8 +490,8 @@ class Scale:
         for name in names:
             if self.budget.left() < 5:
                 break
-            query = PROJECT / "queries" / f"{name}.rq"
             row = next(r for r in self.rows if r.step == f"query {name}")
+            query = self.query_file(name, row.bound)
             row.ours = self.time(
                 _query_command(query),
                 runs=1,
@@ -500,17 +530,20 @@ class Scale:
     def in_process(self, names: list[str], engine: str) -> dict[str, list[float] | str]:
         """Each query's runs inside one process (start-up excluded). A query that runs over
         QUERY_LIMIT is stopped and recorded as such; a new process goes on with the next."""
-        done: dict[str, list[float] | str] = {}
+        done: dict[str, list[float] | str] = {}  # by query, and query + BOUND for its bound form
         opened, peak, todo = [], 0, list(names)
+        parameterised = {n for n in names if parameter(self.query_text(n)) is not None}
         while todo and self.budget.left() > 5:
-            files = [str(PROJECT / "queries" / f"{n}.rq") for n in todo]
+            picked = {k: v for bound in self.bound.values() for k, v in bound.items()}
             argv = [
                 str(VENV / "python"),
                 str(BENCH / "inprocess.py"),
                 str(self.dist),
                 str(self.runs),
                 engine,
-                *files,
+                *(f"--picked={k}={v}" for k, v in sorted(picked.items())),
+                *(f"--bound-only={n}" for n in todo if n in done),
+                *(str(PROJECT / "queries" / f"{n}.rq") for n in todo),
             ]
             lines, kib, stuck = stream_child(
                 argv, QUERY_LIMIT, self.budget, self.env, first_limit=self.limit
@@ -521,17 +554,23 @@ class Scale:
                     opened.append(line["open"])
                 elif "seconds" in line:
                     done[line["query"]] = line["seconds"]
-            if stuck not in todo:  # ended, or stopped while opening the store
-                break
+                    if "bound" in line:
+                        self.bound[line["query"].removesuffix(BOUND)] = line["bound"]
+            if stuck is None or stuck.removesuffix(BOUND) not in todo:
+                break  # ended, or stopped while opening the store
             done[stuck] = f"stopped after {QUERY_LIMIT:.0f} s"
-            todo = [n for n in todo if n not in done]
+            # a query stopped unbound is asked again for its bound form alone
+            todo = [
+                n for n in todo if n not in done or (n in parameterised and n + BOUND not in done)
+            ]
         answered = sum(1 for v in done.values() if isinstance(v, list))
         if opened:
             timing = Timing(seconds=[sum(opened)], peak_kib=peak)
             timing.note = (
                 f"engine {engine}, its store loaded in {min(opened):.2f} s; "
-                f"{self.runs} runs of each query; {answered} of {len(names)} queries "
-                f"answered, {len(done) - answered} stopped after {QUERY_LIMIT:.0f} s"
+                f"{self.runs} runs of each query; {answered} of {len(names) + len(parameterised)} "
+                f"queries and bound forms answered, {len(done) - answered} stopped after "
+                f"{QUERY_LIMIT:.0f} s"
             )
         else:  # no process got as far as opening the store
             timing = Timing(
@@ -636,13 +675,28 @@ class Seed(Scale):
         engine (the on-disk store), and in process on that engine."""
         names = self.query_names()
         embedded = self.in_process(names, DEFAULT_ENGINE)
-        for name in names:
-            query = PROJECT / "queries" / f"{name}.rq"
-            ours = self.time(
-                _query_command(query),
-                limit=QUERY_LIMIT,
-            )
-            self.rows.append(Row(f"query {name}", ours, embedded=embedded.get(name)))
+        for row in query_rows(names, embedded, self.bound):
+            name = row.step.removeprefix("query ").removesuffix(UNBOUND)
+            query = self.query_file(name, row.bound)
+            row.ours = self.time(_query_command(query), limit=QUERY_LIMIT)
+            self.rows.append(row)
+
+
+def query_rows(
+    names: list[str], embedded: dict[str, list[float] | str], bound: dict[str, dict[str, str]]
+) -> list[Row]:
+    """A row per query; a parameterised one's row is its bound form, and its unbound form
+    follows in a row of its own (UNBOUND)."""
+    rows = []
+    for name in names:
+        text = (PROJECT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+        if parameter(text) is None:
+            rows.append(Row(f"query {name}", Timing(), embedded=embedded.get(name)))
+            continue
+        form = embedded.get(name + BOUND, "not reached")
+        rows.append(Row(f"query {name}", Timing(), embedded=form, bound=bound.get(name)))
+        rows.append(Row(f"query {name}{UNBOUND}", Timing(), embedded=embedded.get(name)))
+    return rows
 
 
 def _query_command(query: Path) -> list[str]:
