@@ -42,7 +42,8 @@ QUERIES = {
     " { SELECT DISTINCT ?z ?l WHERE { ?z :q ?l } }"
     " { SELECT DISTINCT ?x ?l WHERE { ?x :p ?y OPTIONAL { ?x :q ?l } } } }",
     "values with undef": "SELECT * WHERE {"
-    " { SELECT DISTINCT ?x ?y WHERE { VALUES (?x ?y) { (:a UNDEF) (UNDEF :c) (:b :c) (UNDEF UNDEF) } } }"
+    " { SELECT DISTINCT ?x ?y WHERE"
+    " { VALUES (?x ?y) { (:a UNDEF) (UNDEF :c) (:b :c) (UNDEF UNDEF) } } }"
     " { SELECT DISTINCT ?x ?y WHERE { ?x :p ?y } } }",
     "undef on both sides": "SELECT * WHERE {"
     " { SELECT DISTINCT ?x ?y WHERE { VALUES (?x ?y) { (:a UNDEF) (UNDEF :c) } } }"

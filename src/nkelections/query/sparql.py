@@ -423,7 +423,7 @@ def hash_join(left: Iterable, right: Iterable) -> Iterable:
                 index = indexes[on] = {}
                 for other in rows:
                     index.setdefault(tuple(other[k] for k in on), []).append(other)
-            candidates = index.get(tuple(row[k] for k in on), ())
+            candidates = index.get(tuple(row[k] for k in on), [])
         for other in candidates:
             if row.compatible(other):
                 yield row.merge(other)
