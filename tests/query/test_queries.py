@@ -49,21 +49,7 @@ CQ = competency_queries()
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 ENGINES = ["oxigraph", "oxigraph-memory", "rdflib", "endpoint"]
 # Known gaps: (query, engine) pairs not run, each with its reason.
-KNOWN_GAPS = {
-    (
-        "cq-35-conflicting-figures.rq",
-        "rdflib",
-    ): "written for Oxigraph's planner at scale (the figures for no place are two sub-selects, "
-    "joined by hashing); rdflib joins sub-selects as nested loops and takes minutes on the "
-    "seed graph (over 200 s). "
-    "The embedded store and the endpoint still check its answer.",
-    (
-        "cq-38-co-mentions.rq",
-        "rdflib",
-    ): "the same shape (two grouped sub-selects joined on the document, for Oxigraph's planner "
-    "at a full election's size); rdflib evaluates it as nested loops and does not finish within "
-    "minutes on the seed graph. The embedded store and the endpoint still check its answer.",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 # --- engines ----------------------------------------------------------------------------------

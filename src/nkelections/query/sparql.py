@@ -321,6 +321,7 @@ class RdflibEngine(Engine):
     def __init__(self, dataset):
         from rdflib import Dataset
 
+        use_hash_join()
         self.dataset = Dataset(store=dataset.store, default_union=True)
 
     @classmethod
@@ -361,6 +362,71 @@ class RdflibEngine(Engine):
             for row in cast(Iterable[tuple], answer)
         ]  # rdflib's rows, typed for any form
         return Result(form, names, rows)
+
+
+# rdflib evaluates a Join it cannot push down (the flag `lazy` unset: a side is a sub-select
+# with DISTINCT or LIMIT, or a join itself, as in a chain of sub-selects) by comparing every
+# row of one side with every row of the other (evaluate.evalJoin, evalutils._join): a chain of
+# sub-selects took minutes on the seed graph (cq-32: 375 s; cq-35, cq-38 did not finish). The
+# hook below gives those joins a hash join with the same answer, row for row and in the same
+# order, so the queries written for Oxigraph's hash joins run on rdflib too (ADR 0008).
+# CUSTOM_EVALS is process-wide (pySHACL evaluates with it too): the hook is therefore exact for
+# any query, not only ours. It relies on rdflib's internals (CompValue "Join" with p1, p2 and
+# lazy; FrozenDict.compatible and merge), hence the upper bound on rdflib in pyproject.toml.
+HASH_JOIN = "nkelections-hash-join"
+
+
+def use_hash_join() -> None:
+    """Register the hash join with rdflib's SPARQL evaluator (once; idempotent)."""
+    from rdflib.plugins.sparql import CUSTOM_EVALS
+
+    CUSTOM_EVALS.setdefault(HASH_JOIN, _eval_join)
+
+
+def _eval_join(ctx, part):
+    """rdflib's CUSTOM_EVALS entry: the joins rdflib would nest as loops, joined by hashing."""
+    if part.name != "Join" or part.lazy:
+        raise NotImplementedError  # rdflib evaluates it as it would
+    from rdflib.plugins.sparql.evaluate import evalLazyJoin, evalPart
+
+    if part.p2.name == "BGP":
+        # Triple patterns alone may be a cross product (labels of three things); read them for
+        # each left row, its values put in, as rdflib does when it sets `lazy`: the same rows.
+        return evalLazyJoin(ctx, part)
+    # As rdflib does: the right side read once, as a set (a row repeated there is kept once).
+    left = evalPart(ctx, part.p1)
+    return hash_join(left, set(evalPart(ctx, part.p2)))
+
+
+def hash_join(left: Iterable, right: Iterable) -> Iterable:
+    """The rows of rdflib's evalutils._join(left, right), in its order, found by hashing.
+
+    SPARQL joins compatible rows: a variable bound on both sides must have the same value; one
+    unbound on either side matches anything. The right side is hashed on the variables bound in
+    every one of its rows; a left row is looked up on those of them it binds (an index per such
+    set of variables, built when first needed), and one binding none of them is compared with
+    every right row. rdflib's compatible() still decides each pair, so the rows are exactly
+    its own."""
+    rows = list(right)
+    if not rows:
+        return
+    keys = frozenset(rows[0]).intersection(*rows[1:])
+    indexes: dict[tuple, dict[tuple, list]] = {}
+    for row in left:
+        bound = frozenset(row)  # the variables the row binds (FrozenDict iterates its own)
+        on = tuple(k for k in keys if k in bound)
+        if not on:
+            candidates = rows
+        else:
+            index = indexes.get(on)
+            if index is None:
+                index = indexes[on] = {}
+                for other in rows:
+                    index.setdefault(tuple(other[k] for k in on), []).append(other)
+            candidates = index.get(tuple(row[k] for k in on), [])
+        for other in candidates:
+            if row.compatible(other):
+                yield row.merge(other)
 
 
 def _triple(triple: tuple) -> ox.Triple:
