@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from nkelections.build.statements import CREDIT_KEYS, Credit, EvidenceSpec
 from nkelections.errors import CurationError
-from nkelections.rdf.namespaces import NKE, NKR, NKV, OA, PROV, RDF, XSD
+from nkelections.rdf.namespaces import NKE, NKR, NKV, OA, PROV, RDF, SCHEMA, XSD
 from nkelections.sources.corpus import Corpus, Document
 from nkelections.sources.mentions import Mention
 
@@ -99,12 +99,13 @@ class Credits:
 
     def __init__(
         self,
-        graph,
+        targets: TextTargets,
         corpus: Corpus,
         mentions: dict[str, list[Mention]],
         footnotes: dict[tuple[str, str], str] | None = None,
     ):
-        self.g = graph
+        self.targets = targets
+        self.g = targets.g
         self.corpus = corpus
         self.mentions = {
             doc: sorted(found, key=lambda m: m.start) for doc, found in mentions.items()
@@ -114,13 +115,9 @@ class Credits:
         self.count = 0
 
     def add(self, evidence: URIRef, span: Span, spec: EvidenceSpec) -> None:
+        """Credit the evidence, whose target (and nke:inParagraph) `targets` has added."""
         doc = self.corpus.documents[span.document]
         para = paragraph(doc, span.start, span.end)
-        node = ox.NamedNode(str(evidence) + "#paragraph")
-        self.g.add((evidence, NKE.inParagraph, node))
-        self.g.add((node, RDF.type, OA.TextPositionSelector))
-        self.g.add((node, OA.start, ox.Literal(str(para[0]), datatype=NON_NEGATIVE)))
-        self.g.add((node, OA.end, ox.Literal(str(para[1]), datatype=NON_NEGATIVE)))
         note = self.footnote(evidence, doc, spec)
         credits = list(spec.credits)
         if not spec.credited("speaker"):
@@ -136,11 +133,7 @@ class Credits:
         number = self.footnotes.get((doc.id, spec.reported_in or ""))
         found = footnote_paragraph(doc, number) if number else None
         if found is not None:
-            node = ox.NamedNode(str(evidence) + "#footnote")
-            self.g.add((evidence, NKE.inFootnote, node))
-            self.g.add((node, RDF.type, OA.TextPositionSelector))
-            self.g.add((node, OA.start, ox.Literal(str(found[0]), datatype=NON_NEGATIVE)))
-            self.g.add((node, OA.end, ox.Literal(str(found[1]), datatype=NON_NEGATIVE)))
+            self.g.add((evidence, NKE.inFootnote, self.targets.paragraph(doc, *found)))
         return found
 
     def ground(
@@ -203,7 +196,7 @@ class Credits:
         self.g.add((node, RDF.type, OA.Annotation))
         self.g.add((node, OA.motivatedBy, OA.identifying))
         self.g.add((node, OA.hasBody, NKR[agent]))
-        add_text_target(self.g, iri, doc, start, end)
+        self.targets.add(iri, doc, start, end)
         return iri
 
     def attribute(self, evidence: URIRef, credit: Credit, ground: str) -> None:
@@ -255,6 +248,41 @@ def _nearest(starts: list[int], span: Span) -> int:
     inside = [s for s in starts if span.start <= s < span.end]
     before = [s for s in starts if s < span.start]
     return (inside or before[-1:] or starts)[0]
+
+
+class TextTargets:
+    """The targets of the annotations (quotes, mentions, coreferences), each annotation in the
+    paragraph that holds its words (nke:inParagraph), one nke:Paragraph node per paragraph.
+
+    Derived data (ontology: nke:Paragraph): a paragraph node carries its offsets in the document
+    and its text, the slice of the document's schema:text between them, and is
+    prov:wasDerivedFrom the document. It lets a quote be checked against a few hundred characters
+    instead of the whole text (cq-45): the paragraph against the document once, then each quote
+    against its paragraph. Shared by every annotation in the paragraph, made once each."""
+
+    def __init__(self, graph):
+        self.g = graph
+        self.paragraphs: dict[tuple[str, int, int], ox.NamedNode] = {}
+
+    def add(self, annotation: str, doc: Document, start: int, end: int) -> None:
+        """Point the annotation (its IRI) at text[start:end] and at the paragraph(s) holding it."""
+        add_text_target(self.g, annotation, doc, start, end)
+        node = self.paragraph(doc, *paragraph(doc, start, end))
+        self.g.add((ox.NamedNode(annotation), NKE.inParagraph, node))
+
+    def paragraph(self, doc: Document, start: int, end: int) -> ox.NamedNode:
+        """The node of the paragraph text[start:end] (paragraph() gives its offsets)."""
+        key = (doc.id, start, end)
+        node = self.paragraphs.get(key)
+        if node is None:
+            node = self.paragraphs[key] = ox.NamedNode(f"{NKR}paragraph/{doc.id}/{start}-{end}")
+            g = self.g
+            g.add((node, RDF.type, NKE.Paragraph))
+            g.add((node, OA.start, ox.Literal(str(start), datatype=NON_NEGATIVE)))
+            g.add((node, OA.end, ox.Literal(str(end), datatype=NON_NEGATIVE)))
+            g.add((node, SCHEMA.text, ox.Literal(doc.text[start:end])))
+            g.add((node, PROV.wasDerivedFrom, NKR[doc.id]))
+        return node
 
 
 def add_text_target(graph, annotation: str, doc: Document, start: int, end: int) -> None:

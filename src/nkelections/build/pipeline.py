@@ -13,7 +13,7 @@ from rdflib import Dataset, Literal, URIRef
 
 from nkelections.build.describe import add_description, release_date
 from nkelections.build.disagreements import link_disagreements
-from nkelections.build.evidence import Credits, Span, add_text_target, locate, mention_iri
+from nkelections.build.evidence import Credits, Span, TextTargets, locate, mention_iri
 from nkelections.build.inference import materialise_types
 from nkelections.build.redact import redact_unlicensed_texts
 from nkelections.build.statements import (
@@ -152,7 +152,8 @@ class _Assembler:
             mentions = finding.result()
         finally:
             finding.stop()
-        self.credits = Credits(self.g, self.corpus, mentions, self.footnotes())
+        self.targets = TextTargets(self.g)
+        self.credits = Credits(self.targets, self.corpus, mentions, self.footnotes())
         self.add_evidence()
         self.require_evidence_for_facts()
         link_disagreements(self.g, list(self.curation.entities.values()), self.quoted, self.corpus)
@@ -273,9 +274,7 @@ class _Assembler:
         g = self.g
         g.add((evidence, RDF.type, NKE.Evidence))
         g.add((evidence, RDF.type, OA.Annotation))
-        add_text_target(
-            g, str(evidence), self.corpus.documents[span.document], span.start, span.end
-        )
+        self.targets.add(str(evidence), self.corpus.documents[span.document], span.start, span.end)
         self.credits.add(evidence, span, spec)
         if spec.reported_in:
             g.add((evidence, NKE.reportedIn, NKR[spec.reported_in]))
@@ -350,7 +349,7 @@ class _Assembler:
                 self.g.add((node, RDF.type, OA.Annotation))
                 self.g.add((node, OA.motivatedBy, OA.identifying))
                 self.g.add((node, OA.hasBody, NKR[m.entity]))
-                add_text_target(self.g, iri, doc, m.start, m.end)
+                self.targets.add(iri, doc, m.start, m.end)
                 count += 1
             self.add_mentioned(doc, mentions[doc.id])
         self.summary.mentions = count

@@ -3,8 +3,9 @@
 
 A source document without `dcterms:license` is its publisher's copyright. The quotes that
 support the facts cover 73-98 % of each text, so masking the text around them would publish
-the article all the same: a release carries none of its words. Its `schema:text` goes, and so
-do the `oa:exact`, `oa:prefix` and `oa:suffix` of every quote and mention in it; what stays is
+the article all the same: a release carries none of its words. Its `schema:text` goes, with
+that of its paragraphs (nke:Paragraph), and so do the `oa:exact`, `oa:prefix` and `oa:suffix`
+of every quote and mention in it; what stays is
 what points into it: the offsets (`oa:TextPositionSelector`), the document's title, publisher,
 date and address, and `nke:sha256` of the file, with which a reader who obtains the text checks
 it and rebuilds the quotes (`nkelections build` does, from data/sources/).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from nkelections.rdf.namespaces import DATA_GRAPH, DCTERMS, NKE, OA, SCHEMA
+from nkelections.rdf.namespaces import DATA_GRAPH, DCTERMS, NKE, OA, PROV, RDF, SCHEMA
 from nkelections.rdf.quads import Quads, iri_value
 
 NOTE = (
@@ -29,14 +30,21 @@ def redact_unlicensed_texts(quads: Quads) -> list[str]:
     returns the IRIs of those documents."""
     data = quads.graph(DATA_GRAPH)
     text_p, licence_p = f"<{SCHEMA.text}>", f"<{DCTERMS.license}>"
+    type_p, derived_p = f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
     licensed = {s for s, p, _ in data.triples if p == licence_p}
-    documents = {s for s, p, _ in data.triples if p == text_p and s not in licensed}
+    paragraph = f"<{NKE.Paragraph}>"
+    paragraphs = {s for s, p, o in data.triples if p == type_p and o == paragraph}
+    documents = {s for s, p, _ in data.triples if p == text_p and s not in licensed | paragraphs}
+    # a paragraph (nke:Paragraph, evidence.py) carries a slice of its document's text
+    texts = documents | {
+        s for s, p, o in data.triples if p == derived_p and s in paragraphs and o in documents
+    }
     words = {f"<{OA.exact}>", f"<{OA.prefix}>", f"<{OA.suffix}>"}
     quoted = _selectors_of(data.triples, documents)
     dropped = {
         t
         for t in data.triples
-        if (t[1] == text_p and t[0] in documents) or (t[1] in words and t[0] in quoted)
+        if (t[1] == text_p and t[0] in texts) or (t[1] in words and t[0] in quoted)
     }
     data.triples -= dropped
     for doc in documents:
