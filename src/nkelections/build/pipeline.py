@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
+from nkelections.build.derived import add_derived
 from nkelections.build.describe import add_description, release_date
 from nkelections.build.disagreements import link_disagreements
 from nkelections.build.evidence import Credits, Span, TextTargets, locate, mention_iri
@@ -122,6 +123,7 @@ def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
     summary = assembler.run()
     add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents), paths.root)
     materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
+    add_derived(data, ontology)  # most specific types, conflicting figures (derived.py)
     if redact:
         redact_unlicensed_texts(quads)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
