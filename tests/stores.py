@@ -129,3 +129,14 @@ def virtuoso(directory: Path):
 
 
 STARTERS = {"oxigraph": oxigraph, "virtuoso": virtuoso}
+
+
+def graphs_of(nquads: Path) -> dict[str, list]:
+    """The named graphs of an N-Quads file, by IRI, as pyoxigraph triples: the tests' own
+    reading of what a load must put into a store."""
+    import pyoxigraph as ox
+
+    found: dict[str, list] = {}
+    for quad in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS):
+        found.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return dict(sorted(found.items()))

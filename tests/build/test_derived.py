@@ -1,5 +1,5 @@
 """The derived data for heavy questions (src/nkelections/build/derived.py) agrees with what it
-is derived from: the conflict links with the figures, the most specific types with the types."""
+is derived from: the links between figures that differ in value with the figures, the most specific types with the types."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _key(graph, figure):
     )
 
 
-def test_conflict_links_are_exactly_the_pairs_of_differing_figures(built):
+def test_value_links_are_exactly_the_pairs_of_differing_figures(built):
     graph = built.dataset.graph(DATA)
     figures = [f for f in graph.subjects(RDF.type, NKE.Figure) if (f, NKE.scope, None) in graph]
     expected = {
@@ -34,8 +34,8 @@ def test_conflict_links_are_exactly_the_pairs_of_differing_figures(built):
         and _key(graph, a) == _key(graph, b)
         and Decimal(str(graph.value(a, NKE.value))) != Decimal(str(graph.value(b, NKE.value)))
     }
-    assert set(graph.subject_objects(NKE.conflictsWith)) == expected
-    assert expected, "the seed graph has a conflicting pair (the turnout, 99.63 and over 99)"
+    assert set(graph.subject_objects(NKE.differsInValueFrom)) == expected
+    assert expected, "the seed graph has a pair (the turnout, 99.63 and over 99)"
 
 
 def test_most_specific_types_are_the_narrowest_types_of_mentioned_entities(built):

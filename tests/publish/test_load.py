@@ -23,7 +23,7 @@ import stores
 from nkelections.cli.main import main
 from nkelections.errors import StoreError
 from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
-from nkelections.publish.load import detect_store, endpoints_for, load, read_graphs
+from nkelections.publish.load import detect_store, endpoints_for, load
 from regenerate_expected import NUMERIC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def loaded(store, dist):
 
 
 def expected_counts(dist: Path) -> dict[str, int]:
-    return {g: len(t) for g, t in read_graphs(dist / "nkelections.nq").items()}
+    return {g: len(t) for g, t in stores.graphs_of(dist / "nkelections.nq").items()}
 
 
 def test_load_gives_the_counts_of_dist_also_after_a_second_load(loaded, dist):
@@ -178,7 +178,7 @@ def test_bulk_where_it_cannot_work_is_one_line_before_any_request(args, message,
 
 def test_store_holds_the_same_triples_as_dist(loaded, dist):
     client = Client()
-    for graph, triples in read_graphs(dist / "nkelections.nq").items():
+    for graph, triples in stores.graphs_of(dist / "nkelections.nq").items():
         answer = client.select(
             loaded.query, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         )
@@ -202,7 +202,7 @@ def embedded(dist) -> tuple[ox.Store, list[str]]:
     """dist/ in an embedded pyoxigraph store (read only by the tests), and its graph names."""
     store = ox.Store()
     store.load(path=str(dist / "nkelections.nq"), format=ox.RdfFormat.N_QUADS)
-    return store, sorted(read_graphs(dist / "nkelections.nq"))
+    return store, sorted(stores.graphs_of(dist / "nkelections.nq"))
 
 
 @pytest.mark.parametrize("path", COMPETENCY, ids=[p.stem for p in COMPETENCY])

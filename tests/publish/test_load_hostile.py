@@ -12,7 +12,7 @@ import stores
 from nkelections.cli.main import main
 from nkelections.errors import StoreError
 from nkelections.publish.http import PASSWORD_VAR, USER_VAR, Client
-from nkelections.publish.load import load, read_graphs, staging_graph
+from nkelections.publish.load import load, staging_graph
 
 DATA_GRAPH = "https://w3id.org/nkelections/graph/data"
 
@@ -106,7 +106,7 @@ class _KillsTheStore(Client):
 
 def test_a_store_killed_mid_replace_keeps_the_old_graph(oxigraph_dir, dist):
     nquads = dist / "nkelections.nq"
-    expected = len(read_graphs(nquads)[DATA_GRAPH])
+    expected = len(stores.graphs_of(nquads)[DATA_GRAPH])
     assert expected > 3000  # several chunks, so the kill falls between them
     with stores.oxigraph(oxigraph_dir) as running:
         load(nquads, running.query, graphs=[DATA_GRAPH])
@@ -150,3 +150,26 @@ def test_bad_endpoint_urls_are_one_line(url, needle, dist, capsys):
     assert main(["load", "--endpoint", url, "--dist", str(dist)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and needle in err
+
+
+def test_a_graph_is_split_to_lines_in_one_pass_and_read_back_the_same(dist, tmp_path):
+    """The load sends each graph from its own N-Triples file (split_graphs): the lines hold
+    exactly the graph's triples, and a graph with a blank node says so."""
+    import pyoxigraph as ox
+
+    from nkelections.publish.load import split_graphs
+
+    nquads = dist / "nkelections.nq"
+    want = stores.graphs_of(nquads)
+    got = split_graphs(nquads, tmp_path)
+    assert [g.iri for g in got] == list(want)
+    for graph in got:
+        read = list(ox.parse(graph.text(), format=ox.RdfFormat.N_TRIPLES))
+        assert graph.triples == len(read) == len(want[graph.iri])
+        assert set(read) == set(want[graph.iri]) and not graph.blank_nodes
+        assert "".join(graph.chunks(1000)).encode() == graph.text()
+    odd = tmp_path / "blank.nq"
+    odd.write_text('_:b <http://x/p> "1" <http://x/g> .\n', encoding="utf-8")
+    (tmp_path / "odd").mkdir()
+    (blank,) = split_graphs(odd, tmp_path / "odd")
+    assert blank.blank_nodes and blank.triples == 1

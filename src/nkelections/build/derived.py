@@ -7,7 +7,7 @@ after the superclass types (inference.py), so every engine reads the same answer
   adds) but those that are a superclass of another of its types. cq-37 worked it out per
   mentioned entity with FILTER NOT EXISTS over the subclass tree: 28,000 entities at 1x,
   1.5-2.6 s.
-- `nke:conflictsWith`: between two figures of the same election, measure, scope, place
+- `nke:differsInValueFrom`: between two figures of the same election, measure, scope, place
   (schema:location, or none) and reference day (or none) whose values differ as decimals, in
   both directions. cq-35 grouped all 56,000 figures at 1x to find them: 3 s.
 """
@@ -54,7 +54,7 @@ def add_derived(graph: GraphTriples, ontology: Ontology) -> int:
         for s, _, o in buckets[predicate]:
             if s in figures:
                 values[s][name].append(o)
-    add_conflicting_figures(graph, values)
+    add_differing_figures(graph, values)
     return len(graph) - before
 
 
@@ -89,10 +89,10 @@ FIGURE_PROPERTIES = {
 }
 
 
-def add_conflicting_figures(graph: GraphTriples, values: dict[str, dict[str, list[str]]]) -> None:
-    """`nke:conflictsWith` between the figures (each with its values by property name) of the
+def add_differing_figures(graph: GraphTriples, values: dict[str, dict[str, list[str]]]) -> None:
+    """`nke:differsInValueFrom` between the figures (each with its values by property name) of the
     same election, measure, scope, place and day whose values differ as decimals."""
-    derived = graph.terms.iri(NKE.conflictsWith)
+    derived = graph.terms.iri(NKE.differsInValueFrom)
     groups: dict[tuple, list[tuple[str, Decimal]]] = defaultdict(list)
     for figure, known in values.items():
         if not all(known.get(k) for k in ("measure", "figureOf", "scope", "value")):
@@ -108,7 +108,7 @@ def add_conflicting_figures(graph: GraphTriples, values: dict[str, dict[str, lis
                                 groups[(e, m, sc, place, day)].append((figure, _decimal(v)))
     for members in groups.values():
         if len({value for _, value in members}) < 2:
-            continue  # one value: no conflict (and no quadratic pass over a large group)
+            continue  # one value: nothing differs (and no quadratic pass over a large group)
         for a, va in members:
             for b, vb in members:
                 if a != b and va != vb:
