@@ -1,5 +1,6 @@
 """The derived data for heavy questions (src/nkelections/build/derived.py) agrees with what it
-is derived from: the links between figures that differ in value with the figures, the most specific types with the types."""
+is derived from: the links between figures that differ in value with the figures, the most
+specific types with the types."""
 
 from __future__ import annotations
 
