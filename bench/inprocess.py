@@ -109,14 +109,12 @@ def busiest(answer, name: str) -> str | None:
     <iri>: the value for which the bound question has the most to read."""
     if answer is None or name not in answer.variables:
         return None
+    import pyoxigraph as ox
+
     column = answer.variables.index(name)
-    counts = Counter(
-        row[column].value for row in answer.rows if type(row[column]).__name__ == "NamedNode"
+    return _most(
+        Counter(row[column].value for row in answer.rows if isinstance(row[column], ox.NamedNode))
     )
-    if not counts:
-        return None
-    top = max(counts.values())
-    return "<" + min(iri for iri, n in counts.items() if n == top) + ">"
 
 
 def busiest_instance(engine, query, name: str) -> str | None:
@@ -134,7 +132,11 @@ def busiest_instance(engine, query, name: str) -> str | None:
         f"WHERE {{ ?x a {found[1]} ; {found[2] or '?p'} ?o }} GROUP BY ?x"
     )
     rows = run_query(engine, Query("pick", text, None)).rows
-    counts = {row[0].value: int(row[1].value) for row in rows}
+    return _most({row[0].value: int(row[1].value) for row in rows})
+
+
+def _most(counts: dict[str, int]) -> str | None:
+    """The IRI with the highest count (ties: the first in text order), as <iri>."""
     if not counts:
         return None
     top = max(counts.values())
