@@ -8,7 +8,9 @@ size limits and the safety rules live here, once:
   with requests to that origin;
 - an answer larger than `max_bytes` is refused while it is read, not after;
 - 429 and 502-504 answers, resets and timeouts are retried `retries` times, waiting
-  `backoff * 2**attempt` seconds (or what Retry-After says, up to MAX_RETRY_AFTER).
+  `backoff * 2**attempt` seconds (or what Retry-After says, up to MAX_RETRY_AFTER);
+- a body given as a file's Path is streamed from the file, read afresh for each attempt, so
+  a graph of gigabytes is never held in memory.
 
 Failures are HttpError (an NkeError: one line, exit 2); callers that word them for their
 command catch HttpStatusError (the server answered with an error) or HttpError.
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -32,6 +35,28 @@ DEFAULT_MAX_BYTES = 2 << 30  # an answer larger than this is refused
 PREAUTH_BYTES = 32 * 1024  # a larger body is sent only once the server's challenge is known
 # Transport failures worth another attempt: the connection broke or went quiet mid-exchange.
 RETRIED = (httpx.TimeoutException, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+FILE_CHUNK = 1 << 20  # bytes read at a time from a file body
+
+Body = bytes | Path | None  # a Path: the file's bytes, streamed
+
+
+class FileBody:
+    """A file's bytes as a request body that can be sent more than once (a retry, a redirect
+    or an auth challenge sends it again): each iteration opens the file anew."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        with self.path.open("rb") as data:
+            while chunk := data.read(FILE_CHUNK):
+                yield chunk
+
+
+def body_size(body: Body) -> int:
+    if isinstance(body, Path):
+        return body.stat().st_size
+    return len(body) if body else 0
 
 
 @dataclass
@@ -122,7 +147,7 @@ class HttpClient:
         self,
         method: str,
         url: str,
-        body: bytes | None = None,
+        body: Body = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
         """Send one request, retrying transient failures; an error status raises
@@ -161,9 +186,7 @@ class HttpClient:
             return min(float(after), MAX_RETRY_AFTER)
         return self.backoff * 2**attempt
 
-    def _follow(
-        self, method: str, url: str, body: bytes | None, headers: dict[str, str]
-    ) -> Response:
+    def _follow(self, method: str, url: str, body: Body, headers: dict[str, str]) -> Response:
         """One attempt, following redirects within the origin of `url`."""
         start = origin(url)
         for _ in range(MAX_REDIRECTS + 1):
@@ -184,9 +207,9 @@ class HttpClient:
             url = target
         raise HttpError(f"{short(url)} redirected more than {MAX_REDIRECTS} times")
 
-    def _once(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Response:
+    def _once(self, method: str, url: str, body: Body, headers: dict[str, str]) -> Response:
         try:
-            if self.auth and self.auth.scheme is None and body and len(body) > PREAUTH_BYTES:
+            if self.auth and self.auth.scheme is None and body_size(body) > PREAUTH_BYTES:
                 # learn the challenge first: a store that answers 401 early (Virtuoso)
                 # closes the connection in the middle of a large upload
                 self._send("HEAD", url, None, {})
@@ -199,8 +222,14 @@ class HttpClient:
                 hint="is the server running, and is the URL right?",
             ) from None
 
-    def _send(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> Response:
-        request = self.http.build_request(method, url, content=body, headers=headers)
+    def _send(self, method: str, url: str, body: Body, headers: dict[str, str]) -> Response:
+        if isinstance(body, Path):
+            # the length given, so that the body goes whole rather than chunked
+            headers = {**headers, "Content-Length": str(body_size(body))}
+            content: bytes | FileBody | None = FileBody(body)
+        else:
+            content = body
+        request = self.http.build_request(method, url, content=content, headers=headers)
         answer = self.http.send(request, auth=self.auth or httpx.USE_CLIENT_DEFAULT, stream=True)
         try:
             content = self._read(answer, url)

@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import re
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -50,6 +51,15 @@ class _Server(http.server.BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != BASIC:
             return self._answer(401, b"who?", **{"WWW-Authenticate": 'Basic realm="r"'})
         return self._answer(200, b"here")
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        """/upload: keeps each body as received; the first is answered 503, as a busy store
+        would, so that the client sends it again."""
+        length = self.headers.get("Content-Length")
+        body = self.rfile.read(int(length)) if length else b""
+        self.seen.append((self.path, length, self.headers.get("Transfer-Encoding"), body))
+        _Server.busy += 1
+        self._answer(503 if _Server.busy == 1 else 200, b"", **{"Retry-After": "0"})
 
     def _answer(self, status: int, body: bytes, **headers: str) -> None:
         self.send_response(status)
@@ -109,6 +119,15 @@ def test_a_busy_server_is_asked_again_after_retry_after(servers):
     assert failure.value.status == 503
 
 
+def test_a_file_body_is_streamed_whole_and_again_on_a_retry(servers, tmp_path: Path):
+    data = tmp_path / "graph.nt"
+    data.write_bytes(b"<urn:s> <urn:p> <urn:o> .\n" * 200_000)  # 5 MB: several chunks
+    client = HttpClient(timeout=5, retries=1, sleep=lambda _: None)
+    assert client.request("POST", servers[0] + "/upload", data).status == 200
+    expected = ("/upload", str(data.stat().st_size), None, data.read_bytes())
+    assert _Server.seen == [expected, expected]  # a length, not chunked; the file read anew
+
+
 def test_an_unreachable_server_is_one_line(servers):
     with pytest.raises(HttpError) as failure:
         HttpClient(timeout=5, retries=0).request("GET", "http://127.0.0.1:9/")
@@ -162,7 +181,7 @@ class _Digest(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_a_large_upload_to_a_digest_store_is_authorised_first_time():
+def test_a_large_upload_to_a_digest_store_is_authorised_first_time(tmp_path: Path):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Digest)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Digest.seen = []
@@ -171,6 +190,11 @@ def test_a_large_upload_to_a_digest_store_is_authorised_first_time():
         url = f"http://127.0.0.1:{server.server_address[1]}/sparql-graph-crud"
         assert client.request("POST", url, b"x" * 100_000).status == 200
         assert _Digest.seen == ["Digest"]  # the body went once, already authorised
+        upload = tmp_path / "graph.nt"
+        upload.write_bytes(b"x" * 100_000)
+        fresh = HttpClient(timeout=5, retries=0, credentials=(USER, PASSWORD))
+        assert fresh.request("POST", url, upload).status == 200  # a file body: the same
+        assert _Digest.seen == ["Digest", "Digest"]
         with pytest.raises(HttpError):  # a 401, or the connection the store closed on it
             HttpClient(timeout=5, retries=0, credentials=(USER, "wrong")).request(
                 "POST", url, b"x" * 100_000

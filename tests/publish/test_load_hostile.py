@@ -164,10 +164,10 @@ def test_a_graph_is_split_to_lines_in_one_pass_and_read_back_the_same(dist, tmp_
     got = split_graphs(nquads, tmp_path)
     assert [g.iri for g in got] == list(want)
     for graph in got:
-        read = [q.triple for q in ox.parse(graph.text(), format=ox.RdfFormat.N_TRIPLES)]
+        read = [q.triple for q in ox.parse(graph.path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
         assert graph.triples == len(read) == len(want[graph.iri])
         assert set(read) == set(want[graph.iri]) and not graph.blank_nodes
-        assert "".join(graph.chunks(1000)).encode() == graph.text()
+        assert "".join(graph.chunks(1000)).encode() == graph.path.read_bytes()
     odd = tmp_path / "blank.nq"
     odd.write_text('_:b <http://x/p> "1" <http://x/g> .\n', encoding="utf-8")
     (tmp_path / "odd").mkdir()

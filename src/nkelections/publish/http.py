@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from nkelections.errors import StoreError
 from nkelections.http_client import (
+    Body,
     CrossOriginRedirect,
     HttpClient,
     HttpError,
@@ -51,7 +52,7 @@ class Client:
         self,
         method: str,
         url: str,
-        body: bytes | None = None,
+        body: Body = None,
         headers: dict[str, str] | None = None,
         ok_missing: bool = False,
     ) -> Response:

@@ -141,9 +141,6 @@ class GraphLines:
     triples: int = 0
     blank_nodes: bool = False
 
-    def text(self) -> bytes:
-        return self.path.read_bytes()
-
     def chunks(self, size: int) -> Iterator[str]:
         """The lines, `size` at a time, each group as one text."""
         with self.path.open(encoding="utf-8") as lines:
@@ -207,9 +204,10 @@ def count(client: Client, endpoint: str, graph: str) -> int:
 
 
 def put_graph(
-    client: Client, gsp: str, graph: str, body: bytes, replace: bool, bulk: str | None = None
+    client: Client, gsp: str, graph: str, body: Path, replace: bool, bulk: str | None = None
 ) -> bool:
-    """Send one graph with the Graph Store Protocol; False when the store lacks it."""
+    """Send one graph, streamed from its N-Triples file, with the Graph Store Protocol; False
+    when the store lacks it."""
     params = {"graph": graph, **({bulk: ""} if bulk else {})}
     url = gsp + ("&" if "?" in gsp else "?") + urllib.parse.urlencode(params)
     # N-Triples is Turtle; text/turtle is the one type every GSP implementation accepts.
@@ -334,7 +332,7 @@ def _send(client: Client, urls: Endpoints, lines: GraphLines, replace: bool, met
     iri = lines.iri
     if method in ("auto", "gsp") and urls.gsp:
         try:
-            sent = put_graph(client, urls.gsp, iri, lines.text(), replace, urls.bulk)
+            sent = put_graph(client, urls.gsp, iri, lines.path, replace, urls.bulk)
         except StoreError as exc:
             state = (
                 "it may hold part of the new triples (--bulk is not atomic)"
