@@ -17,14 +17,17 @@ SEED_WALL = 0.3  # seconds: `nkelections query` on the seed graph, start-up incl
 # issue 26's targets
 QUERY_EACH = 1.0  # seconds in process, each competency query
 QUERY_MEDIAN = 0.05  # seconds in process, their median
+QUERY_WALL = 1.5  # seconds: `nkelections query` as a whole process, start-up included
+QUERY_SCALES = (1.0,)  # the scales the query targets are set at; elsewhere they are shown
 BUILD_RATIO = 2.0  # the build at most this many times the Oxigraph CLI's bulk load of its output
 VALIDATE_RATIO = 0.5  # validation at most this share of Jena SHACL's time, same results
 PEAK_GIB = {1.0: 2.0, 3.0: 4.0}  # peak memory of any step of ours, by scale
 OXIGRAPH_LOAD = "Oxigraph CLI bulk load"  # the build row's reference (bench/run.py)
 UNBOUND = ", unbound"  # a parameterised query's row for every value at once (bench/run.py)
 TARGETS = (
-    f"each competency query at most {QUERY_EACH:g} s on the on-disk store in process and "
-    f"their median at most {QUERY_MEDIAN:g} s; peak memory of every step at most "
+    f"each competency query at most {QUERY_EACH:g} s on the on-disk store in process "
+    f"({QUERY_WALL:g} s as a whole `nkelections query` process) and their median at most "
+    f"{QUERY_MEDIAN:g} s, at 1× (at other scales they are shown, not targets); peak memory of every step at most "
     f"{PEAK_GIB[1.0]:g} GiB at 1× and {PEAK_GIB[3.0]:g} GiB at 3×; the build at most "
     f"{BUILD_RATIO:g}× the Oxigraph CLI's bulk load of the N-Quads it writes; validation at "
     f"most {VALIDATE_RATIO:g}× Jena SHACL's time with the same results; the build at 1× and "
@@ -192,6 +195,32 @@ def verdicts(rows, scale: float = 1.0) -> list[str]:
             f"{rat:.2f}" if rat else _no_ratio(val, jena),
         )
     )
+    out += _query_verdicts(rows, scale)
+    peaks = [r for r in rows if r.ours.peak_kib]
+    top = max(peaks, key=lambda r: r.ours.peak_kib) if peaks else None
+    peak = top.ours.peak_kib / GIB if top else None
+    limit = PEAK_GIB.get(scale, PEAK_GIB[1.0] * max(scale, 1.0))
+    out.append(
+        _verdict(
+            f"peak memory of our steps at most {limit:g} GiB",
+            peak,
+            lambda m: m <= limit,
+            f"{peak:.2f} GiB, {top.step}" if top and peak else "not measured",
+        )
+    )
+    return out
+
+
+def _query_verdicts(rows, scale: float) -> list[str]:
+    """The query targets: each and the median in process, each as a whole process; at a
+    scale they are not set at, the same figures without a verdict."""
+    out: list[str] = []
+
+    def judge(target: str, value, ok, shown: str) -> str:
+        if scale in QUERY_SCALES:
+            return _verdict(target, value, ok, shown)
+        return f"- {target}: {shown} (shown, not a target at {scale:g}×)"
+
     # a parameterised query counts in its bound form, the question it asks (bench/run.py)
     queries = [r for r in rows if r.step.startswith("query ") and not r.step.endswith(UNBOUND)]
     inside = [statistics.median(r.embedded) for r in queries if isinstance(r.embedded, list)]
@@ -203,7 +232,7 @@ def verdicts(rows, scale: float = 1.0) -> list[str]:
     ]
     if stopped:  # a query stopped at the time limit is over 1 s: the target is missed
         out.append(
-            _verdict(
+            judge(
                 "each query at most 1 s on the embedded store (in process)",
                 2.0,
                 lambda t: t <= QUERY_EACH,
@@ -214,7 +243,7 @@ def verdicts(rows, scale: float = 1.0) -> list[str]:
     else:
         slowest = max(inside) if inside and len(inside) == len(queries) else None
         out.append(
-            _verdict(
+            judge(
                 "each query at most 1 s on the embedded store (in process)",
                 slowest,
                 lambda t: t <= QUERY_EACH,
@@ -226,7 +255,7 @@ def verdicts(rows, scale: float = 1.0) -> list[str]:
     # a stopped query counts as slower than every answered one in the median
     med = statistics.median(inside + [math.inf] * len(stopped)) if inside else None
     out.append(
-        _verdict(
+        judge(
             f"median query at most {QUERY_MEDIAN:g} s on the embedded store (in process)",
             med,
             lambda t: t <= QUERY_MEDIAN,
@@ -243,21 +272,16 @@ def verdicts(rows, scale: float = 1.0) -> list[str]:
             )
         )
     wall = [r.ours.median for r in queries if r.ours.median is not None]
-    if wall and len(wall) == len(queries):
-        out.append(
-            f"- for comparison, `nkelections query` as a whole process (start-up "
-            f"included): median {statistics.median(wall):.2f} s, slowest {max(wall):.2f} s"
-        )
-    peaks = [r for r in rows if r.ours.peak_kib]
-    top = max(peaks, key=lambda r: r.ours.peak_kib) if peaks else None
-    peak = top.ours.peak_kib / GIB if top else None
-    limit = PEAK_GIB.get(scale, PEAK_GIB[1.0] * max(scale, 1.0))
+    slowest_wall = max(wall) if wall and len(wall) == len(queries) else None
     out.append(
-        _verdict(
-            f"peak memory of our steps at most {limit:g} GiB",
-            peak,
-            lambda m: m <= limit,
-            f"{peak:.2f} GiB, {top.step}" if top and peak else "not measured",
+        judge(
+            f"`nkelections query` at most {QUERY_WALL:g} s as a whole process (start-up "
+            "included)",
+            slowest_wall,
+            lambda t: t <= QUERY_WALL,
+            f"median {statistics.median(wall):.2f} s, slowest {slowest_wall:.2f} s"
+            if slowest_wall is not None
+            else "not all measured",
         )
     )
     return out

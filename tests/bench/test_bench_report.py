@@ -174,3 +174,21 @@ def test_runs_that_finished_stand_when_the_budget_ends(bench):
     timing = run.measure(argv, 3, 30, budget)
     assert timing.status == "ok" and len(timing.seconds) == 1
     assert "run budget spent" in timing.note
+
+
+def test_query_targets_are_set_at_1x_and_only_shown_at_3x(bench):
+    run, report = bench
+    rows = _embedded_rows(run, [0.01], [1.2])
+    for row in rows:
+        row.ours = run.Timing(seconds=[1.7])  # `nkelections query` as a whole process
+    at_1x = report.verdicts(rows, 1.0)
+    at_3x = report.verdicts(rows, 3.0)
+    assert "**missed** (slowest 1.200 s; over 1 s: cq-01)" in next(
+        v for v in at_1x if v.startswith("- each query")
+    )
+    assert "at most 1.5 s as a whole process (start-up included): **missed**" in next(
+        v for v in at_1x if "`nkelections query`" in v
+    )
+    shown = [v for v in at_3x if "query" in v and "unbound" not in v]
+    assert shown and all("(shown, not a target at 3×)" in v for v in shown)
+    assert not any("missed" in v or ": met" in v for v in shown)
