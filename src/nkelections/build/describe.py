@@ -93,11 +93,11 @@ def add_description(quads: Quads, summary, released: str | None = None) -> None:
     """Add the description graph, and count it in summary.graphs and summary.triples.
 
     The counts read every triple (about 4 s at 1x), and nothing else needs them but the
-    writers, so they are computed in a forked copy of this process while this one sorts the
-    graphs for the writers."""
+    writers, so they are computed in a forked copy of this process while this one turns the
+    graphs into the sorted lines the writers read."""
     description = Forked(description_triples, quads, released)
     for graph in quads.graphs.values():
-        graph.sorted()
+        graph.lines()
     g = quads.graph(VOID_GRAPH)
     g.triples.update(description.result())
     summary.graphs[str(VOID_GRAPH)] = len(g)
