@@ -12,22 +12,24 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress
-from operator import itemgetter
 
 import pyoxigraph as ox
 
 from nkelections.rdf.namespaces import NKR, NKV, RDF, RDFS, shorten
-from nkelections.rdf.quads import Triple, iri_value
+from nkelections.rdf.quads import iri_value, split_lines
 
 LISTED = (str(NKR), str(NKV))
 LISTED_NT = tuple(f"<{namespace}" for namespace in LISTED)
 SUBCLASS_OF, LABEL, TYPE = (f"<{iri}>" for iri in (RDFS.subClassOf, RDFS.label, RDF.type))
-READ = frozenset((SUBCLASS_OF, LABEL, TYPE))
+# A line whose predicate the index reads: a subject holds no space, so the second term follows
+# the first space.
+READ_LINE = re.compile("[^ ]+ (?:" + "|".join(map(re.escape, (SUBCLASS_OF, LABEL, TYPE))) + ") ")
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,12 @@ class Row:
 
 def index_rows(quads: Iterable[ox.Quad]) -> tuple[list[Row], Counter]:
     """The named resources sorted by IRI, and how many unlabelled nodes each class has."""
-    triples = [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
-    return index_rows_nt([triples])
+    lines = [f"{q.subject} {q.predicate} {q.object}" for q in quads]
+    return index_rows_nt([lines])
 
 
-def index_rows_nt(graphs: Iterable[list[Triple]]) -> tuple[list[Row], Counter]:
-    """index_rows from each graph's sorted triples as N-Triples text (the build's own), the
+def index_rows_nt(graphs: Iterable[list[str]]) -> tuple[list[Row], Counter]:
+    """index_rows from each graph's sorted N-Triples lines "s p o" (the build's own), the
     graphs in the N-Quads file's order: a resource's first label is the one it keeps. Terms
     stay N-Triples text until the rows are made: a million typed nodes need not each be cut
     out of their brackets."""
@@ -79,9 +81,10 @@ def index_rows_nt(graphs: Iterable[list[Triple]]) -> tuple[list[Row], Counter]:
     return rows, unlisted
 
 
-def _read(triples: list[Triple]) -> Iterator[Triple]:
-    """The triples the index reads, picked in C in one pass (most of the graph is not)."""
-    return compress(triples, map(READ.__contains__, map(itemgetter(1), triples)))
+def _read(lines: list[str]) -> Iterator[list[str]]:
+    """The triples the index reads, picked in C in one pass (most of the graph is not) and
+    only then split into terms."""
+    return split_lines(compress(lines, map(READ_LINE.match, lines)))
 
 
 def _lexical(literal: str) -> str:

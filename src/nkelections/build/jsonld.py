@@ -1,4 +1,4 @@
-"""JSON-LD from the build's sorted triples: compact IRIs under the project's prefixes, one node
+"""JSON-LD from the build's sorted lines: compact IRIs under the project's prefixes, one node
 object per line, named graphs kept.
 
 pyoxigraph writes JSON-LD only in expanded form, and rdflib's writer holds the whole graph and
@@ -20,7 +20,7 @@ from typing import TextIO
 
 from nkelections.rdf.curie import Shortener
 from nkelections.rdf.namespaces import PREFIXES, RDF
-from nkelections.rdf.quads import Quads, Triple
+from nkelections.rdf.quads import Quads, split_lines
 
 NT_TYPE = f"<{RDF.type}>"
 NODE_BLOCK = 5_000  # node objects joined before one write
@@ -87,7 +87,7 @@ def write_jsonld(quads: Quads, out: TextIO) -> None:
         out.write(("," if g else "") + '\n  {"@id": ' + values.iri(graph.nt_name) + ', "@graph": [')
         nodes = (
             _node(s, list(triples), values)
-            for s, triples in groupby(graph.sorted(), key=itemgetter(0))
+            for s, triples in groupby(split_lines(graph.lines()), key=itemgetter(0))
         )
         _write_joined(out, nodes)
         out.write("\n  ]}")
@@ -103,7 +103,7 @@ def _write_joined(out: TextIO, nodes: Iterator[str]) -> None:
         separator = ",\n   "
 
 
-def _node(subject: str, triples: list[Triple], values: _Values) -> str:
+def _node(subject: str, triples: list[list[str]], values: _Values) -> str:
     iris, value = values.iris, values.value
     parts = ['"@id": ' + iris[subject]]
     for predicate, group in groupby(triples, key=itemgetter(1)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,7 @@ from rdflib import Dataset, Literal, URIRef
 from nkelections.build.derived import add_derived
 from nkelections.build.describe import add_description, release_date
 from nkelections.build.disagreements import link_disagreements
+from nkelections.build.entity_index import Row, index_rows_nt
 from nkelections.build.evidence import Credits, Span, TextTargets, locate, mention_iri
 from nkelections.build.inference import materialise_types
 from nkelections.build.redact import redact_unlicensed_texts
@@ -91,6 +93,7 @@ class Summary:
 class BuildResult:
     quads: Quads
     summary: Summary
+    entity_rows: tuple[list[Row], Counter] | None = None  # the entity index's, when known
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -111,6 +114,24 @@ def build_graph(paths: Paths, redact: bool = False) -> BuildResult:
 
 
 def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
+    quads, summary = _assemble(paths, lines, redact)
+    # Only now, with the inputs and the IRI cache freed: their objects, spread through memory,
+    # would keep the tuples' memory from going to the lines the graphs become (+300 MB at 1x).
+    quads.terms.iris.clear()
+    # VoID+DCAT, in its own graph, dated by the release the inputs belong to. This process
+    # works out the entity index while the description is counted elsewhere: the description
+    # graph names no resource the index lists, so the rows are those of the finished dataset.
+    rows = add_description(
+        quads, summary, release_date(paths.root / "CHANGELOG.md"), lambda: _entity_rows(quads)
+    )
+    return BuildResult(quads, summary, rows)
+
+
+def _entity_rows(quads: Quads) -> tuple[list[Row], Counter]:
+    return index_rows_nt([graph.lines() for _, graph in sorted(quads.graphs.items())])
+
+
+def _assemble(paths: Paths, lines: bool, redact: bool) -> tuple[Quads, Summary]:
     ontology = Ontology.load(paths.ontology)
     corpus = load_corpus(paths.sources, paths.root)
     curation = load_curation(paths.data, corpus, ontology, paths.root, lines)
@@ -128,10 +149,7 @@ def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
         redact_unlicensed_texts(quads)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
     summary.triples = len(onto_graph) + len(data)
-    # VoID+DCAT, in its own graph, dated by the release the inputs belong to
-    add_description(quads, summary, release_date(paths.root / "CHANGELOG.md"))
-    quads.terms.iris.clear()  # the IRI cache has done its work; free its memory for the writers
-    return BuildResult(quads, summary)
+    return quads, summary
 
 
 class _Assembler:

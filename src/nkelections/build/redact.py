@@ -51,7 +51,6 @@ def redact_unlicensed_texts(quads: Quads) -> list[str]:
         data.add(
             (ox.NamedNode(iri_value(doc)), ox.NamedNode(str(NKE.curatorNote)), ox.Literal(NOTE))
         )
-    data._sorted = []  # other triples: sort again for the writers
     return sorted(map(iri_value, documents))
 
 

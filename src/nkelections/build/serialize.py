@@ -32,7 +32,7 @@ from nkelections.layout import (
 from nkelections.process.runtime import Forked
 from nkelections.rdf import convert
 from nkelections.rdf.namespaces import PREFIXES, bind_prefixes
-from nkelections.rdf.quads import Quads, Triple
+from nkelections.rdf.quads import Quads
 
 # From this size of source file on, a format pyoxigraph converts is written by a process of its
 # own while this one writes the rest: pyoxigraph holds the GIL while it serializes, and a full
@@ -62,13 +62,19 @@ class Rendering:
     elsewhere=True lets large conversions and the JSON-LD run in processes of their own (see
     CONVERT_ELSEWHERE_BYTES, FORK_FROM_QUADS); `wait` waits for them."""
 
-    def __init__(self, quads: Quads, folder: Path, elsewhere: bool = False):
+    def __init__(
+        self,
+        quads: Quads,
+        folder: Path,
+        elsewhere: bool = False,
+        entity_rows: tuple[list, Counter] | None = None,
+    ):
         self.quads = quads
         self.folder = folder
         self.elsewhere = elsewhere
         self.written: dict[str, Path] = {}
         self.pending: list[_Conversion | Forked] = []
-        self._entity_rows: tuple[list, Counter] | None = None
+        self._entity_rows = entity_rows
 
     def entity_rows(self) -> tuple[list, Counter]:
         """The entity index's rows, worked out once for its HTML and its CSV."""
@@ -180,11 +186,11 @@ def _context(rendering: Rendering, path: Path) -> None:
     path.write_text(json.dumps(jsonld_context(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _index_graphs(quads: Quads) -> list[list[Triple]]:
-    """What the entity index reads: each graph's sorted triples, as the text they are written
-    in, in the N-Quads file's order (parsing the file back, 2.5 million quads at 1x, twice,
-    was a fifth of the build)."""
-    return [graph.sorted() for _, graph in sorted(quads.graphs.items())]
+def _index_graphs(quads: Quads) -> list[list[str]]:
+    """What the entity index reads: each graph's sorted lines, as they are written, in the
+    N-Quads file's order (parsing the file back, 2.5 million quads at 1x, twice, was a fifth
+    of the build)."""
+    return [graph.lines() for _, graph in sorted(quads.graphs.items())]
 
 
 def _entity_index(write: Callable[[list, Counter], str]) -> Callable[[Rendering, Path], None]:
@@ -218,16 +224,18 @@ def write_outputs(
     dist: Path,
     extra: dict[str, str] | None = None,
     before_move: Callable[[], object] | None = None,
+    entity_rows: tuple[list, Counter] | None = None,
 ) -> list[Path]:
     """Write every export into a staging folder, then move each into dist/ by one rename apiece.
 
     Everything is written before anything is moved, so a failure leaves dist/ as it was.
     before_move, when given, is called once everything is written (the build finishes its
-    store there); its error stops the move too.
+    store there); its error stops the move too. entity_rows, when given, are the entity
+    index's rows (the build works them out while it waits for its description).
     """
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dist))
-    rendering = Rendering(quads, staging, elsewhere=True)
+    rendering = Rendering(quads, staging, elsewhere=True, entity_rows=entity_rows)
     try:
         for name in EXPORTERS:
             rendering.file(name)

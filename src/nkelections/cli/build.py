@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
                 dist,
                 {SUMMARY: summary, ONTOLOGY_HTML: docs.result()},
                 before_move=lambda: remove_store(dist / STORE_DIR),
+                entity_rows=result.entity_rows,
             )
             s = result.summary
             # Freed before the collector comes back, which would otherwise walk them all once.
