@@ -29,9 +29,9 @@ TARGETS = (
     f"({QUERY_WALL:g} s as a whole `nkelections query` process) and their median at most "
     f"{QUERY_MEDIAN:g} s, at 1× (at other scales they are shown, not targets); peak memory "
     f"of every step at most {PEAK_GIB[1.0]:g} GiB at 1× and {PEAK_GIB[3.0]:g} GiB at 3×; "
-    f"the build at most {BUILD_RATIO:g}× the Oxigraph CLI's bulk load of the N-Quads it writes; validation at "
-    f"most {VALIDATE_RATIO:g}× Jena SHACL's time with the same results; the build at 1× and "
-    "3× too, and every step linear or better in the growth table"
+    f"the build at most {BUILD_RATIO:g}× the Oxigraph CLI's bulk load of the N-Quads it "
+    f"writes; validation at most {VALIDATE_RATIO:g}× Jena SHACL's time with the same results; "
+    "the build at 1× and 3× too, and every step linear or better in the growth table"
 )
 
 
