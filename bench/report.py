@@ -275,8 +275,7 @@ def _query_verdicts(rows, scale: float) -> list[str]:
     slowest_wall = max(wall) if wall and len(wall) == len(queries) else None
     out.append(
         judge(
-            f"`nkelections query` at most {QUERY_WALL:g} s as a whole process (start-up "
-            "included)",
+            f"`nkelections query` at most {QUERY_WALL:g} s as a whole process (start-up included)",
             slowest_wall,
             lambda t: t <= QUERY_WALL,
             f"median {statistics.median(wall):.2f} s, slowest {slowest_wall:.2f} s"
