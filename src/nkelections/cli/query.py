@@ -14,7 +14,6 @@ from nkelections.query.engines import DEFAULT_ENGINE, DEFAULT_TIMEOUT, ENGINES, 
 from nkelections.query.results import FORMATS, render
 from nkelections.query.sparql import (
     Query,
-    Result,
     bind,
     list_queries,
     load_query,
@@ -81,11 +80,11 @@ def run(args: argparse.Namespace) -> int:
         result = run_query(
             open_engine(engine_name, dist, args.endpoint, args.timeout), query, bindings
         )
+        output = render(result, args.format, query.prefixes)
     else:
-        result = run_local(
-            engine_name, dist, bind(query, bindings), args.timeout, args.allow_service
+        output = run_local(
+            engine_name, dist, bind(query, bindings), args.timeout, args.allow_service, args.format
         )
-    output = render(result, args.format, query.prefixes)
     sys.stdout.buffer.write(output)
     sys.stdout.flush()
     if args.verbose:
@@ -94,10 +93,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_local(
-    engine_name: str, dist: Path, query: Query, timeout: float, allow_service: bool
-) -> Result:
+    engine_name: str,
+    dist: Path,
+    query: Query,
+    timeout: float,
+    allow_service: bool,
+    fmt: str | None = None,
+) -> bytes:
     """Run the query in a child process (sandbox.py): within timeout, without network unless
-    allowed, and with a crash of the engine reported in one line."""
+    allowed, and with a crash of the engine reported in one line. The child writes the
+    answer in `fmt` too: bytes cross back to this process at once, where the terms of a large
+    answer, pickled one by one, took longer than the query (1 s for cq-50 at 1×)."""
     from nkelections.process.sandbox import run_isolated
 
     if engine_name == "oxigraph":
@@ -105,18 +111,23 @@ def run_local(
 
         ensure_index(dist)  # here, not in the child: a kill must not stop it half-way
     return run_isolated(
-        _answer, (engine_name, dist, query, allow_service), timeout=timeout, network=allow_service
+        _answer,
+        (engine_name, dist, query, allow_service, fmt),
+        timeout=timeout,
+        network=allow_service,
     )
 
 
-def _answer(engine_name: str, dist: Path, query: Query, allow_service: bool) -> Result:
+def _answer(
+    engine_name: str, dist: Path, query: Query, allow_service: bool, fmt: str | None
+) -> bytes:
     from nkelections.query.guard import SERVICE_REFUSED, has_service
 
     if not allow_service and has_service(query.text):
         raise QueryError(SERVICE_REFUSED.replace("queries here", "queries"), where=query.name)
     engine = open_engine(engine_name, dist)
     engine.load_graphs = allow_service
-    return engine.run(query)
+    return render(engine.run(query), fmt, query.prefixes)
 
 
 def _chosen_query(args: argparse.Namespace, queries_dir: Path) -> Query:
