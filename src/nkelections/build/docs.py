@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import sys
+import tempfile
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph
@@ -33,11 +36,34 @@ def _import_pylode():
 def ontology_html(ontology: Path) -> str:
     """The ontology's documentation as one HTML page."""
     try:
-        return _import_pylode()(ontology=_for_pylode(ontology)).make_html()
+        ont_pub = _import_pylode()
+        with _while_pylode_caches():
+            page = ont_pub(ontology=_for_pylode(ontology))
+        return page.make_html()
     except Exception as exc:  # pylode raises plain Exceptions on ontologies it cannot read
         raise BuildError(
             f"pyLODE could not document the ontology: {exc}", where=str(ontology)
         ) from None
+
+
+@contextlib.contextmanager
+def _while_pylode_caches() -> Iterator[None]:
+    """Hold a lock while pyLODE starts. On first use it pickles its background ontologies into
+    refs.pickle in its own package folder, written in place: a process starting meanwhile (the
+    tests' workers on a fresh install) read the half-written file and failed with "Ran out of
+    input". Whether the file is whole cannot be told from outside, so the lock is always taken;
+    it costs nothing when one process runs."""
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks: as pyLODE itself
+        yield
+        return
+    with open(Path(tempfile.gettempdir()) / "nkelections-pylode.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _for_pylode(ontology: Path) -> Graph:
