@@ -22,7 +22,7 @@ from itertools import chain, compress
 import pyoxigraph as ox
 
 from nkelections.rdf.namespaces import NKR, NKV, RDF, RDFS, shorten
-from nkelections.rdf.quads import iri_value, split_lines
+from nkelections.rdf.quads import Quads, iri_value, split_lines
 
 LISTED = (str(NKR), str(NKV))
 LISTED_NT = tuple(f"<{namespace}" for namespace in LISTED)
@@ -47,6 +47,13 @@ def index_rows(quads: Iterable[ox.Quad]) -> tuple[list[Row], Counter]:
     """The named resources sorted by IRI, and how many unlabelled nodes each class has."""
     lines = [f"{q.subject} {q.predicate} {q.object}" for q in quads]
     return index_rows_nt([lines])
+
+
+def built_rows(quads: Quads) -> tuple[list[Row], Counter]:
+    """index_rows of the build's own dataset: each graph's sorted lines, as they are written,
+    in the N-Quads file's order (parsing the file back, 2.5 million quads at 1x, twice, was a
+    fifth of the build)."""
+    return index_rows_nt([graph.lines() for _, graph in sorted(quads.graphs.items())])
 
 
 def index_rows_nt(graphs: Iterable[list[str]]) -> tuple[list[Row], Counter]:

@@ -15,7 +15,7 @@ from rdflib import Dataset, Literal, URIRef
 from nkelections.build.derived import add_derived
 from nkelections.build.describe import add_description, release_date
 from nkelections.build.disagreements import link_disagreements
-from nkelections.build.entity_index import Row, index_rows_nt
+from nkelections.build.entity_index import Row, built_rows
 from nkelections.build.evidence import Credits, Span, TextTargets, locate, mention_iri
 from nkelections.build.inference import materialise_types
 from nkelections.build.redact import redact_unlicensed_texts
@@ -122,13 +122,9 @@ def _build(paths: Paths, lines: bool, redact: bool = False) -> BuildResult:
     # works out the entity index while the description is counted elsewhere: the description
     # graph names no resource the index lists, so the rows are those of the finished dataset.
     rows = add_description(
-        quads, summary, release_date(paths.root / "CHANGELOG.md"), lambda: _entity_rows(quads)
+        quads, summary, release_date(paths.root / "CHANGELOG.md"), lambda: built_rows(quads)
     )
     return BuildResult(quads, summary, rows)
-
-
-def _entity_rows(quads: Quads) -> tuple[list[Row], Counter]:
-    return index_rows_nt([graph.lines() for _, graph in sorted(quads.graphs.items())])
 
 
 def _assemble(paths: Paths, lines: bool, redact: bool) -> tuple[Quads, Summary]:

@@ -82,10 +82,6 @@ class GraphTriples:
             self._lines = _to_lines(triples)
         return self._lines
 
-    def sorted(self) -> list[Triple]:
-        """The triples in sorted order, as tuples (small graphs and the tests)."""
-        return [_split(line) for line in self.lines()]
-
     def add(self, triple) -> None:
         if self._lines is not None:
             raise ValueError(f"graph {self.name} is complete: its lines are made")
