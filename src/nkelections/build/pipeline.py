@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
 
-from nkelections.build.derived import add_derived
+from nkelections.build.derived import add_derived, read_predicates
 from nkelections.build.describe import add_description, release_date
 from nkelections.build.disagreements import link_disagreements
 from nkelections.build.entity_index import Row, built_rows
@@ -139,8 +139,14 @@ def _assemble(paths: Paths, lines: bool, redact: bool) -> tuple[Quads, Summary]:
     assembler = _Assembler(data, ontology, corpus, curation)
     summary = assembler.run()
     add_wikidata_links(data, paths.data, set(curation.entities) | set(corpus.documents), paths.root)
-    materialise_types(data, ontology)  # ?x a nke:Body finds every kind of body (inference.py)
-    add_derived(data, ontology)  # most specific types, conflicting figures (derived.py)
+    # One pass over the data graph picks the triples both next steps read: a pass over its
+    # tuples, scattered in memory, takes seconds at 3x whatever is done with them.
+    read = read_predicates(data)
+    picked = [t for t in data.triples if t[1] in read]
+    rdf_type = data.terms.iri(RDF.type)
+    # ?x a nke:Body finds every kind of body (inference.py)
+    inferred = materialise_types(data, ontology, [t for t in picked if t[1] == rdf_type])
+    add_derived(data, ontology, picked + inferred)  # most specific types, conflicting figures
     if redact:
         redact_unlicensed_texts(quads)
     summary.graphs = {str(ONTOLOGY_GRAPH): len(onto_graph), str(DATA_GRAPH): len(data)}
