@@ -67,6 +67,22 @@ def locate(spec: EvidenceSpec, corpus: Corpus) -> Span:
     )
 
 
+def locate_all(
+    specs: list[EvidenceSpec], corpus: Corpus
+) -> tuple[list[tuple[str, int, int]], CurationError | None]:
+    """locate() of each spec in order, as (document, start, end), until the first that fails,
+    and its error (or None): the build locates them in a forked copy, which hands back plain
+    tuples (cheaper to pickle than spans) and lets the caller raise the error in its turn."""
+    found = []
+    try:
+        for spec in specs:
+            span = locate(spec, corpus)
+            found.append((span.document, span.start, span.end))
+    except CurationError as exc:
+        return found, exc
+    return found, None
+
+
 def mention_iri(m: Mention) -> str:
     return f"{NKR}mention/{m.document}/{m.start}-{m.end}/{m.entity}"
 

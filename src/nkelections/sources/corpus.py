@@ -59,12 +59,15 @@ class Document:
     def occurrences(self, needle: str, wanted: int | None = None) -> list[int]:
         """Start offsets of the occurrences of needle that lie wholly in the document proper:
         all of them, or only the first `wanted` (each further search reads the rest of the
-        text, which for thousands of quotes in a long text is most of the build's time)."""
+        text, which for thousands of quotes in a long text is most of the build's time: so
+        none follows the last one wanted, where a quote is most often the only one)."""
         found: list[int] = []
         at = self.text.find(needle)
         while at >= 0 and (wanted is None or len(found) < wanted):
             if not self.is_excluded(at, at + len(needle)):
                 found.append(at)
+                if len(found) == wanted:
+                    break
             at = self.text.find(needle, at + 1)
         return found
 
