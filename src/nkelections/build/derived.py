@@ -30,17 +30,17 @@ def read_predicates(graph: GraphTriples) -> set[str]:
     return {graph.terms.iri(p) for p in (RDF.type, OA.hasBody, *FIGURE_PROPERTIES)}
 
 
-def add_derived(graph: GraphTriples, ontology: Ontology, picked: list[Triple] | None = None) -> int:
+def add_derived(graph: GraphTriples, ontology: Ontology, picked: list[Triple]) -> int:
     """Add both derived properties to the data graph; returns how many triples were new.
-    `picked`, when given, holds every triple of the graph with one of read_predicates (the
-    build picks them in its one pass over the graph for this and inference.py)."""
+    `picked` holds every triple of the graph with one of read_predicates (the build picks them
+    in its one pass over the graph for this and inference.py)."""
     before = len(graph)
     iri = graph.terms.iri
     rdf_type, body = iri(RDF.type), iri(OA.hasBody)
     properties = {iri(p): name for p, name in FIGURE_PROPERTIES.items()}
     # one pass over the whole graph (2.5 million triples at 1x), each triple to its predicate's
     buckets: dict[str, list[Triple]] = {p: [] for p in (rdf_type, body, *properties)}
-    for triple in graph.triples if picked is None else picked:
+    for triple in picked:
         bucket = buckets.get(triple[1])
         if bucket is not None:
             bucket.append(triple)

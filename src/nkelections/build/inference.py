@@ -27,15 +27,13 @@ def superclass_closure(ontology: Ontology) -> dict[str, list[str]]:
 
 
 def materialise_types(
-    graph: GraphTriples, ontology: Ontology, typing: list[Triple] | None = None
+    graph: GraphTriples, ontology: Ontology, typing: list[Triple]
 ) -> list[Triple]:
     """Add `x a C` for every superclass C of every class x is typed with; returns the typing
-    triples added (some may have been there). `typing`, when given, is the graph's rdf:type
-    triples, picked by the caller's pass over the graph (a pass is seconds at 3x)."""
+    triples added (some may have been there). `typing` is the graph's rdf:type triples, picked
+    by the caller's pass over the graph (a pass is seconds at 3x)."""
     closure = superclass_closure(ontology)
     rdf_type = graph.terms.iri(RDF.type)
-    if typing is None:
-        typing = [t for t in graph.triples if t[1] == rdf_type]
     iri = graph.terms.iri
     inferred = [
         (s, rdf_type, iri(parent))
