@@ -33,8 +33,8 @@ def test_redacted_build_has_no_words_of_unlicensed_texts(redacted, built):
     texts = set(redacted.subjects(SCHEMA.text, None))
     documents = set(full.subjects(RDF.type, NKE.SourceDocument))
     assert texts & documents == {WIKIPEDIA}  # the one text whose licence allows it
-    # and its paragraphs (nke:Paragraph), slices of its text; no other text's
-    paragraphs = set(full.subjects(RDF.type, NKE.Paragraph))
+    # and its paragraphs and passages (nke:Passage), slices of its text; no other text's
+    paragraphs = set(full.subjects(RDF.type, NKE.Passage))
     assert texts - documents == {
         p for p in paragraphs if (p, PROV.wasDerivedFrom, WIKIPEDIA) in full
     }

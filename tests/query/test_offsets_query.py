@@ -1,8 +1,11 @@
-"""cq-45 (do a quote and its offsets disagree?) through the paragraphs the build derives.
+"""cq-45 (do a quote and its offsets disagree?) through the paragraphs and passages the build
+derives.
 
-The query checks each paragraph (nke:Paragraph) against its document's text, then each quote
-against its paragraph: it must still answer true when any one of those pieces is wrong, and the
-paragraphs must be what the build says they are, slices of their document's text.
+The query checks each paragraph (nke:Paragraph) against its document's text, each window of a
+long paragraph (an nke:Passage that is no paragraph) against its paragraph, then each quote
+against its passage (nke:inPassage): it must still answer true when any one of those pieces is
+wrong, and the paragraphs and passages must be what the build says they are, slices of their
+document's text.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 import pytest
 
+from nkelections.build.evidence import WINDOW
 from nkelections.layout import nquads
 from nkelections.query.embedded import OxigraphEngine, load_nquads
 from nkelections.query.sparql import load_query, run_query
-from nkelections.rdf.namespaces import DATA_GRAPH, NKE, OA, PROV, RDF, SCHEMA
+from nkelections.rdf.namespaces import DATA_GRAPH, DCTERMS, NKE, OA, PROV, RDF, SCHEMA
 from regenerate_expected import QUERIES
 
 CQ45 = next(QUERIES.glob("cq-45-*.rq"))
@@ -90,28 +94,46 @@ def selectors(store: ox.Store, target) -> tuple:
     return quote, position
 
 
-def test_paragraphs_are_slices_of_their_document(built):
+def test_paragraphs_and_passages_are_slices_of_their_document(built):
     data = built.dataset.graph(DATA_GRAPH)
     paragraphs = set(data.subjects(RDF.type, NKE.Paragraph))
-    assert paragraphs
-    for paragraph in paragraphs:
-        doc = data.value(paragraph, PROV.wasDerivedFrom)
+    passages = set(data.subjects(RDF.type, NKE.Passage))
+    assert paragraphs and paragraphs <= passages  # a paragraph is its own passage
+    for passage in passages:
+        doc = data.value(passage, PROV.wasDerivedFrom)
         text = str(data.value(doc, SCHEMA.text))
-        start, end = int(data.value(paragraph, OA.start)), int(data.value(paragraph, OA.end))
-        assert str(data.value(paragraph, SCHEMA.text)) == text[start:end]
-    # every annotation is in one paragraph of its own document, which holds its words
+        start, end = int(data.value(passage, OA.start)), int(data.value(passage, OA.end))
+        assert str(data.value(passage, SCHEMA.text)) == text[start:end]
+    # a window: at most two windows long, part of a longer paragraph of its document
+    windows = passages - paragraphs
+    assert windows  # the real texts have a paragraph long enough (kinu-co-23-37)
+    for window in windows:
+        (paragraph,) = data.objects(window, DCTERMS.isPartOf)
+        assert paragraph in paragraphs
+        assert data.value(window, PROV.wasDerivedFrom) == data.value(paragraph, PROV.wasDerivedFrom)
+        first, last = int(data.value(paragraph, OA.start)), int(data.value(paragraph, OA.end))
+        start, end = int(data.value(window, OA.start)), int(data.value(window, OA.end))
+        assert first <= start < end <= last and last - first > 2 * WINDOW
+        assert end - start <= 2 * WINDOW and (start - first) % WINDOW == 0
+    # every annotation is in one paragraph of its own document, which holds its words, and its
+    # target in one passage of that document, which holds them too
     annotations = set(data.subjects(OA.hasTarget, None))
     assert annotations
     for annotation in annotations:
         (paragraph,) = data.objects(annotation, NKE.inParagraph)
         target = data.value(annotation, OA.hasTarget)
-        assert data.value(paragraph, PROV.wasDerivedFrom) == data.value(target, OA.hasSource)
+        (passage,) = data.objects(target, NKE.inPassage)
+        doc = data.value(target, OA.hasSource)
+        assert data.value(paragraph, PROV.wasDerivedFrom) == doc
+        assert data.value(passage, PROV.wasDerivedFrom) == doc
         for selector in data.objects(target, OA.hasSelector):
             if data.value(selector, OA.start) is not None:
-                assert int(data.value(paragraph, OA.start)) <= int(data.value(selector, OA.start))
-                assert int(data.value(selector, OA.end)) <= int(data.value(paragraph, OA.end))
-    # shared: fewer paragraphs than annotations
-    assert len(paragraphs) < len(annotations)
+                start, end = int(data.value(selector, OA.start)), int(data.value(selector, OA.end))
+                for holder in (paragraph, passage):
+                    assert int(data.value(holder, OA.start)) <= start
+                    assert end <= int(data.value(holder, OA.end))
+    # shared: fewer passages than annotations
+    assert len(passages) < len(annotations)
 
 
 def test_cq45_is_false_on_the_built_graph(store):
@@ -150,36 +172,75 @@ def _paragraph_offsets(store: ox.Store) -> list:
     ) + replace_object(store, paragraph, OA.end, ox.Literal(str(end + 1), datatype=NON_NEGATIVE))
 
 
-def _no_paragraph(store: ox.Store) -> list:
-    mention, _ = a_mention_target(store)
-    return [(quad_of(store, mention, NKE.inParagraph), None)]
+def a_target_in_a_window(store: ox.Store):
+    """The first target whose passage is a window of a long paragraph, and that window."""
+    paragraphs = {
+        q.subject for q in store.quads_for_pattern(None, node(RDF.type), node(NKE.Paragraph))
+    }
+    for quad in sorted(store.quads_for_pattern(None, node(NKE.inPassage), None), key=str):
+        if quad.object not in paragraphs:
+            return quad.subject, quad.object
+    raise AssertionError("no target in a window")
 
 
-def _another_paragraph(store: ox.Store) -> list:
-    """The mention's paragraph replaced by another paragraph of the same document."""
-    mention, target = a_mention_target(store)
-    own = one(store, mention, NKE.inParagraph)
+def _no_passage(store: ox.Store) -> list:
+    _, target = a_mention_target(store)
+    return [(quad_of(store, target, NKE.inPassage), None)]
+
+
+def _another_passage(store: ox.Store) -> list:
+    """The target's passage replaced by one of the same document that does not hold its words."""
+    target, window = a_target_in_a_window(store)
+    _, position = selectors(store, target)
+    start = int(one(store, position, OA.start).value)
     doc = one(store, target, OA.hasSource)
     other = next(
         q.subject
-        for q in store.quads_for_pattern(None, node(PROV.wasDerivedFrom), doc)
-        if q.subject != own
+        for q in sorted(store.quads_for_pattern(None, node(PROV.wasDerivedFrom), doc), key=str)
+        if objects(store, q.subject, OA.start)
+        and int(one(store, q.subject, OA.start).value) > start
     )
-    return replace_object(store, mention, NKE.inParagraph, other)
+    return replace_object(store, target, NKE.inPassage, other)
 
 
 def _another_document(store: ox.Store) -> list:
-    """The paragraph said to come from another document: the quote is not checked against its
+    """The passage said to come from another document: the quote is not checked against its
     own text, so it counts as disagreeing."""
-    mention, target = a_mention_target(store)
-    paragraph = one(store, mention, NKE.inParagraph)
+    _, target = a_mention_target(store)
+    passage = one(store, target, NKE.inPassage)
     doc = one(store, target, OA.hasSource)
     other = next(
         q.subject
         for q in store.quads_for_pattern(None, node(RDF.type), node(NKE.SourceDocument))
         if q.subject != doc
     )
-    return replace_object(store, paragraph, PROV.wasDerivedFrom, other)
+    return replace_object(store, passage, PROV.wasDerivedFrom, other)
+
+
+def _window_text(store: ox.Store) -> list:
+    """A window and a quote in it changed alike: the quote agrees with the window, the window
+    no longer with its paragraph."""
+    target, window = a_target_in_a_window(store)
+    quote, position = selectors(store, target)
+    at = int(one(store, position, OA.start).value) - int(one(store, window, OA.start).value)
+    text, exact = one(store, window, SCHEMA.text).value, one(store, quote, OA.exact).value
+    return replace_object(
+        store, window, SCHEMA.text, ox.Literal(text[:at] + "#" + text[at + 1 :])
+    ) + replace_object(store, quote, OA.exact, ox.Literal("#" + exact[1:]))
+
+
+def _window_offsets(store: ox.Store) -> list:
+    """The window moved by one character, its text as it was: no longer its paragraph's."""
+    _, window = a_target_in_a_window(store)
+    start, end = int(one(store, window, OA.start).value), int(one(store, window, OA.end).value)
+    return replace_object(
+        store, window, OA.start, ox.Literal(str(start + 1), datatype=NON_NEGATIVE)
+    ) + replace_object(store, window, OA.end, ox.Literal(str(end + 1), datatype=NON_NEGATIVE))
+
+
+def _window_in_no_paragraph(store: ox.Store) -> list:
+    _, window = a_target_in_a_window(store)
+    return [(quad_of(store, window, DCTERMS.isPartOf), None)]
 
 
 @pytest.mark.parametrize(
@@ -189,9 +250,12 @@ def _another_document(store: ox.Store) -> list:
         _quote,
         _paragraph_text,
         _paragraph_offsets,
-        _no_paragraph,
-        _another_paragraph,
+        _no_passage,
+        _another_passage,
         _another_document,
+        _window_text,
+        _window_offsets,
+        _window_in_no_paragraph,
     ],
     ids=lambda f: f.__name__.strip("_"),
 )

@@ -4,11 +4,11 @@
 A source document without `dcterms:license` is its publisher's copyright. The quotes that
 support the facts cover 73-98 % of each text, so masking the text around them would publish
 the article all the same: a release carries none of its words. Its `schema:text` goes, with
-that of its paragraphs (nke:Paragraph), and so do the `oa:exact`, `oa:prefix` and `oa:suffix`
-of every quote and mention in it; what stays is
-what points into it: the offsets (`oa:TextPositionSelector`), the document's title, publisher,
-date and address, and `nke:sha256` of the file, with which a reader who obtains the text checks
-it and rebuilds the quotes (`nkelections build` does, from data/sources/).
+that of its paragraphs and passages (nke:Paragraph, nke:Passage), and so do the `oa:exact`,
+`oa:prefix` and `oa:suffix` of every quote and mention in it; what stays is what points into it:
+the offsets (`oa:TextPositionSelector`), the document's title, publisher, date and address, and
+`nke:sha256` of the file, with which a reader who obtains the text checks it and rebuilds the
+quotes (`nkelections build` does, from data/sources/).
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ def redact_unlicensed_texts(quads: Quads) -> list[str]:
     text_p, licence_p = f"<{SCHEMA.text}>", f"<{DCTERMS.license}>"
     type_p, derived_p = f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
     licensed = {s for s, p, _ in data.triples if p == licence_p}
-    paragraph = f"<{NKE.Paragraph}>"
-    paragraphs = {s for s, p, o in data.triples if p == type_p and o == paragraph}
+    slice_types = {f"<{NKE.Paragraph}>", f"<{NKE.Passage}>"}
+    paragraphs = {s for s, p, o in data.triples if p == type_p and o in slice_types}
     documents = {s for s, p, _ in data.triples if p == text_p and s not in licensed | paragraphs}
-    # a paragraph (nke:Paragraph, evidence.py) carries a slice of its document's text
+    # a paragraph or passage (nke:Paragraph, nke:Passage, evidence.py) carries a slice of its
+    # document's text
     texts = documents | {
         s for s, p, o in data.triples if p == derived_p and s in paragraphs and o in documents
     }

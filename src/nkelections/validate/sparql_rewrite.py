@@ -27,6 +27,13 @@ MARKER = "{ ?this <urn:nkelections:focus> ?this } "  # a group: legal after any 
 WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 BRACE = re.compile(r"\{")
 SELECT = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?", re.I)
+# SPARQL's string literals (long ones first), escapes included, and its IRIREF
+STRING = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
+    re.S,
+)
+IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 WRAPPERS = {"SelectQuery", "Project", "Distinct", "Reduced", "OrderBy"}
 REFUSED = {
     "Minus": "MINUS",
@@ -131,13 +138,23 @@ def _unbound_optional(node) -> bool:
 
 
 def _closing_brace(text: str, start: int) -> int:
-    """The index of the "}" closing the group opened just before `start` (strings skipped)."""
+    """The index of the "}" closing the group opened just before `start` (strings, IRIs and
+    comments skipped: a brace or quote inside them is no SPARQL)."""
     depth, i = 1, start
     while i < len(text):
         char = text[i]
         if char in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
-            i = text.index(quote, i + len(quote)) + len(quote)
+            string = STRING.match(text, i)
+            if string is None:
+                raise ValidationError("a string that does not end in a SPARQL constraint")
+            i = string.end()
+            continue
+        if char == "<" and (iri := IRI.match(text, i)):  # else the operator <
+            i = iri.end()
+            continue
+        if char == "#":  # a comment, to the end of its line
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
             continue
         depth += {"{": 1, "}": -1}.get(char, 0)
         if depth == 0:
