@@ -217,6 +217,13 @@ def _another_document(store: ox.Store) -> list:
     return replace_object(store, passage, PROV.wasDerivedFrom, other)
 
 
+def _no_quote_selector(store: ox.Store) -> list:
+    """A target whose quote cannot be read: nothing to agree with its offsets."""
+    _, target = a_mention_target(store)
+    quote, _ = selectors(store, target)
+    return [(ox.Quad(target, node(OA.hasSelector), quote, node(DATA_GRAPH)), None)]
+
+
 def _window_text(store: ox.Store) -> list:
     """A window and a quote in it changed alike: the quote agrees with the window, the window
     no longer with its paragraph."""
@@ -253,6 +260,7 @@ def _window_in_no_paragraph(store: ox.Store) -> list:
         _no_passage,
         _another_passage,
         _another_document,
+        _no_quote_selector,
         _window_text,
         _window_offsets,
         _window_in_no_paragraph,
