@@ -114,7 +114,7 @@ def _place_focus(text: str, opened: int, where) -> tuple[str, str, CompValue]:
     planner keeps the join order it picks for the constraint alone (at the start it chose far
     worse plans), unless an OPTIONAL there reads $this without its left side binding it
     (`{ OPTIONAL { $this ?p ?o } FILTER(!BOUND(?o)) }`): only the start then keeps the meaning."""
-    close = _closing_brace(text, opened)
+    close = _closing_brace(text, opened, where)
     for split in (close, opened):
         head, tail = text[:split], text[split:]
         algebra = _algebra(head + " " + MARKER + tail, where)
@@ -137,7 +137,7 @@ def _unbound_optional(node) -> bool:
     return any(_unbound_optional(node.get(key)) for key in ("p", "p1", "p2"))
 
 
-def _closing_brace(text: str, start: int) -> int:
+def _closing_brace(text: str, start: int, where) -> int:
     """The index of the "}" closing the group opened just before `start` (strings, IRIs and
     comments skipped: a brace or quote inside them is no SPARQL)."""
     depth, i = 1, start
@@ -146,7 +146,9 @@ def _closing_brace(text: str, start: int) -> int:
         if char in "\"'":
             string = STRING.match(text, i)
             if string is None:
-                raise ValidationError("a string that does not end in a SPARQL constraint")
+                raise ValidationError(
+                    f"a string that does not end in the SPARQL constraint {where}"
+                )
             i = string.end()
             continue
         if char == "<" and (iri := IRI.match(text, i)):  # else the operator <
@@ -160,7 +162,7 @@ def _closing_brace(text: str, start: int) -> int:
         if depth == 0:
             return i
         i += 1
-    raise ValidationError("unbalanced braces in a SPARQL constraint")
+    raise ValidationError(f"unbalanced braces in the SPARQL constraint {where}")
 
 
 def _algebra(text: str, where) -> CompValue:
