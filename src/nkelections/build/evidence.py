@@ -288,8 +288,7 @@ class TextTargets:
 
     def __init__(self, graph):
         self.g = graph
-        self.paragraphs: dict[tuple[str, int, int], ox.NamedNode] = {}
-        self.windows: dict[tuple[str, int, int], ox.NamedNode] = {}
+        self.slices: dict[tuple[str, str, int, int], ox.NamedNode] = {}  # kind, doc, offsets
 
     def add(self, annotation: str, doc: Document, start: int, end: int) -> None:
         """Point the annotation (its IRI) at text[start:end] and at the paragraph(s) holding it,
@@ -304,30 +303,27 @@ class TextTargets:
 
     def paragraph(self, doc: Document, start: int, end: int) -> ox.NamedNode:
         """The node of the paragraph text[start:end] (paragraph() gives its offsets)."""
-        key = (doc.id, start, end)
-        node = self.paragraphs.get(key)
-        if node is None:
-            node = self.paragraphs[key] = ox.NamedNode(f"{NKR}paragraph/{doc.id}/{start}-{end}")
-            self._add_slice(node, NKE.Paragraph, doc, start, end)
-        return node
+        return self._slice("paragraph", NKE.Paragraph, doc, start, end)
 
     def window(self, doc: Document, paragraph: ox.NamedNode, start: int, end: int) -> ox.NamedNode:
         """The node of the passage text[start:end], a window of `paragraph`."""
-        key = (doc.id, start, end)
-        node = self.windows.get(key)
-        if node is None:
-            node = self.windows[key] = ox.NamedNode(f"{NKR}passage/{doc.id}/{start}-{end}")
-            self._add_slice(node, NKE.Passage, doc, start, end)
-            self.g.add((node, DCTERMS.isPartOf, paragraph))
-        return node
+        return self._slice("passage", NKE.Passage, doc, start, end, part_of=paragraph)
 
-    def _add_slice(self, node: ox.NamedNode, cls, doc: Document, start: int, end: int) -> None:
-        g = self.g
-        g.add((node, RDF.type, cls))
-        g.add((node, OA.start, ox.Literal(str(start), datatype=NON_NEGATIVE)))
-        g.add((node, OA.end, ox.Literal(str(end), datatype=NON_NEGATIVE)))
-        g.add((node, SCHEMA.text, ox.Literal(doc.text[start:end])))
-        g.add((node, PROV.wasDerivedFrom, NKR[doc.id]))
+    def _slice(self, kind: str, cls, doc: Document, start: int, end: int, part_of=None):
+        """The node of text[start:end] as a `cls`, made the first time it is asked for."""
+        key = (kind, doc.id, start, end)
+        node = self.slices.get(key)
+        if node is None:
+            node = self.slices[key] = ox.NamedNode(f"{NKR}{kind}/{doc.id}/{start}-{end}")
+            g = self.g
+            g.add((node, RDF.type, cls))
+            g.add((node, OA.start, ox.Literal(str(start), datatype=NON_NEGATIVE)))
+            g.add((node, OA.end, ox.Literal(str(end), datatype=NON_NEGATIVE)))
+            g.add((node, SCHEMA.text, ox.Literal(doc.text[start:end])))
+            g.add((node, PROV.wasDerivedFrom, NKR[doc.id]))
+            if part_of is not None:
+                g.add((node, DCTERMS.isPartOf, part_of))
+        return node
 
 
 def passage_window(first: int, last: int, start: int, end: int) -> tuple[int, int] | None:

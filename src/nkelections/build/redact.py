@@ -33,12 +33,12 @@ def redact_unlicensed_texts(quads: Quads) -> list[str]:
     type_p, derived_p = f"<{RDF.type}>", f"<{PROV.wasDerivedFrom}>"
     licensed = {s for s, p, _ in data.triples if p == licence_p}
     slice_types = {f"<{NKE.Paragraph}>", f"<{NKE.Passage}>"}
-    paragraphs = {s for s, p, o in data.triples if p == type_p and o in slice_types}
-    documents = {s for s, p, _ in data.triples if p == text_p and s not in licensed | paragraphs}
+    slices = {s for s, p, o in data.triples if p == type_p and o in slice_types}
+    documents = {s for s, p, _ in data.triples if p == text_p and s not in licensed | slices}
     # a paragraph or passage (nke:Paragraph, nke:Passage, evidence.py) carries a slice of its
     # document's text
     texts = documents | {
-        s for s, p, o in data.triples if p == derived_p and s in paragraphs and o in documents
+        s for s, p, o in data.triples if p == derived_p and s in slices and o in documents
     }
     words = {f"<{OA.exact}>", f"<{OA.prefix}>", f"<{OA.suffix}>"}
     quoted = _selectors_of(data.triples, documents)
